@@ -1,0 +1,28 @@
+//! The library's error type and `Result` alias.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside talksearch.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("query: {0}")]
+    Query(#[from] tantivy::query::QueryParserError),
+    #[error("no index at {0}: build one with `talksearch index`")]
+    NoIndex(PathBuf),
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,236 @@
+//! Builds the index from talks, atomically, and opens the current one.
+//!
+//! An index directory holds generations: `gen-000001/`, `gen-000002/` … (each a complete tantivy
+//! index) and a `CURRENT` file naming the one to serve. A build writes a new generation beside the
+//! old one and only then replaces `CURRENT` by an atomic rename, so a build that fails or is killed
+//! leaves the previous generation in place and servable.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::schema::{self, Fields};
+use crate::talk::Talk;
+use crate::tokenizer;
+
+const CURRENT: &str = "CURRENT";
+/// Generations kept besides the current one, so servers still reading the previous one keep working.
+const KEEP_PREVIOUS: usize = 1;
+/// Memory budget per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 100 << 20;
+
+/// What a build produced.
+#[derive(Debug, Clone)]
+pub struct BuildStats {
+    pub talks: u64,
+    pub generation: PathBuf,
+    pub seconds: f64,
+    pub bytes: u64,
+}
+
+/// Opens the current generation of the index in `dir`, with the analyzer registered.
+pub fn open(dir: &Path) -> Result<(Index, Fields)> {
+    let generation = current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+    let index = Index::open_in_dir(&generation)?;
+    tokenizer::register(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    Ok((index, fields))
+}
+
+/// Whether `dir` holds a servable index.
+pub fn exists(dir: &Path) -> bool {
+    matches!(current_generation(dir), Ok(Some(_)))
+}
+
+/// The path of the generation `CURRENT` names, `None` when there is no index yet.
+pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
+    let pointer = dir.join(CURRENT);
+    match fs::read_to_string(&pointer) {
+        Ok(name) => {
+            let name = name.trim();
+            if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+                return Err(Error::Other(format!("{}: corrupt generation name {name:?}", pointer.display())));
+            }
+            Ok(Some(dir.join(name)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(pointer, e)),
+    }
+}
+
+/// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
+pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
+    let started = Instant::now();
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = format!("gen-{:06}", next_generation_number(dir)?);
+    let staging = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_generation(&staging, talks, progress);
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let generation = dir.join(&name);
+    fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
+    set_current(dir, &name)?;
+    remove_old_generations(dir, &name);
+    Ok(BuildStats {
+        talks: talks.len() as u64,
+        bytes: dir_size(&generation),
+        generation,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn write_generation(path: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<()> {
+    fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+    let index = Index::create_in_dir(path, schema::build())?;
+    tokenizer::register(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    for talk in talks {
+        writer.add_document(document(&fields, talk)?)?;
+        progress.inc(1);
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// The tantivy document for one talk.
+pub fn document(f: &Fields, talk: &Talk) -> Result<TantivyDocument> {
+    let json = serde_json::to_string(talk).map_err(|e| Error::Other(format!("serializing talk {}: {e}", talk.id)))?;
+    let mut d = doc!(
+        f.id => talk.id.as_str(),
+        f.title => talk.title.as_str(),
+        f.abstract_text => talk.abstract_text.as_str(),
+        f.event => talk.event.title.as_str(),
+        f.event_key => talk.event.title.as_str(),
+        f.lang => talk.language.as_str(),
+        f.doc => json,
+    );
+    for s in &talk.speakers {
+        d.add_text(f.speakers, &s.name);
+        if let Some(bio) = &s.bio {
+            d.add_text(f.bio, bio);
+        }
+        if let Some(company) = &s.company {
+            d.add_text(f.company, company);
+        }
+    }
+    for line in &talk.outline {
+        d.add_text(f.abstract_text, line);
+    }
+    for line in &talk.takeaways {
+        d.add_text(f.takeaways, line);
+    }
+    if let Some(year) = talk.event.year() {
+        d.add_u64(f.year, year);
+    }
+    Ok(d)
+}
+
+fn generation_number(name: &str) -> Option<u64> {
+    name.strip_prefix("gen-")?.parse().ok()
+}
+
+fn generations(dir: &Path) -> Vec<(u64, String)> {
+    let mut out: Vec<(u64, String)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            Some((generation_number(&name)?, name))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn next_generation_number(dir: &Path) -> Result<u64> {
+    Ok(generations(dir).last().map_or(1, |(n, _)| n + 1))
+}
+
+/// Points `CURRENT` at `name` by writing a temporary file and renaming it over the old pointer.
+fn set_current(dir: &Path, name: &str) -> Result<()> {
+    let tmp = dir.join(format!(".{CURRENT}.tmp-{}", std::process::id()));
+    fs::write(&tmp, format!("{name}\n")).map_err(|e| Error::io(&tmp, e))?;
+    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, dir.join(CURRENT)).map_err(|e| Error::io(dir.join(CURRENT), e))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Deletes generations older than the previous one, and staging folders left by killed builds.
+/// Failures are ignored: a leftover folder costs disk space, never correctness.
+fn remove_old_generations(dir: &Path, current: &str) {
+    let gens = generations(dir);
+    let keep_from = gens.iter().position(|(_, n)| n == current).unwrap_or(0).saturating_sub(KEEP_PREVIOUS);
+    for (_, name) in &gens[..keep_from] {
+        let _ = fs::remove_dir_all(dir.join(name));
+    }
+    let pid = std::process::id().to_string();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Another build's staging folder has another pid in its name; only ours (failed) and
+        // those of dead processes matter, and a live concurrent build is rare enough to leave alone.
+        if name.starts_with(".gen-") && name.contains(".tmp-") && !name.ends_with(&pid) {
+            let other_pid = name.rsplit("tmp-").next().and_then(|p| p.parse::<u32>().ok());
+            if other_pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// Total size in bytes of the files under `path`.
+pub fn dir_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path).into_iter().flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::talk::{Event, Speaker};
+
+    fn talk(title: &str) -> Talk {
+        let event = Event { title: "Test Event".into(), date: Some("2022-03-19".into()), source: "t.md".into(), ..Event::default() };
+        Talk {
+            id: Talk::make_id(&event.title, title, ""),
+            title: title.into(),
+            speakers: vec![Speaker { name: "张晓辉".into(), ..Speaker::default() }],
+            language: "zh".into(),
+            event,
+            ..Talk::default()
+        }
+    }
+
+    #[test]
+    fn rebuild_switches_generation_and_keeps_one_previous() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!exists(dir.path()));
+        let pb = ProgressBar::hidden();
+        let first = build(dir.path(), &[talk("服务网格")], &pb).unwrap();
+        let second = build(dir.path(), &[talk("服务网格"), talk("可观测性")], &pb).unwrap();
+        let third = build(dir.path(), &[talk("云原生")], &pb).unwrap();
+        assert!(!first.generation.exists(), "the oldest generation is removed");
+        assert!(second.generation.exists(), "the previous generation is kept for readers still on it");
+        let (index, _) = open(dir.path()).unwrap();
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
+        assert_eq!(current_generation(dir.path()).unwrap(), Some(third.generation));
+    }
+
+    #[test]
+    fn a_corrupt_pointer_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(CURRENT), "../../etc\n").unwrap();
+        assert!(open(dir.path()).is_err());
+    }
+}

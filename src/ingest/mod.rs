@@ -1,0 +1,175 @@
+//! Readers that turn source files into talks: which reader a file needs, and the walk over `--data` paths.
+//!
+//! The readers themselves ([`markdown`], [`pyvideo`]) are pure functions of a file's text; this
+//! module does the I/O around them and never stops a run for one bad file: every file ends up in
+//! the [`Ingested`] report as talks, as a page without talks, as skipped, or as failed with a reason.
+
+pub mod markdown;
+pub mod pyvideo;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::talk::Talk;
+
+/// Why one file could not be read. The path is kept beside it in [`Failure`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read file: {0}")]
+    Io(String),
+    #[error("not valid UTF-8 (first bad byte at offset {0})")]
+    Utf8(usize),
+    #[error("broken front matter: {0}")]
+    FrontMatter(String),
+    #[error("malformed JSON: {0}")]
+    Json(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What kind of source a file is, decided from its path alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A Markdown page (`.md`, `.markdown`).
+    Markdown,
+    /// One pyvideo talk record: `<event>/videos/<talk>.json`.
+    PyvideoTalk,
+    /// Anything else (images, `category.json`, licences …): not a talk source.
+    Other,
+}
+
+pub fn kind_of(path: &Path) -> Kind {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("md" | "markdown") => Kind::Markdown,
+        Some("json") if path.parent().and_then(Path::file_name).is_some_and(|d| d == "videos") => {
+            Kind::PyvideoTalk
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// A file that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub path: PathBuf,
+    pub error: IngestError,
+}
+
+/// The outcome of reading a set of `--data` paths.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub talks: Vec<Talk>,
+    /// Source files read (Markdown pages and talk records; other files are not counted).
+    pub files_read: usize,
+    /// Files that were read fine but hold no talks (announcements, job ads, book releases …).
+    pub without_talks: Vec<PathBuf>,
+    pub failed: Vec<Failure>,
+    /// Files skipped because they are not talk sources.
+    pub skipped: usize,
+    /// Talks dropped because an earlier file already gave a talk with the same id.
+    pub duplicates: usize,
+}
+
+/// Reads one file's bytes into talks. `source` is the path recorded in each talk's event.
+pub fn parse_bytes(kind: Kind, bytes: &[u8], source: &str, event_title: Option<&str>) -> Result<Vec<Talk>, IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Utf8(e.valid_up_to()))?;
+    // A byte-order mark is legal at the start of a UTF-8 file and means nothing here.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match kind {
+        Kind::Markdown => markdown::parse(text, source),
+        Kind::PyvideoTalk => pyvideo::parse(text, event_title.unwrap_or(""), source),
+        Kind::Other => Ok(Vec::new()),
+    }
+}
+
+/// Lists the files under `paths` (files as given, folders recursively, sorted for a stable order).
+pub fn list_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
+    let mut files = Vec::new();
+    for root in paths {
+        if !root.exists() {
+            return Err(Failure { path: root.clone(), error: IngestError::Io("no such file or directory".into()) });
+        }
+        let base = if root.is_dir() { root.clone() } else { root.parent().map(Path::to_path_buf).unwrap_or_default() };
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => files.push((base.clone(), e.into_path())),
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    return Err(Failure { path, error: IngestError::Io(e.to_string()) });
+                }
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Reads every file under `paths`, calling `progress` once per file. Unreadable files are
+/// reported in the result, never fatal; only a `--data` path that does not exist is an error.
+pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> Result<Ingested, Failure> {
+    let files = list_files(paths)?;
+    let mut out = Ingested::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut event_titles: HashMap<PathBuf, Option<String>> = HashMap::new();
+    let total = files.len();
+    for (i, (base, path)) in files.iter().enumerate() {
+        progress(i + 1, total);
+        let kind = kind_of(path);
+        if kind == Kind::Other {
+            out.skipped += 1;
+            continue;
+        }
+        out.files_read += 1;
+        let source = display_source(base, path);
+        let event_title = match kind {
+            Kind::PyvideoTalk => {
+                let dir = path.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+                event_titles.entry(dir.clone()).or_insert_with(|| pyvideo::read_category(&dir)).clone()
+            }
+            _ => None,
+        };
+        let result = std::fs::read(path)
+            .map_err(|e| IngestError::Io(e.to_string()))
+            .and_then(|bytes| parse_bytes(kind, &bytes, &source, event_title.as_deref()));
+        match result {
+            Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
+            Ok(talks) => {
+                for talk in talks {
+                    if seen.insert(talk.id.clone()) {
+                        out.talks.push(talk);
+                    } else {
+                        out.duplicates += 1;
+                    }
+                }
+            }
+            Err(error) => out.failed.push(Failure { path: path.clone(), error }),
+        }
+    }
+    Ok(out)
+}
+
+/// The path shown for a source file: relative to the `--data` root's parent, so `data/…` stays readable.
+fn display_source(base: &Path, path: &Path) -> String {
+    let root = base.parent().unwrap_or(base);
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_paths() {
+        assert_eq!(kind_of(Path::new("a/b/index.md")), Kind::Markdown);
+        assert_eq!(kind_of(Path::new("pyvideo/pycon-china-2019/videos/x.json")), Kind::PyvideoTalk);
+        assert_eq!(kind_of(Path::new("pyvideo/pycon-china-2019/category.json")), Kind::Other);
+        assert_eq!(kind_of(Path::new("a/banner.jpg")), Kind::Other);
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_not_a_panic() {
+        let err = parse_bytes(Kind::Markdown, b"---\ntitle: x\n---\n\xff\xfe", "bad.md", None).unwrap_err();
+        assert_eq!(err, IngestError::Utf8(18));
+    }
+}

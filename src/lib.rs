@@ -1,0 +1,17 @@
+//! talksearch: a search index and query service for conference talks in Chinese and English.
+//!
+//! The pipeline: [`ingest`] reads source files into [`Talk`]s; [`indexer`] writes them into a tantivy
+//! index whose schema is in [`schema`], tokenized by the jieba analyzer in [`tokenizer`]; [`search`]
+//! answers queries; [`server`] serves them over HTTP and [`cli`] from the terminal.
+
+pub mod error;
+pub mod indexer;
+pub mod ingest;
+pub mod schema;
+pub mod search;
+pub mod talk;
+pub mod tokenizer;
+
+pub use error::{Error, Result};
+pub use search::{Engine, SearchRequest, SearchResponse};
+pub use talk::{Event, Speaker, Talk};

@@ -1,0 +1,97 @@
+//! The tantivy schema, and [`Fields`]: the field handles every other module uses.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+use crate::tokenizer::ANALYZER;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The talk id, untokenized, for lookups by id.
+    pub id: Field,
+    pub title: Field,
+    /// Speaker names.
+    pub speakers: Field,
+    /// Company names as the pages state them.
+    pub company: Field,
+    /// Speaker bios.
+    pub bio: Field,
+    /// Abstract and outline.
+    pub abstract_text: Field,
+    pub takeaways: Field,
+    /// The event title, searchable.
+    pub event: Field,
+    /// The event title, untokenized, for filters and facets.
+    pub event_key: Field,
+    pub year: Field,
+    /// `zh`, `en` …, untokenized, for filters and facets.
+    pub lang: Field,
+    /// The whole talk as JSON, for display; not indexed.
+    pub doc: Field,
+}
+
+impl Fields {
+    /// The searchable text fields with their default boosts: title above speakers and companies,
+    /// above abstract and outline, above bios.
+    pub fn weighted_text(&self) -> [(Field, f32); 7] {
+        [
+            (self.title, 4.0),
+            (self.speakers, 3.0),
+            (self.company, 2.5),
+            (self.event, 1.5),
+            (self.abstract_text, 1.5),
+            (self.takeaways, 1.0),
+            (self.bio, 0.8),
+        ]
+    }
+
+    /// Reads the handles from an index's schema, failing if a field is missing (an index built by
+    /// an incompatible version).
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            id: f("id")?,
+            title: f("title")?,
+            speakers: f("speakers")?,
+            company: f("company")?,
+            bio: f("bio")?,
+            abstract_text: f("abstract")?,
+            takeaways: f("takeaways")?,
+            event: f("event")?,
+            event_key: f("event_key")?,
+            year: f("year")?,
+            lang: f("lang")?,
+            doc: f("doc")?,
+        })
+    }
+}
+
+/// The schema of a talksearch index.
+pub fn build() -> Schema {
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    for name in ["title", "speakers", "company", "bio", "abstract", "takeaways", "event"] {
+        b.add_text_field(name, text.clone());
+    }
+    b.add_text_field("event_key", STRING | FAST);
+    b.add_u64_field("year", INDEXED | FAST);
+    b.add_text_field("lang", STRING | FAST);
+    b.add_text_field("doc", STORED);
+    b.build()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_resolve_on_the_built_schema() {
+        let schema = super::build();
+        super::Fields::from_schema(&schema).expect("every field exists");
+    }
+}

@@ -1,0 +1,265 @@
+//! Search: the [`Engine`] that answers a [`SearchRequest`] with a plain [`SearchResponse`].
+//!
+//! Ranking is multi-field BM25 with per-field boosts (see [`Fields::weighted_text`]), every word
+//! required by default; when that finds nothing the query is relaxed to most of its words, and the
+//! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
+
+pub mod query;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::indexer;
+use crate::schema::Fields;
+use crate::talk::Talk;
+pub use query::{Clause, Filters, Mode};
+
+/// Longest abstract excerpt in a hit, in characters.
+const ABSTRACT_CHARS: usize = 200;
+/// Longest highlight snippet, in bytes (tantivy counts bytes; a Chinese character is 3).
+const SNIPPET_BYTES: usize = 240;
+
+/// What the caller asks for. Validation of sizes happens at the edge (HTTP, CLI); the engine
+/// clamps anyway so no request can make it panic.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub filters: Filters,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    /// True when no talk matched every word and the results match most of them instead.
+    pub relaxed: bool,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    pub title: String,
+    pub time: Option<String>,
+    pub event: EventRef,
+    pub speakers: Vec<SpeakerRef>,
+    /// The start of the abstract (or outline), as plain text.
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub language: String,
+    /// Field name → HTML snippet with `<mark>`ed matches; `title` is always present.
+    pub highlights: BTreeMap<&'static str, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRef {
+    pub title: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerRef {
+    pub name: String,
+    pub company: Option<String>,
+}
+
+/// An open index, ready to answer searches from many threads at once.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Engine {
+    /// Opens the current generation of the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let (index, fields) = indexer::open(dir)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Engine { index, reader, fields })
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Number of talks in the index.
+    pub fn num_talks(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Answers one search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let clauses = query::parse(&req.q);
+        let limit = req.limit.clamp(1, 1000);
+        let offset = req.offset.min(100_000);
+        let mut built = query::build(&self.fields, &clauses, &req.filters, Mode::All);
+        let mut relaxed = false;
+        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count);
+        let (mut top, mut total) = searcher.search(&built.query, &collector)?;
+        if total == 0 && built.word_count > 1 {
+            built = query::build(&self.fields, &clauses, &req.filters, Mode::Most);
+            (top, total) = searcher.search(&built.query, &collector)?;
+            relaxed = true;
+        }
+        let highlighter = Highlighter::new(&searcher, &self.fields, built.query.as_ref())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let talk = self.talk_from_doc(&doc)?;
+            hits.push(hit(talk, score, &highlighter));
+        }
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            relaxed,
+            offset,
+            limit,
+            hits,
+        })
+    }
+
+    /// The whole talk with this id, if the index has it.
+    pub fn get(&self, id: &str) -> Result<Option<Talk>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, address)) => Ok(Some(self.talk_from_doc(&searcher.doc(*address)?)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn talk_from_doc(&self, doc: &TantivyDocument) -> Result<Talk> {
+        let json = doc.get_first(self.fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
+        serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
+    }
+}
+
+/// Snippet generators for the fields shown as highlights, built once per search.
+struct Highlighter {
+    title: SnippetGenerator,
+    abstract_text: SnippetGenerator,
+    takeaways: SnippetGenerator,
+    speakers: SnippetGenerator,
+    bio: SnippetGenerator,
+}
+
+impl Highlighter {
+    fn new(searcher: &Searcher, f: &Fields, query: &dyn Query) -> Result<Highlighter> {
+        let make = |field, max_bytes| -> Result<SnippetGenerator> {
+            let mut g = SnippetGenerator::create(searcher, query, field)?;
+            g.set_max_num_chars(max_bytes);
+            Ok(g)
+        };
+        Ok(Highlighter {
+            // Titles are shown whole, so the snippet may be as long as any title.
+            title: make(f.title, 1000)?,
+            abstract_text: make(f.abstract_text, SNIPPET_BYTES)?,
+            takeaways: make(f.takeaways, SNIPPET_BYTES)?,
+            speakers: make(f.speakers, 200)?,
+            bio: make(f.bio, SNIPPET_BYTES)?,
+        })
+    }
+}
+
+fn mark(generator: &SnippetGenerator, text: &str) -> Option<String> {
+    let mut snippet = generator.snippet(text);
+    if snippet.highlighted().is_empty() {
+        return None;
+    }
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    Some(snippet.to_html())
+}
+
+fn hit(talk: Talk, score: f32, h: &Highlighter) -> Hit {
+    let mut highlights = BTreeMap::new();
+    let title = mark(&h.title, &talk.title).unwrap_or_else(|| escape_html(&talk.title));
+    highlights.insert("title", title);
+    let body = std::iter::once(talk.abstract_text.as_str()).chain(talk.outline.iter().map(String::as_str));
+    let body = body.filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
+    let names = talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("，");
+    let bios = talk.speakers.iter().filter_map(|s| s.bio.as_deref()).collect::<Vec<_>>().join("\n");
+    for (name, generator, text) in [
+        ("abstract", &h.abstract_text, body.as_str()),
+        ("takeaways", &h.takeaways, &talk.takeaways.join("\n")),
+        ("speakers", &h.speakers, names.as_str()),
+        ("bio", &h.bio, bios.as_str()),
+    ] {
+        if let Some(html) = mark(generator, text) {
+            highlights.insert(name, html);
+        }
+    }
+    Hit {
+        id: talk.id,
+        score,
+        title: talk.title,
+        time: talk.time,
+        event: EventRef { title: talk.event.title, date: talk.event.date },
+        speakers: talk.speakers.into_iter().map(|s| SpeakerRef { name: s.name, company: s.company }).collect(),
+        abstract_text: excerpt(&body, ABSTRACT_CHARS),
+        language: talk.language,
+        highlights,
+    }
+}
+
+/// The first `max_chars` characters of `text`, with `…` when cut.
+fn excerpt(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_string(),
+    }
+}
+
+/// Escapes text for inclusion in HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_on_characters() {
+        assert_eq!(excerpt("服务网格中 TLS", 4), "服务网格…");
+        assert_eq!(excerpt("short", 10), "short");
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_html("<script>alert('x')</script>&"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
+    }
+}

@@ -1,0 +1,140 @@
+//! The domain records: an `Event`, the `Talk`s given at it and their `Speaker`s.
+
+use serde::{Deserialize, Serialize};
+
+/// A conference, meetup or webinar that talks belong to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// The event's name as the page gives it (front-matter `title`, pyvideo `category.json`).
+    pub title: String,
+    /// `YYYY-MM-DD` when the source states a date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// City or venue when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// A link to the event page or sign-up when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The file the event was read from, relative to the `--data` root it was found under.
+    pub source: String,
+}
+
+impl Event {
+    /// The year of the event's date, if it has one.
+    pub fn year(&self) -> Option<u64> {
+        self.date.as_deref()?.get(..4)?.parse().ok()
+    }
+}
+
+/// Someone presenting a talk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub name: String,
+    /// The speaker's introduction as the page gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    /// The company exactly as the page states it; `None` when the page names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+/// One talk: the unit that is indexed and returned by search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Talk {
+    /// Stable id: a hash of the event title and the talk title (see [`Talk::make_id`]).
+    pub id: String,
+    pub title: String,
+    /// The time slot as written on the page (`9:00 - 9:45`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default)]
+    pub speakers: Vec<Speaker>,
+    /// Summary or description paragraphs.
+    #[serde(default, rename = "abstract")]
+    pub abstract_text: String,
+    /// Outline bullets (`话题大纲`, `议题大纲` …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outline: Vec<String>,
+    /// What the audience takes away (`听众收获`, `听众收益` …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takeaways: Vec<String>,
+    /// `zh`, `en`, or the ISO 639-1 code the source declares.
+    pub language: String,
+    /// A link to a video or slides when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub event: Event,
+}
+
+impl Talk {
+    /// The id for a talk titled `title` at the event titled `event_title`.
+    ///
+    /// `discriminator` separates talks that share an event and a title (two "Lightning Talks"
+    /// sessions, say); readers pass `""` when the pair is unique. Whitespace is folded first so
+    /// cosmetic edits to a page do not change ids.
+    pub fn make_id(event_title: &str, title: &str, discriminator: &str) -> String {
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(fold(event_title).as_bytes());
+        hasher.update(b"\x1f");
+        hasher.update(fold(title).as_bytes());
+        hasher.update(b"\x1f");
+        hasher.update(discriminator.as_bytes());
+        hasher.finalize().to_hex()[..16].to_string()
+    }
+}
+
+/// `zh` when at least a fifth of the letters in `text` are Han characters, else `en`.
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+            letters += 1;
+        } else if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    // A Han character carries about as much as a short Latin word, hence the low threshold.
+    if han > 0 && han * 5 >= letters {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+/// Whether `c` is a CJK unified ideograph (including extension A and compatibility forms).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_whitespace_insensitive() {
+        let a = Talk::make_id("Service Mesh Summit 2022", "服务网格中 TLS 的加速和优化", "");
+        let b = Talk::make_id("Service  Mesh Summit 2022", " 服务网格中 TLS  的加速和优化 ", "");
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, Talk::make_id("Service Mesh Summit 2022", "服务网格中 TLS 的加速和优化", "2"));
+    }
+
+    #[test]
+    fn language_detection() {
+        assert_eq!(detect_language("服务网格中 TLS 的加速和优化"), "zh");
+        assert_eq!(detect_language("Apache APISIX 借助 Service Mesh 实现统一技术栈的全流量管理"), "zh");
+        assert_eq!(detect_language("Writing fast Python"), "en");
+        assert_eq!(detect_language(""), "en");
+    }
+
+    #[test]
+    fn event_year() {
+        let mut e = Event { date: Some("2022-03-19".into()), ..Event::default() };
+        assert_eq!(e.year(), Some(2022));
+        e.date = None;
+        assert_eq!(e.year(), None);
+    }
+}
