@@ -170,6 +170,6 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error_not_a_panic() {
         let err = parse_bytes(Kind::Markdown, b"---\ntitle: x\n---\n\xff\xfe", "bad.md", None).unwrap_err();
-        assert_eq!(err, IngestError::Utf8(18));
+        assert_eq!(err, IngestError::Utf8(17));
     }
 }
