@@ -4,11 +4,15 @@
 //! index whose schema is in [`schema`], tokenized by the jieba analyzer in [`tokenizer`]; [`search`]
 //! answers queries; [`server`] serves them over HTTP and [`cli`] from the terminal.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod error;
 pub mod indexer;
 pub mod ingest;
 pub mod schema;
 pub mod search;
+pub mod server;
 pub mod talk;
 pub mod tokenizer;
 

@@ -1,0 +1,125 @@
+//! The command line: clap definitions and the dispatch to each command.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::config::Settings;
+use crate::search::Filters;
+
+/// Search conference talks in Chinese and English.
+#[derive(Debug, Parser)]
+#[command(name = "talksearch", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build (or rebuild) the index from Markdown pages and pyvideo records.
+    Index {
+        /// A file or folder to read (folders recursively); repeat for several. Default: data/corpus.
+        #[arg(long = "data", value_name = "PATH")]
+        data: Vec<PathBuf>,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Serve the HTTP API; builds the index from --data first when there is none.
+    Serve {
+        #[command(flatten)]
+        index: IndexArg,
+        /// Where to read talks from when the index has to be built. Default: data/corpus.
+        #[arg(long = "data", value_name = "PATH")]
+        data: Vec<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, value_name = "HOST:PORT", env = "TALKSEARCH_ADDR")]
+        addr: Option<SocketAddr>,
+    },
+    /// Search from the terminal.
+    Search {
+        /// The query: words, "exact phrases", -exclusions.
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Only talks of this event (exact title).
+        #[arg(long)]
+        event: Option<String>,
+        /// Only talks of this year, or a range like 2020..2022.
+        #[arg(long, value_parser = parse_years)]
+        year: Option<(u64, u64)>,
+        /// Only talks in this language (zh, en …).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print the JSON response instead of a listing.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// The index directory.
+    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `2022` or `2020..2022` as an inclusive range.
+pub fn parse_years(s: &str) -> Result<(u64, u64), String> {
+    let year = |t: &str| -> Result<u64, String> {
+        match t.trim().parse::<u64>() {
+            Ok(y) if (1900..=2999).contains(&y) => Ok(y),
+            _ => Err(format!("{t:?} is not a year (expected e.g. 2022 or 2020..2022)")),
+        }
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            if a > b {
+                return Err(format!("year range {s:?} is empty"));
+            }
+            Ok((a, b))
+        }
+        None => year(s).map(|y| (y, y)),
+    }
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            Command::Index { data, index } => commands::index(&Settings::new(index.dir, data, None)),
+            Command::Serve { index, data, addr } => commands::serve(&Settings::new(index.dir, data, addr)),
+            Command::Search { query, limit, offset, event, year, lang, json, index } => {
+                let filters = Filters { event, years: year, lang };
+                commands::search(&Settings::new(index.dir, Vec::new(), None), &query, limit, offset, filters, json)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years() {
+        assert_eq!(parse_years("2022"), Ok((2022, 2022)));
+        assert_eq!(parse_years("2020..2022"), Ok((2020, 2022)));
+        assert!(parse_years("2022..2020").is_err());
+        assert!(parse_years("twenty").is_err());
+        assert!(parse_years("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn the_cli_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

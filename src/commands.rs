@@ -1,0 +1,153 @@
+//! The commands behind the CLI: `index`, `serve`, `search`. Each takes resolved [`Settings`].
+
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Settings;
+use crate::indexer::{self, BuildStats};
+use crate::ingest::{self, Ingested};
+use crate::search::{Engine, Filters, SearchRequest};
+use crate::server;
+
+/// Reads `settings.data` and builds a new index generation, then prints a summary.
+pub fn index(settings: &Settings) -> anyhow::Result<()> {
+    let (ingested, stats) = build_index(settings)?;
+    print!("{}", summary(&ingested, &stats));
+    Ok(())
+}
+
+/// Reads the data and builds the index; refuses to replace an index with an empty one.
+pub fn build_index(settings: &Settings) -> anyhow::Result<(Ingested, BuildStats)> {
+    let started = Instant::now();
+    let bar = progress_bar("reading");
+    let ingested = ingest::read_paths(&settings.data, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .map_err(|f| anyhow::anyhow!("{}: {}", f.path.display(), f.error))?;
+    bar.finish_and_clear();
+    if ingested.talks.is_empty() {
+        bail!(
+            "no talks found in {} ({} files read, {} failed); the index was left unchanged",
+            paths(settings),
+            ingested.files_read,
+            ingested.failed.len()
+        );
+    }
+    let bar = progress_bar("indexing");
+    bar.set_length(ingested.talks.len() as u64);
+    let mut stats = indexer::build(&settings.index_dir, &ingested.talks, &bar)
+        .with_context(|| format!("building the index in {}", settings.index_dir.display()))?;
+    bar.finish_and_clear();
+    stats.seconds = started.elapsed().as_secs_f64();
+    Ok((ingested, stats))
+}
+
+fn paths(settings: &Settings) -> String {
+    settings.data.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn progress_bar(what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(what);
+    bar
+}
+
+/// The end-of-build report: what was read, what was indexed, what failed and why.
+pub fn summary(ingested: &Ingested, stats: &BuildStats) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "files read:          {}", ingested.files_read);
+    let _ = writeln!(s, "talks indexed:       {}", stats.talks);
+    let _ = writeln!(s, "pages without talks: {}", ingested.without_talks.len());
+    let _ = writeln!(s, "duplicate talks:     {}", ingested.duplicates);
+    let _ = writeln!(s, "other files skipped: {}", ingested.skipped);
+    let _ = writeln!(s, "files failed:        {}", ingested.failed.len());
+    for f in &ingested.failed {
+        let _ = writeln!(s, "  {}: {}", f.path.display(), f.error);
+    }
+    let _ = writeln!(
+        s,
+        "index:               {} ({:.1} MiB) in {:.2} s",
+        stats.generation.display(),
+        stats.bytes as f64 / (1024.0 * 1024.0),
+        stats.seconds
+    );
+    s
+}
+
+/// Serves the HTTP API, building the index first when there is none.
+pub fn serve(settings: &Settings) -> anyhow::Result<()> {
+    if !indexer::exists(&settings.index_dir) {
+        tracing::info!(index = %settings.index_dir.display(), data = %paths(settings), "no index yet; building it");
+        let (ingested, stats) = build_index(settings)?;
+        eprint!("{}", summary(&ingested, &stats));
+    }
+    let engine = Engine::open(&settings.index_dir)
+        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(server::serve(engine, settings.clone()))
+}
+
+/// Searches from the terminal and prints a listing or the JSON response.
+pub fn search(
+    settings: &Settings,
+    q: &str,
+    limit: usize,
+    offset: usize,
+    filters: Filters,
+    json: bool,
+) -> anyhow::Result<()> {
+    let limits = settings.limits;
+    if limit == 0 || limit > limits.max_limit {
+        bail!("--limit must be between 1 and {}", limits.max_limit);
+    }
+    if q.trim().is_empty() && filters.is_empty() {
+        bail!("give a query or a filter (--event, --year, --lang)");
+    }
+    let engine = Engine::open(&settings.index_dir)
+        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let response = engine.search(&SearchRequest { q: q.to_string(), limit, offset, filters })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(());
+    }
+    println!(
+        "{} talks for {:?} in {:.2} ms{}",
+        response.total,
+        response.query,
+        response.took_ms,
+        if response.relaxed { " (no talk matched every word; showing partial matches)" } else { "" }
+    );
+    for (i, hit) in response.hits.iter().enumerate() {
+        let speakers: Vec<String> = hit
+            .speakers
+            .iter()
+            .map(|s| match &s.company {
+                Some(c) => format!("{} ({c})", s.name),
+                None => s.name.clone(),
+            })
+            .collect();
+        println!("\n{:>3}. {}  [{}]", offset + i + 1, hit.title, hit.id);
+        println!(
+            "     {}{}{}",
+            hit.event.title,
+            hit.event.date.as_deref().map(|d| format!(", {d}")).unwrap_or_default(),
+            hit.time.as_deref().map(|t| format!(", {t}")).unwrap_or_default()
+        );
+        if !speakers.is_empty() {
+            println!("     {}", speakers.join(", "));
+        }
+        if !hit.abstract_text.is_empty() {
+            println!("     {}", hit.abstract_text.replace('\n', " "));
+        }
+    }
+    Ok(())
+}

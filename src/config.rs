@@ -1,0 +1,53 @@
+//! Resolved settings: paths, address and limits, validated once from the command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The shipped default corpus, relative to the repository root.
+pub const DEFAULT_DATA: &str = "data/corpus";
+/// Where the index lives unless `--index` says otherwise.
+pub const DEFAULT_INDEX: &str = "index";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Bounds on what one request may ask for. They are part of the API and listed in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest `q`, in characters.
+    pub max_query_chars: usize,
+    /// Largest `limit`.
+    pub max_limit: usize,
+    /// Largest `offset`.
+    pub max_offset: usize,
+    /// Results per page when `limit` is not given.
+    pub default_limit: usize,
+    /// Seconds before a request is answered with 503.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_query_chars: 500, max_limit: 100, max_offset: 10_000, default_limit: 10, request_timeout_secs: 10 }
+    }
+}
+
+/// Everything a command needs to know, resolved from flags.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub index_dir: PathBuf,
+    /// Files or folders to read talks from.
+    pub data: Vec<PathBuf>,
+    pub addr: SocketAddr,
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// Settings from optional flag values, with defaults filled in.
+    pub fn new(index_dir: Option<PathBuf>, data: Vec<PathBuf>, addr: Option<SocketAddr>) -> Settings {
+        Settings {
+            index_dir: index_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)),
+            data: if data.is_empty() { vec![PathBuf::from(DEFAULT_DATA)] } else { data },
+            addr: addr.unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address parses")),
+            limits: Limits::default(),
+        }
+    }
+}

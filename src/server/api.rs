@@ -1,0 +1,51 @@
+//! The HTTP handlers: thin wrappers that validate, call the engine off the async workers, and serialize.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{Html, IntoResponse};
+use axum::Json;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::{params, AppState};
+use crate::search::SearchResponse;
+use crate::talk::Talk;
+
+/// `GET /api/search?q=…&limit=…&offset=…&event=…&year=…&lang=…`
+pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Json<SearchResponse>, ApiError> {
+    let req = params::search_request(raw.as_deref(), &state.limits)?;
+    let response = blocking(move || state.engine.search(&req)).await?;
+    Ok(Json(response))
+}
+
+/// `GET /api/talks/{id}`: the whole talk.
+pub async fn talk(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Talk>, ApiError> {
+    let lookup = id.clone();
+    match blocking(move || state.engine.get(&lookup)).await? {
+        Some(talk) => Ok(Json(talk)),
+        None => Err(ApiError::NotFound(format!("no talk with id {id:?}"))),
+    }
+}
+
+/// `GET /healthz`: alive, with the number of talks indexed.
+pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    Json(json!({ "status": "ok", "talks": state.engine.num_talks() }))
+}
+
+/// `GET /`: a minimal search page over the JSON API.
+pub async fn home() -> Html<&'static str> {
+    Html(include_str!("page.html"))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route; see /api/search, /api/talks/{id}, /healthz".into())
+}
+
+/// Runs CPU-bound engine work on the blocking pool so it does not stall the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> crate::Result<T> + Send + 'static) -> Result<T, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => Err(ApiError::Internal(format!("search task failed: {e}"))),
+    }
+}
