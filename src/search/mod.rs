@@ -140,6 +140,15 @@ impl Engine {
         })
     }
 
+    /// The floor for benchmarks: the same query as [`Engine::search`] builds, collected as bare
+    /// top-`limit` doc addresses with tantivy's `TopDocs`: no relaxing, no stored documents, no highlights.
+    pub fn search_floor(&self, req: &SearchRequest) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let built = query::build(&self.fields, &query::parse(&req.q), &req.filters, Mode::All);
+        let top = searcher.search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, 1000)).order_by_score())?;
+        Ok(top.len())
+    }
+
     /// The whole talk with this id, if the index has it.
     pub fn get(&self, id: &str) -> Result<Option<Talk>> {
         let searcher = self.reader.searcher();
