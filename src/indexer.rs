@@ -192,7 +192,13 @@ fn remove_old_generations(dir: &Path, current: &str) {
 
 /// Total size in bytes of the files under `path`.
 pub fn dir_size(path: &Path) -> u64 {
-    walkdir::WalkDir::new(path).into_iter().flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 #[cfg(test)]
@@ -201,7 +207,12 @@ mod tests {
     use crate::talk::{Event, Speaker};
 
     fn talk(title: &str) -> Talk {
-        let event = Event { title: "Test Event".into(), date: Some("2022-03-19".into()), source: "t.md".into(), ..Event::default() };
+        let event = Event {
+            title: "Test Event".into(),
+            date: Some("2022-03-19".into()),
+            source: "t.md".into(),
+            ..Event::default()
+        };
         Talk {
             id: Talk::make_id(&event.title, title, ""),
             title: title.into(),

@@ -71,9 +71,7 @@ impl Fields {
 /// The schema of a talksearch index.
 pub fn build() -> Schema {
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let mut b = Schema::builder();
     b.add_text_field("id", STRING | STORED);

@@ -40,9 +40,7 @@ pub fn jieba() -> &'static Arc<Jieba> {
     static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
     JIEBA.get_or_init(|| {
         let mut jieba = Jieba::new();
-        jieba
-            .load_dict(&mut DOMAIN_DICT.as_bytes())
-            .expect("the domain dictionary compiled into the binary is valid");
+        jieba.load_dict(&mut DOMAIN_DICT.as_bytes()).expect("the domain dictionary compiled into the binary is valid");
         Arc::new(jieba)
     })
 }
@@ -307,7 +305,11 @@ mod tests {
     fn mixed_chinese_english_is_split_and_lowercased() {
         assert_eq!(
             texts("字节跳动 Service Mesh 性能优化"),
-            texts("字节跳动").into_iter().chain(["service".into(), "mesh".into()]).chain(texts("性能优化")).collect::<Vec<_>>()
+            texts("字节跳动")
+                .into_iter()
+                .chain(["service".into(), "mesh".into()])
+                .chain(texts("性能优化"))
+                .collect::<Vec<_>>()
         );
         assert_eq!(texts("APISIX"), ["apisix"]);
         assert_eq!(texts("API7.ai"), ["api7", "ai"]);

@@ -42,9 +42,7 @@ pub fn kind_of(path: &Path) -> Kind {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("md" | "markdown") => Kind::Markdown,
-        Some("json") if path.parent().and_then(Path::file_name).is_some_and(|d| d == "videos") => {
-            Kind::PyvideoTalk
-        }
+        Some("json") if path.parent().and_then(Path::file_name).is_some_and(|d| d == "videos") => Kind::PyvideoTalk,
         _ => Kind::Other,
     }
 }
@@ -72,7 +70,12 @@ pub struct Ingested {
 }
 
 /// Reads one file's bytes into talks. `source` is the path recorded in each talk's event.
-pub fn parse_bytes(kind: Kind, bytes: &[u8], source: &str, event_title: Option<&str>) -> Result<Vec<Talk>, IngestError> {
+pub fn parse_bytes(
+    kind: Kind,
+    bytes: &[u8],
+    source: &str,
+    event_title: Option<&str>,
+) -> Result<Vec<Talk>, IngestError> {
     let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Utf8(e.valid_up_to()))?;
     // A byte-order mark is legal at the start of a UTF-8 file and means nothing here.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -116,7 +119,7 @@ pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> 
     for (i, (base, path)) in files.iter().enumerate() {
         progress(i + 1, total);
         let kind = kind_of(path);
-        if kind == Kind::Other {
+        if kind == Kind::Other || is_folder_readme(base, path) {
             out.skipped += 1;
             continue;
         }
@@ -147,6 +150,12 @@ pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> 
         }
     }
     Ok(out)
+}
+
+/// A README directly inside a `--data` folder documents the folder (sources, licences, formats);
+/// it is not an event page, even though it may quote pieces of them.
+fn is_folder_readme(base: &Path, path: &Path) -> bool {
+    path.parent() == Some(base) && path.file_stem().is_some_and(|s| s.eq_ignore_ascii_case("readme"))
 }
 
 /// The path shown for a source file: relative to the `--data` root's parent, so `data/…` stays readable.

@@ -78,11 +78,9 @@ fn lenient_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 /// The `url` of each entry of `videos` (a list of `{type, url}` objects), in order.
 fn lenient_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|v| v.get("url").and_then(Value::as_str))
-            .map(str::to_string)
-            .collect(),
+        Value::Array(items) => {
+            items.iter().filter_map(|v| v.get("url").and_then(Value::as_str)).map(str::to_string).collect()
+        }
         _ => Vec::new(),
     })
 }
@@ -91,9 +89,7 @@ fn lenient_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error
 /// event folder's name (the folder above `videos/` in `source`) is used instead.
 pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, IngestError> {
     let record: Record = serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            IngestError::Invalid(format!("not a pyvideo talk record: {e}"))
-        }
+        serde_json::error::Category::Data => IngestError::Invalid(format!("not a pyvideo talk record: {e}")),
         _ => IngestError::Json(e.to_string()),
     })?;
 
@@ -106,11 +102,7 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
     for name in &record.speakers {
         let name = fold_whitespace(name);
         if !name.is_empty() && !speakers.iter().any(|s| s.name == name) {
-            speakers.push(Speaker {
-                name,
-                bio: None,
-                company: None,
-            });
+            speakers.push(Speaker { name, bio: None, company: None });
         }
     }
 
@@ -126,21 +118,13 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
         _ => detect_language(&format!("{title} {abstract_text}")).to_string(),
     };
 
-    let url = record
-        .videos
-        .iter()
-        .map(|u| u.trim())
-        .find(|u| !u.is_empty())
-        .map(str::to_string);
+    let url = record.videos.iter().map(|u| u.trim()).find(|u| !u.is_empty()).map(str::to_string);
 
     let event_title = match fold_whitespace(event_title) {
         t if t.is_empty() => event_folder(source),
         t => t,
     };
-    let discriminator = Path::new(source)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("");
+    let discriminator = Path::new(source).file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let id = Talk::make_id(&event_title, &title, discriminator);
 
     Ok(vec![Talk {
@@ -180,10 +164,7 @@ fn event_folder(source: &str) -> String {
         Some(p) if p.file_name().is_some_and(|n| n == "videos") => p.parent(),
         _ => parent,
     };
-    folder
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    folder.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` from `recorded` (`2019-09-21`, `2019-09-21T10:00:00+02:00`), if it starts with one.
@@ -236,24 +217,19 @@ fn fold_whitespace(s: &str) -> String {
 /// Paragraphs (separated by blank lines or block-level HTML tags) are kept, one per line.
 fn clean_text(raw: &str) -> String {
     static COMMENT: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
-    static BLOCK_TAG: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|table)\b[^>]*>")
-            .unwrap()
-    });
+    static BLOCK_TAG: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|table)\b[^>]*>").unwrap());
     static TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"</?[a-zA-Z][^>]*>").unwrap());
     static MD_IMAGE: Lazy<Regex> = Lazy::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
     static MD_LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[([^\]]+)\]\([^)]*\)").unwrap());
     static RST_LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`<]+?)\s*<[^>`]+>`__?").unwrap());
     static RST_REF: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`]+?)`__?").unwrap());
     static AUTOLINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"<(https?://[^>\s]+)>").unwrap());
-    static RST_ROLE: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r":[a-zA-Z][\w.+-]*:`([^`]*)`").unwrap());
-    static RST_UNDERLINE: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r#"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|"{3,}|_{3,})$"#).unwrap()
-    });
+    static RST_ROLE: Lazy<Regex> = Lazy::new(|| Regex::new(r":[a-zA-Z][\w.+-]*:`([^`]*)`").unwrap());
+    static RST_UNDERLINE: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r#"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|"{3,}|_{3,})$"#).unwrap());
     static RST_DIRECTIVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\.\.\s+\S.*::").unwrap());
-    static LINE_MARKER: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^(?:#{1,6}\s+|[-*+•]\s+)").unwrap());
+    static LINE_MARKER: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:#{1,6}\s+|[-*+•]\s+)").unwrap());
 
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     let text = COMMENT.replace_all(&text, "");
@@ -310,33 +286,30 @@ fn decode_entities(s: &str) -> String {
     ENTITY
         .replace_all(s, |caps: &regex::Captures| {
             let body = &caps[1];
-            let decoded =
-                if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
-                    u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-                } else if let Some(dec) = body.strip_prefix('#') {
-                    dec.parse::<u32>().ok().and_then(char::from_u32)
-                } else {
-                    match body {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        "nbsp" => Some(' '),
-                        "ndash" => Some('–'),
-                        "mdash" => Some('—'),
-                        "hellip" => Some('…'),
-                        "lsquo" => Some('‘'),
-                        "rsquo" => Some('’'),
-                        "ldquo" => Some('“'),
-                        "rdquo" => Some('”'),
-                        "copy" => Some('©'),
-                        _ => None,
-                    }
-                };
-            decoded
-                .map(String::from)
-                .unwrap_or_else(|| caps[0].to_string())
+            let decoded = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+            } else if let Some(dec) = body.strip_prefix('#') {
+                dec.parse::<u32>().ok().and_then(char::from_u32)
+            } else {
+                match body {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some(' '),
+                    "ndash" => Some('–'),
+                    "mdash" => Some('—'),
+                    "hellip" => Some('…'),
+                    "lsquo" => Some('‘'),
+                    "rsquo" => Some('’'),
+                    "ldquo" => Some('“'),
+                    "rdquo" => Some('”'),
+                    "copy" => Some('©'),
+                    _ => None,
+                }
+            };
+            decoded.map(String::from).unwrap_or_else(|| caps[0].to_string())
         })
         .into_owned()
 }
@@ -346,16 +319,14 @@ mod tests {
     use super::*;
 
     /// Real records from pyvideo/data (CC0), copied unmodified into `tests/data/pyvideo/`.
-    const CHINA: &str = include_str!(
-        "../../tests/data/pyvideo/pycon-china-2019/videos/1-bian-xie-an-quan-de-python-dai-ma.json"
-    );
+    const CHINA: &str =
+        include_str!("../../tests/data/pyvideo/pycon-china-2019/videos/1-bian-xie-an-quan-de-python-dai-ma.json");
     const CHIPY: &str = include_str!("../../tests/data/pyvideo/chipy/videos/15262.json");
     /// The one real record with a malformed `",duration"` key.
     const PARIS: &str = include_str!(
         "../../tests/data/pyvideo/meetup-paris/videos/manipuler-la-donnee-geographique-avec-geopandas.json"
     );
-    const AU: &str =
-        include_str!("../../tests/data/pyvideo/pycon-au-2011/videos/keynote-mary-gardiner.json");
+    const AU: &str = include_str!("../../tests/data/pyvideo/pycon-au-2011/videos/keynote-mary-gardiner.json");
 
     fn fixtures() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pyvideo")
@@ -495,20 +466,14 @@ mod tests {
             },
         ];
         for case in cases {
-            let talks = parse(case.text, case.event_title, case.source)
-                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let talks =
+                parse(case.text, case.event_title, case.source).unwrap_or_else(|e| panic!("{}: {e}", case.name));
             assert_eq!(talks.len(), 1, "{}", case.name);
             let talk = &talks[0];
             assert_eq!(talk.title, case.title, "{}", case.name);
             let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
             assert_eq!(names, case.speakers, "{}", case.name);
-            assert!(
-                talk.speakers
-                    .iter()
-                    .all(|s| s.bio.is_none() && s.company.is_none()),
-                "{}",
-                case.name
-            );
+            assert!(talk.speakers.iter().all(|s| s.bio.is_none() && s.company.is_none()), "{}", case.name);
             assert_eq!(talk.abstract_text, case.abstract_text, "{}", case.name);
             assert_eq!(talk.language, case.language, "{}", case.name);
             assert_eq!(talk.url.as_deref(), case.url, "{}", case.name);
@@ -517,44 +482,23 @@ mod tests {
             assert_eq!(talk.event.source, case.source, "{}", case.name);
             assert_eq!(talk.event.location, None, "{}", case.name);
             assert_eq!(talk.time, None, "{}", case.name);
-            let stem = Path::new(case.source)
-                .file_stem()
-                .unwrap()
-                .to_str()
-                .unwrap();
-            assert_eq!(
-                talk.id,
-                Talk::make_id(case.event, case.title, stem),
-                "{}",
-                case.name
-            );
+            let stem = Path::new(case.source).file_stem().unwrap().to_str().unwrap();
+            assert_eq!(talk.id, Talk::make_id(case.event, case.title, stem), "{}", case.name);
         }
     }
 
     #[test]
     fn rejects_bad_records() {
         let cases: [(&str, &str, fn(&IngestError) -> bool); 7] = [
-            ("truncated JSON", r#"{"title": "x","#, |e| {
-                matches!(e, IngestError::Json(_))
-            }),
-            ("not JSON", "title: x", |e| {
-                matches!(e, IngestError::Json(_))
-            }),
+            ("truncated JSON", r#"{"title": "x","#, |e| matches!(e, IngestError::Json(_))),
+            ("not JSON", "title: x", |e| matches!(e, IngestError::Json(_))),
             ("empty file", "", |e| matches!(e, IngestError::Json(_))),
-            ("trailing garbage", r#"{"title": "x"} }"#, |e| {
-                matches!(e, IngestError::Json(_))
-            }),
-            (
-                "no title",
-                r#"{"speakers": ["A"], "description": "d"}"#,
-                |e| *e == IngestError::Invalid("no title".into()),
-            ),
-            ("blank or non-string title", r#"{"title": "  \n "}"#, |e| {
+            ("trailing garbage", r#"{"title": "x"} }"#, |e| matches!(e, IngestError::Json(_))),
+            ("no title", r#"{"speakers": ["A"], "description": "d"}"#, |e| {
                 *e == IngestError::Invalid("no title".into())
             }),
-            ("an array, not a record", r#"[{"title": "x"}]"#, |e| {
-                matches!(e, IngestError::Invalid(_))
-            }),
+            ("blank or non-string title", r#"{"title": "  \n "}"#, |e| *e == IngestError::Invalid("no title".into())),
+            ("an array, not a record", r#"[{"title": "x"}]"#, |e| matches!(e, IngestError::Invalid(_))),
         ];
         for (name, text, expected) in cases {
             let err = parse(text, "Event", "e/videos/t.json").expect_err(name);
@@ -567,29 +511,11 @@ mod tests {
     #[test]
     fn repeated_titles_get_distinct_ids() {
         let text = r#"{"title": "Lightning Talks", "language": "eng"}"#;
-        let a = parse(
-            text,
-            "PyCon US 2019",
-            "pycon-us-2019/videos/lightning-talks.json",
-        )
-        .unwrap();
-        let b = parse(
-            text,
-            "PyCon US 2019",
-            "pycon-us-2019/videos/lightning-talks-2.json",
-        )
-        .unwrap();
+        let a = parse(text, "PyCon US 2019", "pycon-us-2019/videos/lightning-talks.json").unwrap();
+        let b = parse(text, "PyCon US 2019", "pycon-us-2019/videos/lightning-talks-2.json").unwrap();
         assert_ne!(a[0].id, b[0].id);
-        let again = parse(
-            text,
-            "PyCon  US 2019",
-            "elsewhere/videos/lightning-talks.json",
-        )
-        .unwrap();
-        assert_eq!(
-            a[0].id, again[0].id,
-            "the id depends on the file stem, not the whole path"
-        );
+        let again = parse(text, "PyCon  US 2019", "elsewhere/videos/lightning-talks.json").unwrap();
+        assert_eq!(a[0].id, again[0].id, "the id depends on the file stem, not the whole path");
     }
 
     #[test]
@@ -602,11 +528,7 @@ mod tests {
             ("no-such-event", None),
         ];
         for (dir, expected) in cases {
-            assert_eq!(
-                read_category(&fixtures().join(dir)).as_deref(),
-                expected,
-                "{dir}"
-            );
+            assert_eq!(read_category(&fixtures().join(dir)).as_deref(), expected, "{dir}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! required by default; when that finds nothing the query is relaxed to most of its words, and the
 //! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
 
+pub mod highlight;
 pub mod query;
 
 use std::collections::BTreeMap;
@@ -12,20 +13,20 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::indexer;
 use crate::schema::Fields;
 use crate::talk::Talk;
+use highlight::Highlighter;
 pub use query::{Clause, Filters, Mode};
 
 /// Longest abstract excerpt in a hit, in characters.
 const ABSTRACT_CHARS: usize = 200;
-/// Longest highlight snippet, in bytes (tantivy counts bytes; a Chinese character is 3).
+/// Longest highlight snippet, in bytes (a Chinese character is 3).
 const SNIPPET_BYTES: usize = 240;
 
 /// What the caller asks for. Validation of sizes happens at the edge (HTTP, CLI); the engine
@@ -122,12 +123,12 @@ impl Engine {
             (top, total) = searcher.search(&built.query, &collector)?;
             relaxed = true;
         }
-        let highlighter = Highlighter::new(&searcher, &self.fields, built.query.as_ref())?;
+        let mut highlighter = Highlighter::new(query::positive_terms(&clauses));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let talk = self.talk_from_doc(&doc)?;
-            hits.push(hit(talk, score, &highlighter));
+            hits.push(hit(talk, score, &mut highlighter));
         }
         Ok(SearchResponse {
             query: req.q.clone(),
@@ -166,57 +167,20 @@ impl Engine {
     }
 }
 
-/// Snippet generators for the fields shown as highlights, built once per search.
-struct Highlighter {
-    title: SnippetGenerator,
-    abstract_text: SnippetGenerator,
-    takeaways: SnippetGenerator,
-    speakers: SnippetGenerator,
-    bio: SnippetGenerator,
-}
-
-impl Highlighter {
-    fn new(searcher: &Searcher, f: &Fields, query: &dyn Query) -> Result<Highlighter> {
-        let make = |field, max_bytes| -> Result<SnippetGenerator> {
-            let mut g = SnippetGenerator::create(searcher, query, field)?;
-            g.set_max_num_chars(max_bytes);
-            Ok(g)
-        };
-        Ok(Highlighter {
-            // Titles are shown whole, so the snippet may be as long as any title.
-            title: make(f.title, 1000)?,
-            abstract_text: make(f.abstract_text, SNIPPET_BYTES)?,
-            takeaways: make(f.takeaways, SNIPPET_BYTES)?,
-            speakers: make(f.speakers, 200)?,
-            bio: make(f.bio, SNIPPET_BYTES)?,
-        })
-    }
-}
-
-fn mark(generator: &SnippetGenerator, text: &str) -> Option<String> {
-    let mut snippet = generator.snippet(text);
-    if snippet.highlighted().is_empty() {
-        return None;
-    }
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    Some(snippet.to_html())
-}
-
-fn hit(talk: Talk, score: f32, h: &Highlighter) -> Hit {
+fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {
     let mut highlights = BTreeMap::new();
-    let title = mark(&h.title, &talk.title).unwrap_or_else(|| escape_html(&talk.title));
+    let title = h.whole(&talk.title).unwrap_or_else(|| escape_html(&talk.title));
     highlights.insert("title", title);
     let body = std::iter::once(talk.abstract_text.as_str()).chain(talk.outline.iter().map(String::as_str));
     let body = body.filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
     let names = talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("，");
     let bios = talk.speakers.iter().filter_map(|s| s.bio.as_deref()).collect::<Vec<_>>().join("\n");
-    for (name, generator, text) in [
-        ("abstract", &h.abstract_text, body.as_str()),
-        ("takeaways", &h.takeaways, &talk.takeaways.join("\n")),
-        ("speakers", &h.speakers, names.as_str()),
-        ("bio", &h.bio, bios.as_str()),
-    ] {
-        if let Some(html) = mark(generator, text) {
+    if let Some(html) = h.whole(&names) {
+        highlights.insert("speakers", html);
+    }
+    for (name, text) in [("abstract", body.as_str()), ("takeaways", &talk.takeaways.join("\n")), ("bio", bios.as_str())]
+    {
+        if let Some(html) = h.snippet(text, SNIPPET_BYTES) {
             highlights.insert(name, html);
         }
     }

@@ -6,7 +6,9 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -130,6 +132,18 @@ pub fn terms(text: &str) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+/// The terms worth highlighting: those of the words and phrases, not of the exclusions.
+pub fn positive_terms(clauses: &[Clause]) -> std::collections::HashSet<String> {
+    clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::Words(t) | Clause::Phrase(t) => Some(t),
+            Clause::Exclude(_) => None,
+        })
+        .flat_map(|t| terms(t).into_iter().map(|(_, term)| term))
+        .collect()
 }
 
 /// Builds the tantivy query for `clauses` and `filters`.

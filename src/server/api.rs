@@ -13,7 +13,10 @@ use crate::search::SearchResponse;
 use crate::talk::Talk;
 
 /// `GET /api/search?q=…&limit=…&offset=…&event=…&year=…&lang=…`
-pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Json<SearchResponse>, ApiError> {
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
     let req = params::search_request(raw.as_deref(), &state.limits)?;
     let response = blocking(move || state.engine.search(&req)).await?;
     Ok(Json(response))

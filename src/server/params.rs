@@ -31,7 +31,9 @@ fn decode_component(s: &str, what: &str) -> Result<String, ApiError> {
     for (i, &b) in bytes.iter().enumerate() {
         let hex_follows = bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
         if b == b'%' && !hex_follows {
-            return Err(ApiError::bad(format!("{what} has a bad percent-encoding (a % not followed by two hex digits)")));
+            return Err(ApiError::bad(format!(
+                "{what} has a bad percent-encoding (a % not followed by two hex digits)"
+            )));
         }
     }
     let plus_as_space = s.replace('+', " ");
@@ -100,7 +102,8 @@ mod tests {
 
     #[test]
     fn valid_requests() {
-        let r = search_request(Some("q=%E6%9C%8D%E5%8A%A1%E7%BD%91%E6%A0%BC&limit=5&offset=10"), &Limits::default()).unwrap();
+        let r = search_request(Some("q=%E6%9C%8D%E5%8A%A1%E7%BD%91%E6%A0%BC&limit=5&offset=10"), &Limits::default())
+            .unwrap();
         assert_eq!((r.q.as_str(), r.limit, r.offset), ("服务网格", 5, 10));
         let r = search_request(Some("q=service+mesh"), &Limits::default()).unwrap();
         assert_eq!((r.q.as_str(), r.limit), ("service mesh", 10));
@@ -116,7 +119,10 @@ mod tests {
         assert_eq!(err("q=x&limit=1000"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&offset=abc"), "offset must be a whole number between 0 and 10000, not \"abc\"");
         assert_eq!(err("q=x&offset=-1"), "offset must be a whole number between 0 and 10000, not \"-1\"");
-        assert_eq!(err("q=x&foo=1"), "unknown parameter \"foo\"; known parameters: q, limit, offset, event, year, lang");
+        assert_eq!(
+            err("q=x&foo=1"),
+            "unknown parameter \"foo\"; known parameters: q, limit, offset, event, year, lang"
+        );
         assert_eq!(err("q=x&q=y"), "parameter q is given more than once");
         assert_eq!(err("q=%ZZ"), "parameter q has a bad percent-encoding (a % not followed by two hex digits)");
         assert_eq!(err("q=%FF%FE"), "parameter q is not valid UTF-8");

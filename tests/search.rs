@@ -1,0 +1,162 @@
+//! Search behaviour on the seed page: exact talks for real queries.
+
+use talksearch::search::Filters;
+use talksearch::SearchRequest;
+
+use crate::util::{seed, titles};
+
+#[test]
+fn service_mesh_in_chinese_ranks_the_mesh_talks_first() {
+    let state = seed();
+    let got = titles(&state.engine, "服务网格", 20);
+    // Every talk of the seed is at the 服务网格峰会, so all match through the event title; the four
+    // whose titles say 服务网格 come first.
+    let mut top4 = got[..4].to_vec();
+    top4.sort();
+    assert_eq!(
+        top4,
+        [
+            "从开源 Istio 到企业级服务：如何在企业中落地服务网格",
+            "如何实现 Istio 服务网格自定义扩展功能",
+            "服务网格中 TLS 的加速和优化",
+            "轻舟服务网格的无侵入增强 Istio 经验",
+        ],
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn istio_returns_exactly_the_three_istio_talks() {
+    let state = seed();
+    let mut got = titles(&state.engine, "Istio", 20);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "从开源 Istio 到企业级服务：如何在企业中落地服务网格",
+            "如何实现 Istio 服务网格自定义扩展功能",
+            "轻舟服务网格的无侵入增强 Istio 经验"
+        ]
+    );
+    assert_eq!(titles(&state.engine, "istio", 20).len(), 3, "Latin words match in any case");
+}
+
+#[test]
+fn company_and_product_names() {
+    let state = seed();
+    assert_eq!(titles(&state.engine, "字节跳动", 20)[0], "字节跳动 Service Mesh 性能优化的实践与思考");
+    assert_eq!(titles(&state.engine, "APISIX", 20)[0], "Apache APISIX 借助 Service Mesh 实现统一技术栈的全流量管理");
+    assert_eq!(titles(&state.engine, "Crypto Acceleration", 5)[0], "服务网格中 TLS 的加速和优化");
+}
+
+#[test]
+fn mixed_query_requires_every_word() {
+    let state = seed();
+    let got = titles(&state.engine, "Service Mesh 性能优化", 20);
+    assert_eq!(got[0], "字节跳动 Service Mesh 性能优化的实践与思考", "{got:#?}");
+}
+
+#[test]
+fn speaker_names_are_searchable() {
+    let state = seed();
+    assert_eq!(titles(&state.engine, "赵化冰", 5), ["Aeraki Mesh 在冬奥会视频应用中的产品落地实践"]);
+    assert_eq!(titles(&state.engine, "石建伟", 5), ["蚂蚁集团 Service Mesh 进展回顾与展望"]);
+}
+
+#[test]
+fn phrases_and_exclusions() {
+    let state = seed();
+    let got = titles(&state.engine, "Istio -slime", 20);
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(!got.contains(&"轻舟服务网格的无侵入增强 Istio 经验".to_string()));
+    assert_eq!(titles(&state.engine, "\"Crypto Acceleration\"", 5), ["服务网格中 TLS 的加速和优化"]);
+    assert!(titles(&state.engine, "\"Acceleration Crypto\"", 5).is_empty(), "a phrase keeps its order");
+}
+
+#[test]
+fn when_no_talk_has_every_word_the_query_is_relaxed() {
+    let state = seed();
+    let req = SearchRequest { q: "Istio kubernetesxyz".into(), limit: 10, ..Default::default() };
+    let res = state.engine.search(&req).unwrap();
+    assert!(res.relaxed);
+    assert_eq!(res.total, 3);
+    let req = SearchRequest { q: "Istio slime".into(), limit: 10, ..Default::default() };
+    let res = state.engine.search(&req).unwrap();
+    assert!(!res.relaxed);
+    assert_eq!(res.total, 1);
+}
+
+#[test]
+fn stray_syntax_never_fails() {
+    let state = seed();
+    for q in [
+        "\"Istio",
+        "Istio)",
+        "(服务网格",
+        "[]{}",
+        "AND OR NOT",
+        "title:",
+        ":::",
+        "-",
+        "\"\"",
+        "Istio^2",
+        "*",
+        "a~2",
+        "\u{0}",
+    ] {
+        let req = SearchRequest { q: q.into(), limit: 5, ..Default::default() };
+        state.engine.search(&req).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+}
+
+#[test]
+fn highlights_are_marked_and_escaped() {
+    let state = seed();
+    let req = SearchRequest { q: "TLS".into(), limit: 1, ..Default::default() };
+    let hit = &state.engine.search(&req).unwrap().hits[0];
+    assert_eq!(hit.highlights["title"], "服务网格中 <mark>TLS</mark> 的加速和优化");
+    assert!(hit.highlights["abstract"].contains("<mark>TLS</mark>"), "{:?}", hit.highlights);
+    let req = SearchRequest { q: "服务网格".into(), limit: 20, ..Default::default() };
+    let res = state.engine.search(&req).unwrap();
+    let tls = res.hits.iter().find(|h| h.title == "服务网格中 TLS 的加速和优化").unwrap();
+    assert_eq!(tls.highlights["title"], "<mark>服务网格</mark>中 TLS 的加速和优化");
+}
+
+#[test]
+fn pagination_is_consistent() {
+    let state = seed();
+    let all = titles(&state.engine, "服务网格", 20);
+    let req = SearchRequest { q: "服务网格".into(), limit: 2, offset: 1, ..Default::default() };
+    let page: Vec<String> = state.engine.search(&req).unwrap().hits.into_iter().map(|h| h.title).collect();
+    assert_eq!(page, all[1..3]);
+}
+
+#[test]
+fn filters_without_a_query_list_matching_talks() {
+    let state = seed();
+    let req = SearchRequest {
+        q: String::new(),
+        limit: 20,
+        filters: Filters { years: Some((2022, 2022)), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(state.engine.search(&req).unwrap().total, 9);
+    let req = SearchRequest {
+        q: String::new(),
+        limit: 20,
+        filters: Filters { years: Some((2019, 2020)), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(state.engine.search(&req).unwrap().total, 0);
+}
+
+#[test]
+fn talks_are_found_by_id() {
+    let state = seed();
+    let req = SearchRequest { q: "TLS".into(), limit: 1, ..Default::default() };
+    let id = state.engine.search(&req).unwrap().hits[0].id.clone();
+    let talk = state.engine.get(&id).unwrap().expect("the talk exists");
+    assert_eq!(talk.title, "服务网格中 TLS 的加速和优化");
+    assert_eq!(talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["胡伟", "赵复生"]);
+    assert!(state.engine.get("nope").unwrap().is_none());
+}

@@ -1,0 +1,7 @@
+//! The integration test binary: one binary, one shared jieba dictionary, topic files below.
+
+mod util;
+
+mod corpus;
+mod http;
+mod search;
