@@ -37,6 +37,9 @@ pub struct Speaker {
     /// The company exactly as the page states it; `None` when the page names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Former employers the page names (`之前在 Google …`), never taken for the current company.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_companies: Vec<String>,
 }
 
 /// One talk: the unit that is indexed and returned by search.

@@ -903,7 +903,7 @@ fn list_talk(raw: &str, agenda_list: bool) -> Option<Draft> {
 /// `宋净超` or `石建伟（卓与）` as one comma-separated part of a programme line.
 fn speaker_in_list(part: &str) -> Option<Speaker> {
     if let Some((name, bio)) = bracket_name(part) {
-        return Some(Speaker { name, bio, company: None });
+        return Some(Speaker { name, bio, company: None, former_companies: Vec::new() });
     }
     is_name(part, 6).then(|| Speaker { name: part.trim().to_string(), ..Speaker::default() })
 }
@@ -946,7 +946,7 @@ fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> 
         return None;
     }
     let bio = caps[2].trim();
-    let speaker = Speaker { name: caps[1].to_string(), bio: (!bio.is_empty()).then(|| bio.to_string()), company: None };
+    let speaker = Speaker { name: caps[1].to_string(), bio: (!bio.is_empty()).then(|| bio.to_string()), company: None, former_companies: Vec::new() };
     Some((speaker, title))
 }
 
@@ -1103,7 +1103,7 @@ fn speakers_from(value: &str) -> Vec<Speaker> {
     }
     let (name, rest) = name_led(value, 6).unwrap_or_else(|| (value.to_string(), String::new()));
     let rest = rest.trim_matches(|c: char| c.is_whitespace() || "，,：:".contains(c));
-    vec![Speaker { name, bio: (!rest.is_empty()).then(|| rest.to_string()), company: None }]
+    vec![Speaker { name, bio: (!rest.is_empty()).then(|| rest.to_string()), company: None, former_companies: Vec::new() }]
 }
 
 /// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows.
@@ -1117,7 +1117,7 @@ fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<Speaker> {
         return None;
     }
     let (name, _) = name_led(text, 4)?;
-    Some(Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), company: None })
+    Some(Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), company: None, former_companies: Vec::new() })
 }
 
 /// Adds a bio paragraph. It goes to the speaker it names, else to the first speaker still without a
@@ -1143,7 +1143,7 @@ fn add_bio(draft: &mut Draft, text: &str, inline: bool) {
     if let Some(s) = draft.speakers.iter_mut().find(|s| s.bio.is_none()) {
         s.bio = Some(text.to_string());
     } else if let (Some((name, _)), false) = (&led, inline) {
-        draft.speakers.push(Speaker { name: name.clone(), bio, company: None });
+        draft.speakers.push(Speaker { name: name.clone(), bio, company: None, former_companies: Vec::new() });
     } else if let Some(s) = draft.speakers.last_mut() {
         let joined = format!("{}\n{}", s.bio.take().unwrap_or_default(), text);
         s.bio = Some(joined.trim().to_string());

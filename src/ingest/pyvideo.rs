@@ -102,7 +102,7 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
     for name in &record.speakers {
         let name = fold_whitespace(name);
         if !name.is_empty() && !speakers.iter().any(|s| s.name == name) {
-            speakers.push(Speaker { name, bio: None, company: None });
+            speakers.push(Speaker { name, bio: None, company: None, former_companies: Vec::new() });
         }
     }
 
