@@ -46,6 +46,9 @@ pub enum Command {
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Only talks with a speaker from this company, in any alias (Tencent, 腾讯, 腾讯云 …).
+        #[arg(long)]
+        company: Option<String>,
         /// Only talks of this event (exact title).
         #[arg(long)]
         event: Option<String>,
@@ -56,6 +59,22 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
         /// Print the JSON response instead of a listing.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// List speakers, by company (any alias) and/or name.
+    Speakers {
+        /// A company in any alias: Tencent, 腾讯, 腾讯云 … (subsidiaries included).
+        #[arg(long)]
+        company: Option<String>,
+        /// Part of a speaker's name.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON instead of a listing.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -96,8 +115,15 @@ impl Cli {
         match self.command {
             Command::Index { data, index } => commands::index(&Settings::new(index.dir, data, None)),
             Command::Serve { index, data, addr } => commands::serve(&Settings::new(index.dir, data, addr)),
-            Command::Search { query, limit, offset, event, year, lang, json, index } => {
-                let filters = Filters { event, years: year, lang };
+            Command::Speakers { company, name, limit, json, index } => commands::speakers(
+                &Settings::new(index.dir, Vec::new(), None),
+                company.as_deref(),
+                name.as_deref(),
+                limit,
+                json,
+            ),
+            Command::Search { query, limit, offset, company, event, year, lang, json, index } => {
+                let filters = Filters { company, event, years: year, lang };
                 commands::search(&Settings::new(index.dir, Vec::new(), None), &query, limit, offset, filters, json)
             }
         }

@@ -110,7 +110,7 @@ pub fn search(
         bail!("--limit must be between 1 and {}", limits.max_limit);
     }
     if q.trim().is_empty() && filters.is_empty() {
-        bail!("give a query or a filter (--event, --year, --lang)");
+        bail!("give a query or a filter (--company, --event, --year, --lang)");
     }
     let engine = Engine::open(&settings.index_dir)
         .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
@@ -147,6 +147,38 @@ pub fn search(
         }
         if !hit.abstract_text.is_empty() {
             println!("     {}", hit.abstract_text.replace('\n', " "));
+        }
+    }
+    Ok(())
+}
+
+/// Lists speakers by company and/or name.
+pub fn speakers(
+    settings: &Settings,
+    company: Option<&str>,
+    name: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    let engine = Engine::open(&settings.index_dir)
+        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let response = engine.speakers(company, name, limit);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(());
+    }
+    println!("{} speakers", response.total);
+    for s in &response.speakers {
+        let company = s.company.as_ref().map(|c| format!(" — {}", c.name)).unwrap_or_default();
+        let stated = match (&s.company_text, &s.company) {
+            (Some(text), Some(c)) if *text != c.name => format!(" (page: {text})"),
+            _ => String::new(),
+        };
+        let former: Vec<&str> = s.former_companies.iter().map(|c| c.name.as_str()).collect();
+        let former = if former.is_empty() { String::new() } else { format!("; formerly {}", former.join(", ")) };
+        println!("\n{}{company}{stated}{former}", s.name);
+        for t in &s.talks {
+            println!("    {}  ({})  [{}]", t.title, t.event, t.id);
         }
     }
     Ok(())

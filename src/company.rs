@@ -157,6 +157,13 @@ impl Companies {
         out
     }
 
+    /// The id to filter by when a user names `text`: the top of its family, so `腾讯云`, `腾讯` and
+    /// `Tencent` all mean Tencent with its subsidiaries. Unknown companies: their folded name.
+    pub fn family_id(&self, text: &str) -> Option<String> {
+        let id = self.id_for(text)?;
+        self.lineage(&id).pop()
+    }
+
     /// The id for `text`: the table's id when it knows the company, else the folded text itself.
     pub fn id_for(&self, text: &str) -> Option<String> {
         match self.resolve(text) {
@@ -225,6 +232,8 @@ aliases = ["支流科技", "API7"]
         assert_eq!(t.lineage("tencent-cloud"), ["tencent-cloud", "tencent"]);
         assert_eq!(t.id_for("Flomesh").as_deref(), Some("flomesh"));
         assert_eq!(t.id_for("Tencent").as_deref(), Some("tencent"));
+        assert_eq!(t.family_id("腾讯云").as_deref(), Some("tencent"));
+        assert_eq!(t.family_id("Flomesh").as_deref(), Some("flomesh"));
     }
 
     #[test]

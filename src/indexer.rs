@@ -12,12 +12,16 @@ use std::time::Instant;
 use indicatif::ProgressBar;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
+use crate::company::Companies;
 use crate::error::{Error, Result};
 use crate::schema::{self, Fields};
+use crate::speakers::{self, SpeakerEntity};
 use crate::talk::Talk;
 use crate::tokenizer;
 
 const CURRENT: &str = "CURRENT";
+/// The speakers of a generation, as JSON, beside its tantivy files.
+const SPEAKERS: &str = "speakers.json";
 /// Generations kept besides the current one, so servers still reading the previous one keep working.
 const KEEP_PREVIOUS: usize = 1;
 /// Memory budget per indexing thread.
@@ -32,13 +36,22 @@ pub struct BuildStats {
     pub bytes: u64,
 }
 
+/// An opened generation of the index.
+pub struct Opened {
+    pub index: Index,
+    pub fields: Fields,
+    pub speakers: Vec<SpeakerEntity>,
+    pub generation: PathBuf,
+}
+
 /// Opens the current generation of the index in `dir`, with the analyzer registered.
-pub fn open(dir: &Path) -> Result<(Index, Fields)> {
+pub fn open(dir: &Path) -> Result<Opened> {
     let generation = current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
     let index = Index::open_in_dir(&generation)?;
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
-    Ok((index, fields))
+    let speakers = read_speakers(&generation)?;
+    Ok(Opened { index, fields, speakers, generation })
 }
 
 /// Whether `dir` holds a servable index.
@@ -90,19 +103,33 @@ fn write_generation(path: &Path, talks: &[Talk], progress: &ProgressBar) -> Resu
     let index = Index::create_in_dir(path, schema::build())?;
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
+    let companies = Companies::builtin();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
     for talk in talks {
-        writer.add_document(document(&fields, talk)?)?;
+        writer.add_document(document(&fields, talk, companies)?)?;
         progress.inc(1);
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    let people = speakers::entities(talks, Companies::builtin());
+    let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
+    fs::write(path.join(SPEAKERS), json).map_err(|e| Error::io(path.join(SPEAKERS), e))?;
     Ok(())
 }
 
+/// The speakers of a generation (see [`speakers::entities`]), written beside the tantivy files.
+pub fn read_speakers(generation: &Path) -> Result<Vec<SpeakerEntity>> {
+    let path = generation.join(SPEAKERS);
+    let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{}: {e}", path.display())))
+}
+
 /// The tantivy document for one talk.
-pub fn document(f: &Fields, talk: &Talk) -> Result<TantivyDocument> {
+///
+/// Each speaker's company is indexed by every name of it and of its parents (腾讯云 also as 腾讯 and
+/// Tencent), so a search in any alias finds it, and by canonical ids for filters and facets.
+pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<TantivyDocument> {
     let json = serde_json::to_string(talk).map_err(|e| Error::Other(format!("serializing talk {}: {e}", talk.id)))?;
     let mut d = doc!(
         f.id => talk.id.as_str(),
@@ -113,14 +140,30 @@ pub fn document(f: &Fields, talk: &Talk) -> Result<TantivyDocument> {
         f.lang => talk.language.as_str(),
         f.doc => json,
     );
+    let mut company_ids: Vec<String> = Vec::new();
     for s in &talk.speakers {
         d.add_text(f.speakers, &s.name);
         if let Some(bio) = &s.bio {
             d.add_text(f.bio, bio);
         }
-        if let Some(company) = &s.company {
-            d.add_text(f.company, company);
+        if let Some(text) = &s.company {
+            d.add_text(f.company, text);
+            if let Some(id) = companies.id_for(text) {
+                for id in companies.lineage(&id) {
+                    if let Some(c) = companies.get(&id) {
+                        for name in c.names() {
+                            d.add_text(f.company, name);
+                        }
+                    }
+                    if !company_ids.contains(&id) {
+                        company_ids.push(id);
+                    }
+                }
+            }
         }
+    }
+    for id in company_ids {
+        d.add_text(f.company_id, id);
     }
     for line in &talk.outline {
         d.add_text(f.abstract_text, line);
@@ -233,8 +276,9 @@ mod tests {
         let third = build(dir.path(), &[talk("云原生")], &pb).unwrap();
         assert!(!first.generation.exists(), "the oldest generation is removed");
         assert!(second.generation.exists(), "the previous generation is kept for readers still on it");
-        let (index, _) = open(dir.path()).unwrap();
-        assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
+        let opened = open(dir.path()).unwrap();
+        assert_eq!(opened.index.reader().unwrap().searcher().num_docs(), 1);
+        assert_eq!(opened.speakers.len(), 1);
         assert_eq!(current_generation(dir.path()).unwrap(), Some(third.generation));
     }
 

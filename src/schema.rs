@@ -21,6 +21,8 @@ pub struct Fields {
     /// Abstract and outline.
     pub abstract_text: Field,
     pub takeaways: Field,
+    /// Canonical ids of the speakers' companies and their parents, untokenized, for filters and facets.
+    pub company_id: Field,
     /// The event title, searchable.
     pub event: Field,
     /// The event title, untokenized, for filters and facets.
@@ -59,6 +61,7 @@ impl Fields {
             bio: f("bio")?,
             abstract_text: f("abstract")?,
             takeaways: f("takeaways")?,
+            company_id: f("company_id")?,
             event: f("event")?,
             event_key: f("event_key")?,
             year: f("year")?,
@@ -78,6 +81,7 @@ pub fn build() -> Schema {
     for name in ["title", "speakers", "company", "bio", "abstract", "takeaways", "event"] {
         b.add_text_field(name, text.clone());
     }
+    b.add_text_field("company_id", STRING | FAST);
     b.add_text_field("event_key", STRING | FAST);
     b.add_u64_field("year", INDEXED | FAST);
     b.add_text_field("lang", STRING | FAST);

@@ -65,14 +65,14 @@ async fn healthz_counts_talks() {
 async fn bad_input_gets_a_clear_400() {
     let long = "a".repeat(501);
     let cases = [
-        ("/api/search", "give a query q or a filter (event, year, lang)"),
-        ("/api/search?q=", "give a query q or a filter (event, year, lang)"),
+        ("/api/search", "give a query q or a filter (company, event, year, lang)"),
+        ("/api/search?q=", "give a query q or a filter (company, event, year, lang)"),
         ("/api/search?q=istio&limit=0", "limit must be between 1 and 100"),
         ("/api/search?q=istio&limit=101", "limit must be between 1 and 100"),
         ("/api/search?q=istio&offset=ten", "offset must be a whole number between 0 and 10000, not \"ten\""),
         (
             "/api/search?q=istio&sort=date",
-            "unknown parameter \"sort\"; known parameters: q, limit, offset, event, year, lang",
+            "unknown parameter \"sort\"; known parameters: q, limit, offset, company, event, year, lang",
         ),
         ("/api/search?q=%E6%9C", "parameter q is not valid UTF-8"),
         ("/api/search?q=100%", "parameter q has a bad percent-encoding (a % not followed by two hex digits)"),

@@ -4,10 +4,11 @@
 //! required by default; when that finds nothing the query is relaxed to most of its words, and the
 //! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
 
+pub mod facets;
 pub mod highlight;
 pub mod query;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -17,10 +18,13 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use crate::company::Companies;
 use crate::error::{Error, Result};
 use crate::indexer;
 use crate::schema::Fields;
+use crate::speakers::{self, CompanyStats, SpeakerEntity};
 use crate::talk::Talk;
+pub use facets::Facets;
 use highlight::Highlighter;
 pub use query::{Clause, Filters, Mode};
 
@@ -49,6 +53,15 @@ pub struct SearchResponse {
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
+    /// Counts by company, event, year and language over all matches (not just this page).
+    pub facets: Facets,
+}
+
+/// The answer to a speakers query.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakersResponse {
+    pub total: usize,
+    pub speakers: Vec<SpeakerEntity>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +89,10 @@ pub struct EventRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct SpeakerRef {
     pub name: String,
+    /// The company as the page states it.
     pub company: Option<String>,
+    /// Its canonical id (alias-table id, or the folded name of a company not in the table).
+    pub company_id: Option<String>,
 }
 
 /// An open index, ready to answer searches from many threads at once.
@@ -84,14 +100,45 @@ pub struct Engine {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    speakers: Vec<SpeakerEntity>,
+    /// Company id → display name, for facets (table names, or the text of companies not in the table).
+    company_names: HashMap<String, String>,
 }
 
 impl Engine {
     /// Opens the current generation of the index in `dir`.
     pub fn open(dir: &Path) -> Result<Engine> {
-        let (index, fields) = indexer::open(dir)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Engine { index, reader, fields })
+        let opened = indexer::open(dir)?;
+        let reader = opened.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let companies = Companies::builtin();
+        let mut company_names: HashMap<String, String> =
+            companies.all().iter().map(|c| (c.id.clone(), c.name.clone())).collect();
+        for s in &opened.speakers {
+            if let Some(c) = &s.company {
+                company_names.entry(c.id.clone()).or_insert_with(|| c.name.clone());
+            }
+        }
+        Ok(Engine { index: opened.index, reader, fields: opened.fields, speakers: opened.speakers, company_names })
+    }
+
+    /// Speakers, optionally only those of a company's family (in any alias: 腾讯云, 腾讯 and Tencent
+    /// all give Tencent and its subsidiaries) and whose
+    /// name contains `q`; most talks first.
+    pub fn speakers(&self, company: Option<&str>, q: Option<&str>, limit: usize) -> SpeakersResponse {
+        let company_id = company.and_then(|c| Companies::builtin().family_id(c));
+        let q = q.map(crate::company::key).filter(|q| !q.is_empty());
+        let matching: Vec<&SpeakerEntity> = self
+            .speakers
+            .iter()
+            .filter(|s| company_id.as_ref().is_none_or(|id| s.company_lineage.contains(id)))
+            .filter(|s| q.as_ref().is_none_or(|q| crate::company::key(&s.name).contains(q.as_str())))
+            .collect();
+        SpeakersResponse { total: matching.len(), speakers: matching.into_iter().take(limit).cloned().collect() }
+    }
+
+    /// Every company with speakers, with aliases and counts, most talks first.
+    pub fn companies(&self) -> Vec<CompanyStats> {
+        speakers::company_stats(&self.speakers, Companies::builtin())
     }
 
     pub fn index(&self) -> &Index {
@@ -123,6 +170,7 @@ impl Engine {
             (top, total) = searcher.search(&built.query, &collector)?;
             relaxed = true;
         }
+        let facets = facets::count(&searcher, built.query.as_ref(), &self.company_names)?;
         let mut highlighter = Highlighter::new(query::positive_terms(&clauses));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -138,6 +186,7 @@ impl Engine {
             offset,
             limit,
             hits,
+            facets,
         })
     }
 
@@ -190,7 +239,15 @@ fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {
         title: talk.title,
         time: talk.time,
         event: EventRef { title: talk.event.title, date: talk.event.date },
-        speakers: talk.speakers.into_iter().map(|s| SpeakerRef { name: s.name, company: s.company }).collect(),
+        speakers: talk
+            .speakers
+            .into_iter()
+            .map(|s| SpeakerRef {
+                company_id: s.company.as_deref().and_then(|c| Companies::builtin().id_for(c)),
+                name: s.name,
+                company: s.company,
+            })
+            .collect(),
         abstract_text: excerpt(&body, ABSTRACT_CHARS),
         language: talk.language,
         highlights,

@@ -93,6 +93,8 @@ fn flush_words(clauses: &mut Vec<Clause>, words: &mut String) {
 /// Filters that narrow a search without scoring.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
+    /// A company in any alias (`腾讯`, `Tencent`, `腾讯云`): its whole family, subsidiaries included.
+    pub company: Option<String>,
     /// Exact event title.
     pub event: Option<String>,
     /// Inclusive year range.
@@ -103,7 +105,7 @@ pub struct Filters {
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        self.event.is_none() && self.years.is_none() && self.lang.is_none()
+        self.company.is_none() && self.event.is_none() && self.years.is_none() && self.lang.is_none()
     }
 }
 
@@ -201,6 +203,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode)
 
 fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(company) = &filters.company {
+        // A company the table does not know is matched by its folded name; one that folds to
+        // nothing matches nothing.
+        let id = crate::company::Companies::builtin().family_id(company).unwrap_or_default();
+        out.push((Occur::Must, unscored(term_query(fields.company_id, &id))));
+    }
     if let Some(event) = &filters.event {
         out.push((Occur::Must, unscored(term_query(fields.event_key, event))));
     }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::{params, AppState};
-use crate::search::SearchResponse;
+use crate::search::{SearchResponse, SpeakersResponse};
 use crate::talk::Talk;
 
 /// `GET /api/search?q=…&limit=…&offset=…&event=…&year=…&lang=…`
@@ -31,6 +31,24 @@ pub async fn talk(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     }
 }
 
+/// `GET /api/speakers?company=…&q=…&limit=…`: speakers of a company (any alias), by name.
+pub async fn speakers(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SpeakersResponse>, ApiError> {
+    let query = params::speakers_query(raw.as_deref(), &state.limits)?;
+    Ok(Json(state.engine.speakers(query.company.as_deref(), query.q.as_deref(), query.limit)))
+}
+
+/// `GET /api/companies`: every company with aliases and speaker and talk counts, most talks first.
+pub async fn companies(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<impl IntoResponse, ApiError> {
+    params::decode(raw.as_deref(), &[])?;
+    Ok(Json(json!({ "companies": state.engine.companies() })))
+}
+
 /// `GET /healthz`: alive, with the number of talks indexed.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(json!({ "status": "ok", "talks": state.engine.num_talks() }))
@@ -42,7 +60,9 @@ pub async fn home() -> Html<&'static str> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::NotFound("no such route; see /api/search, /api/talks/{id}, /healthz".into())
+    ApiError::NotFound(
+        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /healthz".into(),
+    )
 }
 
 /// Runs CPU-bound engine work on the blocking pool so it does not stall the async workers.

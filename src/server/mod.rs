@@ -31,6 +31,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/", get(api::home))
         .route("/api/search", get(api::search))
         .route("/api/talks/{id}", get(api::talk))
+        .route("/api/speakers", get(api::speakers))
+        .route("/api/companies", get(api::companies))
         .route("/healthz", get(api::healthz))
         .fallback(api::not_found)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))

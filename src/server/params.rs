@@ -16,7 +16,11 @@ pub fn decode(raw: Option<&str>, known: &[&str]) -> Result<Vec<(String, String)>
         let name = decode_component(name, "parameter name")?;
         let value = decode_component(value, &format!("parameter {name}"))?;
         if !known.contains(&name.as_str()) {
-            return Err(ApiError::bad(format!("unknown parameter {name:?}; known parameters: {}", known.join(", "))));
+            return Err(ApiError::bad(if known.is_empty() {
+                format!("unknown parameter {name:?}; this route takes no parameters")
+            } else {
+                format!("unknown parameter {name:?}; known parameters: {}", known.join(", "))
+            }));
         }
         if out.iter().any(|(n, _)| *n == name) {
             return Err(ApiError::bad(format!("parameter {name} is given more than once")));
@@ -51,7 +55,7 @@ fn number(name: &str, value: &str, max: usize, min: usize) -> Result<usize, ApiE
     }
 }
 
-pub const SEARCH_PARAMS: &[&str] = &["q", "limit", "offset", "event", "year", "lang"];
+pub const SEARCH_PARAMS: &[&str] = &["q", "limit", "offset", "company", "event", "year", "lang"];
 
 /// A validated search request from `/api/search`'s query string.
 pub fn search_request(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
@@ -71,6 +75,7 @@ pub fn search_request(raw: Option<&str>, limits: &Limits) -> Result<SearchReques
             }
             "limit" => req.limit = number("limit", &value, limits.max_limit, 1)?,
             "offset" => req.offset = number("offset", &value, limits.max_offset, 0)?,
+            "company" => filters.company = non_empty(value),
             "event" => filters.event = non_empty(value),
             "lang" => filters.lang = non_empty(value),
             "year" if !value.trim().is_empty() => filters.years = Some(parse_years(&value).map_err(ApiError::bad)?),
@@ -78,10 +83,38 @@ pub fn search_request(raw: Option<&str>, limits: &Limits) -> Result<SearchReques
         }
     }
     if req.q.trim().is_empty() && filters.is_empty() {
-        return Err(ApiError::bad("give a query q or a filter (event, year, lang)"));
+        return Err(ApiError::bad("give a query q or a filter (company, event, year, lang)"));
     }
     req.filters = filters;
     Ok(req)
+}
+
+pub const SPEAKERS_PARAMS: &[&str] = &["company", "q", "limit"];
+
+/// A validated `/api/speakers` query: company, name part, limit.
+pub struct SpeakersQuery {
+    pub company: Option<String>,
+    pub q: Option<String>,
+    pub limit: usize,
+}
+
+pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuery, ApiError> {
+    let mut out = SpeakersQuery { company: None, q: None, limit: 50 };
+    for (name, value) in decode(raw, SPEAKERS_PARAMS)? {
+        if value.chars().count() > limits.max_query_chars {
+            return Err(ApiError::bad(format!(
+                "{name} is too long (the limit is {} characters)",
+                limits.max_query_chars
+            )));
+        }
+        match name.as_str() {
+            "company" => out.company = non_empty(value),
+            "q" => out.q = non_empty(value),
+            "limit" => out.limit = number("limit", &value, 1000, 1)?,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 fn non_empty(value: String) -> Option<String> {
@@ -113,15 +146,15 @@ mod tests {
 
     #[test]
     fn bad_requests_say_what_is_wrong() {
-        assert_eq!(err(""), "give a query q or a filter (event, year, lang)");
-        assert_eq!(err("q=+"), "give a query q or a filter (event, year, lang)");
+        assert_eq!(err(""), "give a query q or a filter (company, event, year, lang)");
+        assert_eq!(err("q=+"), "give a query q or a filter (company, event, year, lang)");
         assert_eq!(err("q=x&limit=0"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&limit=1000"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&offset=abc"), "offset must be a whole number between 0 and 10000, not \"abc\"");
         assert_eq!(err("q=x&offset=-1"), "offset must be a whole number between 0 and 10000, not \"-1\"");
         assert_eq!(
             err("q=x&foo=1"),
-            "unknown parameter \"foo\"; known parameters: q, limit, offset, event, year, lang"
+            "unknown parameter \"foo\"; known parameters: q, limit, offset, company, event, year, lang"
         );
         assert_eq!(err("q=x&q=y"), "parameter q is given more than once");
         assert_eq!(err("q=%ZZ"), "parameter q has a bad percent-encoding (a % not followed by two hex digits)");

@@ -1,0 +1,200 @@
+//! Speakers as entities: the same person across events is one speaker with all their talks.
+//!
+//! Two mentions are one person when they share a name and a company (by canonical id), or share a
+//! name and only one company is ever given for it (a mention without company joins that person).
+//! Two people with one name and different companies stay apart.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::company::{key, Companies};
+use crate::talk::Talk;
+
+/// A company as shown with a speaker: canonical id and display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A talk as listed under its speaker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TalkRef {
+    pub id: String,
+    pub title: String,
+    pub event: String,
+}
+
+/// One person and everything they presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeakerEntity {
+    pub name: String,
+    pub company: Option<CompanyRef>,
+    /// The company as the pages wrote it (the first mention that named one).
+    pub company_text: Option<String>,
+    /// Ids of the company and of those it is part of (腾讯云 → tencent-cloud, tencent): for filters.
+    #[serde(default)]
+    pub company_lineage: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_companies: Vec<CompanyRef>,
+    pub talks: Vec<TalkRef>,
+}
+
+/// The company reference for text as a page wrote it: the table's entry, or the text itself.
+pub fn company_ref(companies: &Companies, text: &str) -> Option<CompanyRef> {
+    match companies.resolve(text) {
+        Some(c) => Some(CompanyRef { id: c.id.clone(), name: c.name.clone() }),
+        None => {
+            let id = key(text);
+            (!id.is_empty()).then(|| CompanyRef { id, name: text.trim().to_string() })
+        }
+    }
+}
+
+/// Groups every speaker mention of `talks` into people, sorted by number of talks then name.
+pub fn entities(talks: &[Talk], companies: &Companies) -> Vec<SpeakerEntity> {
+    // name key → company id (None for mentions without company) → entity
+    let mut people: BTreeMap<String, BTreeMap<Option<String>, SpeakerEntity>> = BTreeMap::new();
+    for talk in talks {
+        for s in &talk.speakers {
+            let name_key = key(&s.name);
+            if name_key.is_empty() {
+                continue;
+            }
+            let company = s.company.as_deref().and_then(|c| company_ref(companies, c));
+            let slot = company.as_ref().map(|c| c.id.clone());
+            let entity = people.entry(name_key).or_default().entry(slot).or_insert_with(|| SpeakerEntity {
+                name: s.name.trim().to_string(),
+                company_lineage: company.as_ref().map(|c| companies.lineage(&c.id)).unwrap_or_default(),
+                company: company.clone(),
+                company_text: s.company.clone(),
+                former_companies: Vec::new(),
+                talks: Vec::new(),
+            });
+            for former in &s.former_companies {
+                if let Some(f) = company_ref(companies, former) {
+                    if !entity.former_companies.contains(&f) {
+                        entity.former_companies.push(f);
+                    }
+                }
+            }
+            if !entity.talks.iter().any(|t| t.id == talk.id) {
+                entity.talks.push(TalkRef {
+                    id: talk.id.clone(),
+                    title: talk.title.clone(),
+                    event: talk.event.title.clone(),
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (_, mut by_company) in people {
+        // Mentions without a company join the one person of that name who has one, if unambiguous.
+        let with_company = by_company.keys().filter(|k| k.is_some()).count();
+        if with_company == 1 {
+            if let Some(anonymous) = by_company.remove(&None) {
+                let person = by_company.values_mut().next().expect("one entry with a company");
+                for t in anonymous.talks {
+                    if !person.talks.iter().any(|p| p.id == t.id) {
+                        person.talks.push(t);
+                    }
+                }
+            }
+        }
+        out.extend(by_company.into_values());
+    }
+    out.sort_by(|a, b| b.talks.len().cmp(&a.talks.len()).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// A company with its aliases and how many speakers and talks it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompanyStats {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub parent: Option<String>,
+    pub speakers: usize,
+    pub talks: usize,
+}
+
+/// Every company that has at least one speaker, counting subsidiaries' speakers in their parents,
+/// most talks first.
+pub fn company_stats(speakers: &[SpeakerEntity], companies: &Companies) -> Vec<CompanyStats> {
+    let mut by_id: HashMap<String, (CompanyStats, std::collections::HashSet<String>)> = HashMap::new();
+    for s in speakers {
+        let Some(own) = &s.company else { continue };
+        for id in &s.company_lineage {
+            let entry = by_id.entry(id.clone()).or_insert_with(|| {
+                let (name, aliases, parent) = match companies.get(id) {
+                    Some(c) => (c.name.clone(), c.aliases.clone(), c.parent.clone()),
+                    None => (own.name.clone(), Vec::new(), None),
+                };
+                (CompanyStats { id: id.clone(), name, aliases, parent, speakers: 0, talks: 0 }, Default::default())
+            });
+            entry.0.speakers += 1;
+            entry.1.extend(s.talks.iter().map(|t| t.id.clone()));
+        }
+    }
+    let mut out: Vec<CompanyStats> = by_id
+        .into_values()
+        .map(|(mut stats, talks)| {
+            stats.talks = talks.len();
+            stats
+        })
+        .collect();
+    out.sort_by(|a, b| b.talks.cmp(&a.talks).then_with(|| b.speakers.cmp(&a.speakers)).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::talk::{Event, Speaker};
+
+    fn talk(title: &str, speakers: &[(&str, Option<&str>)]) -> Talk {
+        let event = Event { title: "E".into(), source: "e.md".into(), ..Event::default() };
+        Talk {
+            id: Talk::make_id("E", title, ""),
+            title: title.into(),
+            speakers: speakers
+                .iter()
+                .map(|(n, c)| Speaker { name: n.to_string(), company: c.map(str::to_string), ..Speaker::default() })
+                .collect(),
+            event,
+            ..Talk::default()
+        }
+    }
+
+    #[test]
+    fn one_person_across_talks_and_namesakes_apart() {
+        let companies = Companies::builtin();
+        let talks = [
+            talk("a", &[("赵化冰", Some("腾讯云"))]),
+            talk("b", &[("赵化冰", Some("Tencent Cloud"))]),
+            talk("c", &[("赵化冰", None)]),
+            talk("d", &[("王伟", Some("腾讯"))]),
+            talk("e", &[("王伟", Some("英特尔"))]),
+            talk("f", &[("王伟", None)]),
+        ];
+        let people = entities(&talks, companies);
+        let zhao: Vec<_> = people.iter().filter(|p| p.name == "赵化冰").collect();
+        assert_eq!(zhao.len(), 1);
+        assert_eq!(zhao[0].talks.len(), 3);
+        assert_eq!(zhao[0].company_lineage, ["tencent-cloud", "tencent"]);
+        let wang: Vec<_> = people.iter().filter(|p| p.name == "王伟").collect();
+        assert_eq!(wang.len(), 3, "two companies and an ambiguous mention stay apart: {wang:#?}");
+    }
+
+    #[test]
+    fn company_counts_include_subsidiaries() {
+        let companies = Companies::builtin();
+        let talks = [talk("a", &[("赵化冰", Some("腾讯云"))]), talk("b", &[("覃士林", Some("腾讯"))])];
+        let stats = company_stats(&entities(&talks, companies), companies);
+        let tencent = stats.iter().find(|c| c.id == "tencent").unwrap();
+        assert_eq!((tencent.speakers, tencent.talks), (2, 2));
+        let cloud = stats.iter().find(|c| c.id == "tencent-cloud").unwrap();
+        assert_eq!((cloud.speakers, cloud.talks), (1, 1));
+    }
+}
