@@ -80,6 +80,10 @@ pub enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+    /// Measure query latency in-process or against a running server, with the floor beside it.
+    Bench(crate::bench::BenchArgs),
+    /// Write a larger synthetic corpus recombined deterministically from a real one.
+    Gen(crate::gen::GenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -89,25 +93,7 @@ pub struct IndexArg {
     pub dir: Option<PathBuf>,
 }
 
-/// `2022` or `2020..2022` as an inclusive range.
-pub fn parse_years(s: &str) -> Result<(u64, u64), String> {
-    let year = |t: &str| -> Result<u64, String> {
-        match t.trim().parse::<u64>() {
-            Ok(y) if (1900..=2999).contains(&y) => Ok(y),
-            _ => Err(format!("{t:?} is not a year (expected e.g. 2022 or 2020..2022)")),
-        }
-    };
-    match s.split_once("..") {
-        Some((a, b)) => {
-            let (a, b) = (year(a)?, year(b)?);
-            if a > b {
-                return Err(format!("year range {s:?} is empty"));
-            }
-            Ok((a, b))
-        }
-        None => year(s).map(|y| (y, y)),
-    }
-}
+pub use crate::search::query::parse_years;
 
 impl Cli {
     /// Runs the chosen command.
@@ -126,6 +112,8 @@ impl Cli {
                 let filters = Filters { company, event, years: year, lang };
                 commands::search(&Settings::new(index.dir, Vec::new(), None), &query, limit, offset, filters, json)
             }
+            Command::Bench(args) => crate::bench::run(args),
+            Command::Gen(args) => crate::gen::run(args),
         }
     }
 }

@@ -4,11 +4,13 @@
 //! index whose schema is in [`schema`], tokenized by the jieba analyzer in [`tokenizer`]; [`search`]
 //! answers queries; [`server`] serves them over HTTP and [`cli`] from the terminal.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod company;
 pub mod config;
 pub mod error;
+pub mod gen;
 pub mod indexer;
 pub mod ingest;
 pub mod schema;

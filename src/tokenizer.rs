@@ -4,14 +4,15 @@
 //! [`ANALYZER`], so index-time and query-time tokens always agree.
 //!
 //! How text becomes tokens:
-//! 1. Full-width Latin letters and digits (`ＡＰＩ７`) are folded to ASCII before segmentation, with
-//!    a map back to the original bytes so highlight offsets still point into the original text.
+//! 1. Full-width Latin letters and digits (`ＡＰＩ７`) are folded to ASCII and traditional Chinese to
+//!    simplified (`服務網格` → `服务网格`) before segmentation, with a map back to the original bytes so
+//!    highlight offsets still point into the original text.
 //! 2. jieba (`cut`, HMM on) segments the text with the stock dictionary plus our domain dictionary
 //!    (`data/dict/cloud_native.txt`, compiled into the binary).
-//! 3. A Han word gets one position. A Han word longer than two characters also emits its shorter
-//!    dictionary words (`服务网格` → `服务`, `网格`) *at the same position*, so a query for a part finds
-//!    the whole, while a query for the whole (a single token, or a phrase of same-position tokens)
-//!    still matches it exactly.
+//! 3. A Han word gets one position. A Han word longer than two characters also emits the dictionary
+//!    words inside it (`服务网格` → `服务`, `网格`) *at the same position*, marked with
+//!    [`PART_PREFIX`]: a query for a part finds the whole (and ranks whole-word matches higher),
+//!    while phrases of whole words keep their positions.
 //! 4. Latin text is split into alphanumeric runs (`API7.ai` → `api7`, `ai`; `C++` stays `c++`) and
 //!    lowercased, one position each. Whitespace and punctuation produce no tokens.
 
@@ -31,6 +32,14 @@ const DOMAIN_DICT: &str = include_str!("../data/dict/cloud_native.txt");
 
 /// Tokens longer than this many bytes are dropped (base64 blobs, URLs glued together …).
 const MAX_TOKEN_BYTES: usize = 100;
+
+/// Marks a dictionary word found *inside* a longer word. `网格` alone is the term `网格`; inside
+/// `服务网格` it is also indexed as `\u{2}网格`, so a query for `网格` matches both and scores the
+/// whole word higher.
+pub const PART_PREFIX: char = '\u{2}';
+
+/// Longest part (in characters) indexed inside a longer word.
+const MAX_PART_CHARS: usize = 6;
 
 /// The process-wide jieba instance: the stock dictionary plus the domain dictionary.
 ///
@@ -140,7 +149,8 @@ pub fn tokenize_into(jieba: &Jieba, text: &str, folded: &mut Folded, out: &mut V
     }
 }
 
-/// Emits the 2- and 3-character dictionary words inside a longer Han word, at its position.
+/// Emits the dictionary words inside a longer Han word (`服务网格` → `服务`, `网格`), at its position
+/// and marked with [`PART_PREFIX`], so a query can find them and rank them below whole words.
 fn push_dictionary_parts(
     jieba: &Jieba,
     word: &str,
@@ -151,17 +161,25 @@ fn push_dictionary_parts(
     out: &mut Vec<Token>,
 ) {
     let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
-    for len in [2, 3] {
-        if n_chars <= len {
-            continue;
-        }
+    for len in 2..n_chars.min(MAX_PART_CHARS + 1) {
         for i in 0..=n_chars - len {
             let part = &word[bounds[i]..bounds[i + len]];
             if jieba.has_word(part) {
-                push(out, folded, part.to_string(), byte_start + bounds[i], byte_start + bounds[i + len], position);
+                let text = format!("{PART_PREFIX}{part}");
+                push(out, folded, text, byte_start + bounds[i], byte_start + bounds[i + len], position);
             }
         }
     }
+}
+
+/// The term under which `word` is indexed when it occurs inside a longer word.
+pub fn part_term(word: &str) -> String {
+    format!("{PART_PREFIX}{word}")
+}
+
+/// `token` without the part marker: the text it matches.
+pub fn strip_part(token: &str) -> &str {
+    token.strip_prefix(PART_PREFIX).unwrap_or(token)
 }
 
 fn push(out: &mut Vec<Token>, folded: &Folded, text: String, start: usize, end: usize, position: usize) {
@@ -207,12 +225,18 @@ fn word_runs(word: &str) -> Vec<(usize, usize)> {
     runs
 }
 
-/// Text with full-width ASCII folded to ASCII, and a map from folded byte offsets to original ones.
+/// Text normalised for segmentation, and a map from its byte offsets back to the original's.
+///
+/// Full-width ASCII becomes ASCII (`ＡＰＩ７` → `API7`, which changes byte lengths, hence the map), then
+/// traditional Chinese becomes simplified (`服務網格` → `服务网格`, character for character, so byte
+/// lengths do not change). Highlights therefore point into the text as the page wrote it.
 #[derive(Debug, Default)]
 pub struct Folded {
     text: String,
-    /// `map[i]` is the original byte offset of folded byte `i`; empty when nothing was folded.
+    /// `map[i]` is the original byte offset of folded byte `i`; empty when widths were not folded.
     map: Vec<usize>,
+    /// Whether `text` holds the folded text (otherwise the original is used as it is).
+    active: bool,
     original_len: usize,
 }
 
@@ -221,24 +245,38 @@ impl Folded {
     fn fold(&mut self, text: &str) {
         self.text.clear();
         self.map.clear();
+        self.active = false;
         self.original_len = text.len();
-        if !text.chars().any(is_fullwidth) {
+        let wide = text.chars().any(is_fullwidth);
+        let han = text.chars().any(is_han);
+        if !wide && !han {
             return;
         }
-        for (i, c) in text.char_indices() {
-            let f = fold_char(c);
-            let before = self.text.len();
-            self.text.push(f);
-            self.map.extend(std::iter::repeat_n(i, self.text.len() - before));
+        if wide {
+            for (i, c) in text.char_indices() {
+                let before = self.text.len();
+                self.text.push(fold_char(c));
+                self.map.extend(std::iter::repeat_n(i, self.text.len() - before));
+            }
+        } else {
+            self.text.push_str(text);
         }
+        if han {
+            let simplified = fast2s::convert(&self.text);
+            // The table maps 3-byte characters to 3-byte characters; anything else would break offsets.
+            if simplified.len() == self.text.len() {
+                self.text = simplified;
+            }
+        }
+        self.active = true;
     }
 
     /// The folded text, or `original` (the text last passed to `fold`) when nothing was folded.
     fn text_or<'a>(&'a self, original: &'a str) -> &'a str {
-        if self.map.is_empty() {
-            original
-        } else {
+        if self.active {
             &self.text
+        } else {
+            original
         }
     }
 
@@ -249,6 +287,13 @@ impl Folded {
             self.map.get(folded).copied().unwrap_or(self.original_len)
         }
     }
+}
+
+/// `text` as the tokenizer sees it before segmentation: widths and traditional characters folded.
+pub fn normalize(text: &str) -> String {
+    let mut folded = Folded::default();
+    folded.fold(text);
+    folded.text_or(text).to_string()
 }
 
 fn is_fullwidth(c: char) -> bool {
@@ -262,6 +307,41 @@ fn fold_char(c: char) -> char {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
         _ => c,
     }
+}
+
+/// How a text is analyzed, for `/api/analyze`: the normalised text and every token.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Analysis {
+    pub text: String,
+    /// The text as segmented: full-width folded, traditional Chinese simplified.
+    pub normalized: String,
+    pub tokens: Vec<AnalyzedToken>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnalyzedToken {
+    /// The term as indexed (lowercased, simplified), without the part marker.
+    pub token: String,
+    pub position: usize,
+    /// Byte offsets into the original text.
+    pub start: usize,
+    pub end: usize,
+    /// True for a dictionary word found inside a longer word (indexed at lower weight).
+    pub part: bool,
+}
+
+pub fn analyze(text: &str) -> Analysis {
+    let tokens = tokens(text)
+        .into_iter()
+        .map(|(t, position, range)| AnalyzedToken {
+            part: t.starts_with(PART_PREFIX),
+            token: strip_part(&t).to_string(),
+            position,
+            start: range.start,
+            end: range.end,
+        })
+        .collect();
+    Analysis { text: text.to_string(), normalized: normalize(text), tokens }
 }
 
 /// Tokens of `text` as `(text, position, original byte range)`: handy for tests, `analyze` and debugging.
@@ -296,7 +376,9 @@ mod tests {
     fn parts_of_long_words_share_the_position() {
         let toks = tokens("服务网格中");
         let at0: Vec<_> = toks.iter().filter(|t| t.1 == 0).map(|t| t.0.as_str()).collect();
-        assert!(at0.contains(&"服务网格") && at0.contains(&"服务") && at0.contains(&"网格"), "{toks:?}");
+        assert_eq!(at0[0], "服务网格");
+        assert!(at0.contains(&part_term("服务").as_str()) && at0.contains(&part_term("网格").as_str()), "{toks:?}");
+        assert!(!at0.contains(&"网格"), "a part is marked, so whole words rank above it: {toks:?}");
         assert_eq!(toks.last().unwrap().0, "中");
         assert_eq!(toks.last().unwrap().1, 1);
     }
@@ -326,12 +408,23 @@ mod tests {
     fn offsets_are_bytes_into_the_original_text() {
         let text = "南a京 Istio 服务网格";
         for (tok, _, range) in tokens(text) {
-            assert_eq!(text[range.clone()].to_lowercase(), tok, "{range:?}");
+            assert_eq!(text[range.clone()].to_lowercase(), strip_part(&tok), "{range:?}");
         }
         let fullwidth = "ＡＰＩ７ 网关";
         let toks = tokens(fullwidth);
         assert_eq!(toks[0].0, "api7");
         assert_eq!(&fullwidth[toks[0].2.clone()], "ＡＰＩ７");
+    }
+
+    #[test]
+    fn traditional_chinese_is_folded_before_segmentation() {
+        assert_eq!(texts("服務網格"), texts("服务网格"));
+        assert_eq!(texts("可觀測性"), texts("可观测性"));
+        assert_eq!(normalize("雲原生 ＡＰＩ７"), "云原生 API7");
+        let text = "服務網格中的 TLS";
+        let toks = tokens(text);
+        assert_eq!(toks[0].0, "服务网格");
+        assert_eq!(&text[toks[0].2.clone()], "服務網格", "offsets point into the original text");
     }
 
     #[test]

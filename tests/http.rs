@@ -120,3 +120,18 @@ async fn the_real_server_answers_on_loopback() {
     assert!(res.text().await.unwrap().contains("<title>talksearch</title>"));
     server.abort();
 }
+
+#[tokio::test]
+async fn analyze_shows_normalisation_and_segmentation() {
+    let (status, body) = get("/api/analyze?text=%E6%9C%8D%E5%8B%99%E7%B6%B2%E6%A0%BC%20Istio").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["text"], "服務網格 Istio");
+    assert_eq!(body["normalized"], "服务网格 Istio");
+    let tokens = body["tokens"].as_array().unwrap();
+    assert_eq!(tokens[0], serde_json::json!({"token": "服务网格", "position": 0, "start": 0, "end": 12, "part": false}));
+    assert!(tokens.iter().any(|t| t["token"] == "网格" && t["part"] == true && t["position"] == 0));
+    assert_eq!(tokens.last().unwrap()["token"], "istio");
+    let (status, body) = get("/api/analyze").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "give the text to analyze as text=…");
+}

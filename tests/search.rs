@@ -160,3 +160,60 @@ fn talks_are_found_by_id() {
     assert_eq!(talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["胡伟", "赵复生"]);
     assert!(state.engine.get("nope").unwrap().is_none());
 }
+
+#[test]
+fn traditional_chinese_finds_simplified_talks() {
+    let state = seed();
+    assert_eq!(titles(&state.engine, "服務網格", 20), titles(&state.engine, "服务网格", 20));
+    assert_eq!(titles(&state.engine, "位元組跳動 字節跳動", 3)[0], "字节跳动 Service Mesh 性能优化的实践与思考");
+}
+
+#[test]
+fn a_word_inside_a_longer_word_is_found() {
+    let state = seed();
+    // 网格 only occurs inside 服务网格 on the seed page.
+    let got = titles(&state.engine, "网格", 20);
+    assert!(got.contains(&"服务网格中 TLS 的加速和优化".to_string()), "{got:#?}");
+    let res = state.engine.search(&SearchRequest { q: "网格".into(), limit: 20, ..Default::default() }).unwrap();
+    let tls = res.hits.iter().find(|h| h.title == "服务网格中 TLS 的加速和优化").unwrap();
+    assert_eq!(tls.highlights["title"], "服务<mark>网格</mark>中 TLS 的加速和优化");
+}
+
+#[test]
+fn english_terms_find_chinese_talks_below_english_ones() {
+    let state = seed();
+    let got = titles(&state.engine, "observability", 20);
+    assert!(got.is_empty(), "no talk of the seed is about 可观测性: {got:#?}");
+    // 服务网格 talks are found by "service mesh"; talks saying Service Mesh come first.
+    let got = titles(&state.engine, "service mesh", 20);
+    assert_eq!(got.len(), 9, "{got:#?}");
+    let first_chinese_only = got.iter().position(|t| t == "服务网格中 TLS 的加速和优化").unwrap();
+    let last_english = got.iter().rposition(|t| t.contains("Service Mesh")).unwrap();
+    assert!(last_english < first_chinese_only, "{got:#?}");
+}
+
+#[test]
+fn typos_in_latin_words_are_tolerated_only_as_a_fallback() {
+    let state = seed();
+    let res = state.engine.search(&SearchRequest { q: "Isito".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(serde_json::to_value(res.matched).unwrap(), "fuzzy");
+    assert_eq!(res.total, 3);
+    let res = state.engine.search(&SearchRequest { q: "APISIX".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(serde_json::to_value(res.matched).unwrap(), "all");
+    // Chinese never matches fuzzily: 服务网络 is not 服务网格.
+    let res = state.engine.search(&SearchRequest { q: "服务网络".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_ne!(serde_json::to_value(res.matched).unwrap(), "fuzzy");
+}
+
+#[test]
+fn field_syntax() {
+    let state = seed();
+    assert_eq!(titles(&state.engine, "speaker:赵化冰", 5), ["Aeraki Mesh 在冬奥会视频应用中的产品落地实践"]);
+    assert_eq!(titles(&state.engine, "Istio speaker:方志恒", 5), ["轻舟服务网格的无侵入增强 Istio 经验"]);
+    assert_eq!(titles(&state.engine, "Istio year:2022", 5).len(), 3);
+    assert!(titles(&state.engine, "Istio year:2019..2020", 5).is_empty());
+    assert_eq!(titles(&state.engine, "event:\"Service Mesh Summit\" TLS", 5), ["服务网格中 TLS 的加速和优化"]);
+    // Unknown prefixes and unparsable values are plain text.
+    assert_eq!(titles(&state.engine, "year:abc", 5), Vec::<String>::new());
+    state.engine.search(&SearchRequest { q: "title: http://x".into(), limit: 5, ..Default::default() }).unwrap();
+}

@@ -2,6 +2,8 @@
 
 mod util;
 
+mod browser;
+mod companies;
 mod corpus;
 mod http;
 mod search;

@@ -16,9 +16,9 @@
 //!
 //! Decisions worth knowing:
 //! - Times are kept as written (`11:15 -12:00`, `16:45: 17:30`), only trimmed.
-//! - `Speaker.company` is filled only from an explicit `公司：` line. Bracketed text after a name
+//! - `Speaker.company` is filled here only from an explicit `公司：` line. Bracketed text after a name
 //!   (`宋净超（Tetrate 布道师、…）`, `石建伟（卓与）`) may be a company, a role or an alias, so it goes
-//!   to the bio instead of being guessed.
+//!   to the bio, where [`super::company::enrich`] (run on every page by `parse_bytes`) reads it.
 //! - Opening remarks and round tables (`开场致辞`, `圆桌`) are talks when the page names a speaker for
 //!   them; breaks (`签到入场`, `合影、茶歇`, `Lunch`) never are.
 //! - A list of numbered slide links (`* [1.1.1 title](x.pdf)` under `### 2023 上海`) gives one event
@@ -946,7 +946,12 @@ fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> 
         return None;
     }
     let bio = caps[2].trim();
-    let speaker = Speaker { name: caps[1].to_string(), bio: (!bio.is_empty()).then(|| bio.to_string()), company: None, former_companies: Vec::new() };
+    let speaker = Speaker {
+        name: caps[1].to_string(),
+        bio: (!bio.is_empty()).then(|| bio.to_string()),
+        company: None,
+        former_companies: Vec::new(),
+    };
     Some((speaker, title))
 }
 
@@ -1073,7 +1078,8 @@ fn is_name(text: &str, max_han: usize) -> bool {
 /// The name that opens a bio paragraph, with what follows it: `胡伟，英特尔…`, `高鹏 UCloud…`,
 /// `彭柳：`, `Evan, …`. Han names may end at a space or a line break; Latin names only at punctuation.
 fn name_led(text: &str, max_han: usize) -> Option<(String, String)> {
-    let end = text.find(['，', ',', '：', ':', '（', '(', '\n', ' ', '、']).unwrap_or(text.len());
+    // A no-break or ideographic space ends a name too (`付铖\u{a0}酷家乐 容器化负责人` in a table cell).
+    let end = text.find(['，', ',', '：', ':', '（', '(', '\n', ' ', '\u{a0}', '\u{3000}', '、']).unwrap_or(text.len());
     let head = text[..end].trim();
     if is_name(head, max_han) && head.chars().all(|c| is_han(c) || c == '·') {
         return Some((head.to_string(), text[end..].to_string()));
@@ -1103,7 +1109,12 @@ fn speakers_from(value: &str) -> Vec<Speaker> {
     }
     let (name, rest) = name_led(value, 6).unwrap_or_else(|| (value.to_string(), String::new()));
     let rest = rest.trim_matches(|c: char| c.is_whitespace() || "，,：:".contains(c));
-    vec![Speaker { name, bio: (!rest.is_empty()).then(|| rest.to_string()), company: None, former_companies: Vec::new() }]
+    vec![Speaker {
+        name,
+        bio: (!rest.is_empty()).then(|| rest.to_string()),
+        company: None,
+        former_companies: Vec::new(),
+    }]
 }
 
 /// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows.
@@ -1117,7 +1128,12 @@ fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<Speaker> {
         return None;
     }
     let (name, _) = name_led(text, 4)?;
-    Some(Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), company: None, former_companies: Vec::new() })
+    Some(Speaker {
+        name,
+        bio: Some(text.to_string()).filter(|t| t.chars().count() > 4),
+        company: None,
+        former_companies: Vec::new(),
+    })
 }
 
 /// Adds a bio paragraph. It goes to the speaker it names, else to the first speaker still without a

@@ -4,6 +4,7 @@
 //! module does the I/O around them and never stops a run for one bad file: every file ends up in
 //! the [`Ingested`] report as talks, as a page without talks, as skipped, or as failed with a reason.
 
+pub mod company;
 pub mod markdown;
 pub mod pyvideo;
 
@@ -79,11 +80,15 @@ pub fn parse_bytes(
     let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Utf8(e.valid_up_to()))?;
     // A byte-order mark is legal at the start of a UTF-8 file and means nothing here.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match kind {
-        Kind::Markdown => markdown::parse(text, source),
-        Kind::PyvideoTalk => pyvideo::parse(text, event_title.unwrap_or(""), source),
-        Kind::Other => Ok(Vec::new()),
+    let mut talks = match kind {
+        Kind::Markdown => markdown::parse(text, source)?,
+        Kind::PyvideoTalk => pyvideo::parse(text, event_title.unwrap_or(""), source)?,
+        Kind::Other => Vec::new(),
+    };
+    for talk in &mut talks {
+        company::enrich(talk);
     }
+    Ok(talks)
 }
 
 /// Lists the files under `paths` (files as given, folders recursively, sorted for a stable order).

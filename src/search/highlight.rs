@@ -33,7 +33,7 @@ impl Highlighter {
         }
         let mut stream = self.analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            if self.terms.contains(&token.text) {
+            if self.terms.contains(tokenizer::strip_part(&token.text)) {
                 ranges.push(token.offset_from..token.offset_to);
             }
         }

@@ -5,11 +5,14 @@
 //! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
 
 pub mod facets;
+pub mod glossary;
 pub mod highlight;
 pub mod query;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -48,8 +51,12 @@ pub struct SearchResponse {
     pub query: String,
     pub total: usize,
     pub took_ms: f64,
-    /// True when no talk matched every word and the results match most of them instead.
+    /// True when no talk matched every word as typed and the results come from a fallback.
     pub relaxed: bool,
+    /// How the words matched: `all` (every word as typed), `fuzzy` (with typos in Latin words), or
+    /// `most` (at least half of the words).
+    #[serde(rename = "match")]
+    pub matched: Mode,
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
@@ -96,18 +103,29 @@ pub struct SpeakerRef {
 }
 
 /// An open index, ready to answer searches from many threads at once.
+///
+/// The engine serves one generation of the index at a time; [`Engine::reload_if_changed`] switches
+/// to a newer one when `talksearch index` has made it current. A search holds its generation for
+/// its whole life, so a switch never disturbs a request in flight.
 pub struct Engine {
+    dir: PathBuf,
+    current: RwLock<Arc<Generation>>,
+}
+
+/// One opened generation: the tantivy index, its reader and the speakers built with it.
+struct Generation {
+    path: PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
     speakers: Vec<SpeakerEntity>,
     /// Company id → display name, for facets (table names, or the text of companies not in the table).
     company_names: HashMap<String, String>,
+    loaded_at: SystemTime,
 }
 
-impl Engine {
-    /// Opens the current generation of the index in `dir`.
-    pub fn open(dir: &Path) -> Result<Engine> {
+impl Generation {
+    fn open(dir: &Path) -> Result<Generation> {
         let opened = indexer::open(dir)?;
         let reader = opened.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let companies = Companies::builtin();
@@ -118,7 +136,62 @@ impl Engine {
                 company_names.entry(c.id.clone()).or_insert_with(|| c.name.clone());
             }
         }
-        Ok(Engine { index: opened.index, reader, fields: opened.fields, speakers: opened.speakers, company_names })
+        Ok(Generation {
+            path: opened.generation,
+            index: opened.index,
+            reader,
+            fields: opened.fields,
+            speakers: opened.speakers,
+            company_names,
+            loaded_at: SystemTime::now(),
+        })
+    }
+}
+
+/// What is being served, for health and metrics.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub talks: u64,
+    pub speakers: usize,
+    /// The generation folder's name (`gen-000003`).
+    pub generation: String,
+    /// Seconds since the Unix epoch when this generation was loaded.
+    pub loaded_at: f64,
+}
+
+impl Engine {
+    /// Opens the current generation of the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let generation = Generation::open(dir)?;
+        Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new(Arc::new(generation)) })
+    }
+
+    fn current(&self) -> Arc<Generation> {
+        // A poisoned lock only means a reload panicked mid-way; the Arc inside is still whole.
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Switches to the generation `CURRENT` names if it is not the one being served. Returns whether
+    /// it switched. On error the old generation stays in service.
+    pub fn reload_if_changed(&self) -> Result<bool> {
+        let Some(path) = indexer::current_generation(&self.dir)? else { return Ok(false) };
+        if path == self.current().path {
+            return Ok(false);
+        }
+        let generation = Arc::new(Generation::open(&self.dir)?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = generation;
+        Ok(true)
+    }
+
+    /// What is being served.
+    pub fn status(&self) -> Status {
+        let g = self.current();
+        Status {
+            talks: g.reader.searcher().num_docs(),
+            speakers: g.speakers.len(),
+            generation: g.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            loaded_at: g.loaded_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0),
+        }
     }
 
     /// Speakers, optionally only those of a company's family (in any alias: 腾讯云, 腾讯 and Tencent
@@ -127,7 +200,8 @@ impl Engine {
     pub fn speakers(&self, company: Option<&str>, q: Option<&str>, limit: usize) -> SpeakersResponse {
         let company_id = company.and_then(|c| Companies::builtin().family_id(c));
         let q = q.map(crate::company::key).filter(|q| !q.is_empty());
-        let matching: Vec<&SpeakerEntity> = self
+        let g = self.current();
+        let matching: Vec<&SpeakerEntity> = g
             .speakers
             .iter()
             .filter(|s| company_id.as_ref().is_none_or(|id| s.company_lineage.contains(id)))
@@ -138,51 +212,63 @@ impl Engine {
 
     /// Every company with speakers, with aliases and counts, most talks first.
     pub fn companies(&self) -> Vec<CompanyStats> {
-        speakers::company_stats(&self.speakers, Companies::builtin())
+        speakers::company_stats(&self.current().speakers, Companies::builtin())
     }
 
-    pub fn index(&self) -> &Index {
-        &self.index
+    /// The tantivy index being served (a handle: it stays valid after a reload).
+    pub fn index(&self) -> Index {
+        self.current().index.clone()
     }
 
-    pub fn fields(&self) -> &Fields {
-        &self.fields
+    /// The index folder this engine serves from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Number of talks in the index.
     pub fn num_talks(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.current().reader.searcher().num_docs()
     }
 
     /// Answers one search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
-        let searcher = self.reader.searcher();
+        let g = self.current();
+        let searcher = g.reader.searcher();
         let clauses = query::parse(&req.q);
         let limit = req.limit.clamp(1, 1000);
         let offset = req.offset.min(100_000);
-        let mut built = query::build(&self.fields, &clauses, &req.filters, Mode::All);
-        let mut relaxed = false;
         let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count);
+        let mut mode = Mode::All;
+        let mut built = query::build(&g.fields, &clauses, &req.filters, mode);
         let (mut top, mut total) = searcher.search(&built.query, &collector)?;
-        if total == 0 && built.word_count > 1 {
-            built = query::build(&self.fields, &clauses, &req.filters, Mode::Most);
+        // Nothing has every word: allow typos in Latin words, then settle for most of the words.
+        for fallback in [Mode::Fuzzy, Mode::Most] {
+            let useful = match fallback {
+                Mode::Fuzzy => built.fuzzy_candidates,
+                _ => built.word_count > 1,
+            };
+            if total > 0 || !useful {
+                continue;
+            }
+            mode = fallback;
+            built = query::build(&g.fields, &clauses, &req.filters, mode);
             (top, total) = searcher.search(&built.query, &collector)?;
-            relaxed = true;
         }
-        let facets = facets::count(&searcher, built.query.as_ref(), &self.company_names)?;
+        let facets = facets::count(&searcher, built.query.as_ref(), &g.company_names)?;
         let mut highlighter = Highlighter::new(query::positive_terms(&clauses));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let talk = self.talk_from_doc(&doc)?;
+            let talk = talk_from_doc(&g.fields, &doc)?;
             hits.push(hit(talk, score, &mut highlighter));
         }
         Ok(SearchResponse {
             query: req.q.clone(),
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            relaxed,
+            relaxed: mode != Mode::All,
+            matched: mode,
             offset,
             limit,
             hits,
@@ -193,27 +279,30 @@ impl Engine {
     /// The floor for benchmarks: the same query as [`Engine::search`] builds, collected as bare
     /// top-`limit` doc addresses with tantivy's `TopDocs`: no relaxing, no stored documents, no highlights.
     pub fn search_floor(&self, req: &SearchRequest) -> Result<usize> {
-        let searcher = self.reader.searcher();
-        let built = query::build(&self.fields, &query::parse(&req.q), &req.filters, Mode::All);
+        let g = self.current();
+        let searcher = g.reader.searcher();
+        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All);
         let top = searcher.search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, 1000)).order_by_score())?;
         Ok(top.len())
     }
 
     /// The whole talk with this id, if the index has it.
     pub fn get(&self, id: &str) -> Result<Option<Talk>> {
-        let searcher = self.reader.searcher();
-        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let g = self.current();
+        let searcher = g.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(g.fields.id, id), IndexRecordOption::Basic);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, address)) => Ok(Some(self.talk_from_doc(&searcher.doc(*address)?)?)),
+            Some((_, address)) => Ok(Some(talk_from_doc(&g.fields, &searcher.doc(*address)?)?)),
             None => Ok(None),
         }
     }
 
-    fn talk_from_doc(&self, doc: &TantivyDocument) -> Result<Talk> {
-        let json = doc.get_first(self.fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
-        serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
-    }
+}
+
+fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
+    let json = doc.get_first(fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
+    serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
 }
 
 fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {

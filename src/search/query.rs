@@ -1,17 +1,27 @@
 //! Query building: the user's text → clauses → a boosted multi-field tantivy query.
 //!
-//! The syntax is deliberately small and never fails: `"exact phrase"`, `-exclude`, and plain words.
-//! Anything else (stray quotes, brackets, colons, operators) is searched as plain text, so no user
-//! input can produce an error or a panic.
+//! The syntax is small and never fails: plain words (all must match), `"exact phrase"`,
+//! `-exclude`, and the fields `speaker:`, `company:`, `event:` and `year:2022` / `year:2020..2022`
+//! (values may be quoted). Anything else (stray quotes, brackets, unknown `x:` prefixes, operators)
+//! is searched as plain text, so no user input can produce an error or a panic.
+//!
+//! Each plain word matches as a whole word (full weight) or inside a longer Chinese word (half
+//! weight); terms of the bilingual glossary also match their translation (lower weight); Latin
+//! words tolerate typos in the [`Mode::Fuzzy`] fallback.
 
 use std::ops::Bound;
 
+use std::collections::HashSet;
+
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::glossary::{self, Glossary};
+use crate::company::Companies;
 use crate::schema::Fields;
 use crate::tokenizer;
 
@@ -24,6 +34,66 @@ pub enum Clause {
     Phrase(String),
     /// `-word` or `-"…"`: talks containing it are left out.
     Exclude(String),
+    /// `speaker:name`: the words must match a speaker's name.
+    Speaker(String),
+    /// `company:name`: a speaker's company, in any alias (the family, like the `company` filter).
+    Company(String),
+    /// `event:words`: the words must match the event title.
+    Event(String),
+    /// `year:2022` or `year:2020..2022`.
+    Years(u64, u64),
+}
+
+/// Field prefixes the query syntax knows (lowercase; `：` works as well as `:`).
+const FIELD_PREFIXES: &[(&str, fn(String) -> Option<Clause>)] = &[
+    ("speaker", |v| Some(Clause::Speaker(v))),
+    ("讲师", |v| Some(Clause::Speaker(v))),
+    ("company", |v| Some(Clause::Company(v))),
+    ("公司", |v| Some(Clause::Company(v))),
+    ("event", |v| Some(Clause::Event(v))),
+    ("year", |v| parse_years(&v).ok().map(|(a, b)| Clause::Years(a, b))),
+];
+
+/// `2022` or `2020..2022` as an inclusive range of plausible years.
+pub fn parse_years(s: &str) -> Result<(u64, u64), String> {
+    let year = |t: &str| -> Result<u64, String> {
+        match t.trim().parse::<u64>() {
+            Ok(y) if (1900..=2999).contains(&y) => Ok(y),
+            _ => Err(format!("{t:?} is not a year (expected e.g. 2022 or 2020..2022)")),
+        }
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            if a > b {
+                return Err(format!("year range {s:?} is empty"));
+            }
+            Ok((a, b))
+        }
+        None => year(s).map(|y| (y, y)),
+    }
+}
+
+/// A `field:value` clause at the start of `rest`, and what follows it.
+fn field_clause(rest: &str) -> Option<(Clause, &str)> {
+    let colon = rest.find([':', '：'])?;
+    let name = rest[..colon].to_lowercase();
+    let (_, make) = FIELD_PREFIXES.iter().find(|(n, _)| *n == name)?;
+    let after = &rest[colon + rest[colon..].chars().next()?.len_utf8()..];
+    let (value, rest) = match after.strip_prefix('"') {
+        Some(inner) => {
+            let end = inner.find('"')?;
+            (&inner[..end], &inner[end + 1..])
+        }
+        None => {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        }
+    };
+    if value.trim().is_empty() {
+        return None;
+    }
+    Some((make(value.trim().to_string())?, rest))
 }
 
 /// Splits the user's query into clauses. Total: every input gives a (possibly empty) list.
@@ -45,6 +115,14 @@ pub fn parse(q: &str) -> Vec<Clause> {
                 None => rest = body,
             }
             continue;
+        }
+        if at_word_start && c.is_alphabetic() {
+            if let Some((clause, after)) = field_clause(rest) {
+                flush_words(&mut clauses, &mut words);
+                clauses.push(clause);
+                rest = after;
+                continue;
+            }
         }
         if (c == '-' || c == '－') && at_word_start {
             let body = &rest[c.len_utf8()..];
@@ -109,20 +187,26 @@ impl Filters {
     }
 }
 
-/// How strictly plain words must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How plain words must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Every word must match (the default).
     All,
-    /// At least half of the words must match; used when `All` finds nothing.
+    /// Every word must match, Latin words of five letters or more allowing a typo or two; used when
+    /// `All` finds nothing. Never applied to Chinese, where one character changes the word.
+    Fuzzy,
+    /// At least half of the words must match; used when `Fuzzy` finds nothing too.
     Most,
 }
 
 /// A built query, with what the search layer needs to know about it.
 pub struct Built {
     pub query: Box<dyn Query>,
-    /// How many plain words the query has (relaxing is pointless with fewer than two).
+    /// How many units (words, or glossary terms) must match in [`Mode::All`].
     pub word_count: usize,
+    /// Whether some word could be matched with a typo in [`Mode::Fuzzy`].
+    pub fuzzy_candidates: bool,
 }
 
 /// The distinct search terms of `text`, one per position: the whole word, not its dictionary parts.
@@ -136,30 +220,77 @@ pub fn terms(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The terms worth highlighting: those of the words and phrases, not of the exclusions.
-pub fn positive_terms(clauses: &[Clause]) -> std::collections::HashSet<String> {
-    clauses
-        .iter()
-        .filter_map(|c| match c {
-            Clause::Words(t) | Clause::Phrase(t) => Some(t),
-            Clause::Exclude(_) => None,
-        })
-        .flat_map(|t| terms(t).into_iter().map(|(_, term)| term))
-        .collect()
+/// The terms worth highlighting: those of the words, phrases, speakers and events, and the
+/// glossary translations of the words; not those of exclusions.
+pub fn positive_terms(clauses: &[Clause]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for clause in clauses {
+        match clause {
+            Clause::Words(text) => {
+                for unit in units(&terms(text)) {
+                    out.extend(unit.terms.iter().map(|(_, t)| t.clone()));
+                    for alt in &unit.translations {
+                        out.extend(alt.iter().map(|(_, t)| t.clone()));
+                    }
+                }
+            }
+            Clause::Phrase(t) | Clause::Speaker(t) | Clause::Event(t) | Clause::Company(t) => {
+                out.extend(terms(t).into_iter().map(|(_, term)| term));
+            }
+            Clause::Exclude(_) | Clause::Years(..) => {}
+        }
+    }
+    out
 }
+
+/// A unit of plain words that must match as one: a single word, or a run of words that is a
+/// glossary term, with the translations that may match instead.
+struct Unit {
+    terms: Vec<(usize, String)>,
+    translations: Vec<Vec<(usize, String)>>,
+}
+
+/// Splits the terms of plain words into units, taking the longest glossary term at each point.
+fn units(terms: &[(usize, String)]) -> Vec<Unit> {
+    let glossary = Glossary::builtin();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < terms.len() {
+        let longest = (1..=glossary::MAX_TERMS.min(terms.len() - i)).rev().find_map(|n| {
+            let key: Vec<String> = terms[i..i + n].iter().map(|(_, t)| t.clone()).collect();
+            glossary.translations(&key).map(|alts| (n, alts))
+        });
+        let (n, translations) = match longest {
+            Some((n, alts)) => (n, alts.iter().map(|a| self::terms(a)).filter(|t| !t.is_empty()).collect()),
+            None => (1, Vec::new()),
+        };
+        out.push(Unit { terms: terms[i..i + n].to_vec(), translations });
+        i += n;
+    }
+    out
+}
+
+/// Weight of a match inside a longer Chinese word, relative to a whole-word match.
+const PART_WEIGHT: f32 = 0.5;
+/// Weight of a glossary translation, relative to the words as typed.
+const TRANSLATION_WEIGHT: f32 = 0.4;
+/// Latin words at least this long may match with one typo; twice this long, with two.
+const FUZZY_MIN_CHARS: usize = 5;
 
 /// Builds the tantivy query for `clauses` and `filters`.
 pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode) -> Built {
     let weighted = fields.weighted_text();
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut words: Vec<Box<dyn Query>> = Vec::new();
+    let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut fuzzy_candidates = false;
     for clause in clauses {
         match clause {
             Clause::Words(text) => {
                 let terms = terms(text);
-                for (_, term) in &terms {
-                    words.push(across_fields(&weighted, |f| term_query(f, term)));
+                for unit in units(&terms) {
+                    fuzzy_candidates |= unit.terms.iter().any(|(_, t)| fuzzy_distance(t) > 0);
+                    required.push(unit_query(&weighted, &unit, mode == Mode::Fuzzy));
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
@@ -180,14 +311,22 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode)
                     must.push((Occur::MustNot, across_fields(&weighted, |f| phrase_or_term(f, &terms))));
                 }
             }
+            Clause::Speaker(text) | Clause::Event(text) => {
+                let field = if matches!(clause, Clause::Speaker(_)) { fields.speakers } else { fields.event };
+                for (_, term) in terms(text) {
+                    must.push((Occur::Must, word_query(field, &term)));
+                }
+            }
+            Clause::Company(name) => must.push((Occur::Must, company_filter(fields, name))),
+            Clause::Years(from, to) => must.push((Occur::Must, year_filter(fields, *from, *to))),
         }
     }
-    let word_count = words.len();
+    let word_count = required.len();
     match mode {
-        Mode::All => must.extend(words.into_iter().map(|q| (Occur::Must, q))),
-        Mode::Most if !words.is_empty() => {
+        Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
+        Mode::Most if !required.is_empty() => {
             let minimum = (word_count / 2).max(1);
-            let any = BooleanQuery::union_with_minimum_required_clauses(words, minimum);
+            let any = BooleanQuery::union_with_minimum_required_clauses(required, minimum);
             must.push((Occur::Must, Box::new(any)));
         }
         Mode::Most => {}
@@ -198,16 +337,82 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode)
         must.push((Occur::Must, Box::new(AllQuery)));
     }
     must.extend(bonus);
-    Built { query: Box::new(BooleanQuery::new(must)), word_count }
+    Built { query: Box::new(BooleanQuery::new(must)), word_count, fuzzy_candidates }
+}
+
+/// One unit across all weighted fields: its words (all of them), or one of its translations.
+fn unit_query(weighted: &[(Field, f32)], unit: &Unit, fuzzy: bool) -> Box<dyn Query> {
+    let words: Vec<Box<dyn Query>> = unit
+        .terms
+        .iter()
+        .map(|(_, term)| {
+            let distance = if fuzzy { fuzzy_distance(term) } else { 0 };
+            across_fields(weighted, |f| if distance > 0 { fuzzy_word_query(f, term, distance) } else { word_query(f, term) })
+        })
+        .collect();
+    let as_typed: Box<dyn Query> =
+        if words.len() == 1 { words.into_iter().next().expect("one word") } else { Box::new(BooleanQuery::intersection(words)) };
+    if unit.translations.is_empty() {
+        return as_typed;
+    }
+    let mut alternatives = vec![(Occur::Should, as_typed)];
+    for translation in &unit.translations {
+        // A phrase of n words scores about n times a single word: divide, so a translation stays
+        // below the words as typed whatever their lengths.
+        let weight = TRANSLATION_WEIGHT / translation.len() as f32;
+        let query = across_fields(weighted, |f| phrase_or_term(f, translation));
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// A word in one field: as a whole word, or (at lower weight) inside a longer Chinese word.
+fn word_query(field: Field, term: &str) -> Box<dyn Query> {
+    if !term.chars().any(crate::talk::is_han) {
+        return term_query(field, term);
+    }
+    let part: Box<dyn Query> = Box::new(BoostQuery::new(term_query(field, &tokenizer::part_term(term)), PART_WEIGHT));
+    Box::new(BooleanQuery::new(vec![(Occur::Should, term_query(field, term)), (Occur::Should, part)]))
+}
+
+/// A Latin word matched exactly (full weight) or within `distance` edits (lower weight).
+fn fuzzy_word_query(field: Field, term: &str, distance: u8) -> Box<dyn Query> {
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, term_query(field, term)),
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))),
+    ]))
+}
+
+/// How many typos a word may have in [`Mode::Fuzzy`]: none for Chinese, numbers and short words.
+fn fuzzy_distance(term: &str) -> u8 {
+    if !term.chars().all(|c| c.is_ascii_alphabetic()) || term.len() < FUZZY_MIN_CHARS {
+        0
+    } else if term.len() < 2 * FUZZY_MIN_CHARS {
+        1
+    } else {
+        2
+    }
+}
+
+fn company_filter(fields: &Fields, name: &str) -> Box<dyn Query> {
+    // A company the table does not know is matched by its folded name; one that folds to nothing
+    // matches nothing.
+    let id = Companies::builtin().family_id(name).unwrap_or_default();
+    unscored(term_query(fields.company_id, &id))
+}
+
+fn year_filter(fields: &Fields, from: u64, to: u64) -> Box<dyn Query> {
+    unscored(Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(fields.year, from)),
+        Bound::Included(Term::from_field_u64(fields.year, to)),
+    )))
 }
 
 fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(company) = &filters.company {
-        // A company the table does not know is matched by its folded name; one that folds to
-        // nothing matches nothing.
-        let id = crate::company::Companies::builtin().family_id(company).unwrap_or_default();
-        out.push((Occur::Must, unscored(term_query(fields.company_id, &id))));
+        out.push((Occur::Must, company_filter(fields, company)));
     }
     if let Some(event) = &filters.event {
         out.push((Occur::Must, unscored(term_query(fields.event_key, event))));
@@ -216,11 +421,7 @@ fn filter_clauses(fields: &Fields, filters: &Filters) -> Vec<(Occur, Box<dyn Que
         out.push((Occur::Must, unscored(term_query(fields.lang, lang))));
     }
     if let Some((from, to)) = filters.years {
-        let range = RangeQuery::new(
-            Bound::Included(Term::from_field_u64(fields.year, from)),
-            Bound::Included(Term::from_field_u64(fields.year, to)),
-        );
-        out.push((Occur::Must, unscored(Box::new(range))));
+        out.push((Occur::Must, year_filter(fields, from, to)));
     }
     out
 }

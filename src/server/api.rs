@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
 use serde_json::json;
@@ -49,19 +50,40 @@ pub async fn companies(
     Ok(Json(json!({ "companies": state.engine.companies() })))
 }
 
+/// `GET /api/analyze?text=…`: how a text is normalised and segmented, token by token.
+pub async fn analyze(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<impl IntoResponse, ApiError> {
+    let text = params::analyze_text(raw.as_deref(), &state.limits)?;
+    Ok(Json(crate::tokenizer::analyze(&text)))
+}
+
 /// `GET /healthz`: alive, with the number of talks indexed.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(json!({ "status": "ok", "talks": state.engine.num_talks() }))
 }
 
-/// `GET /`: a minimal search page over the JSON API.
+/// `GET /`: the search page over the JSON API; its script and styles are embedded in the binary too.
 pub async fn home() -> Html<&'static str> {
-    Html(include_str!("page.html"))
+    Html(include_str!("assets/index.html"))
+}
+
+/// `GET /assets/app.js`
+pub async fn app_js() -> impl IntoResponse {
+    asset("text/javascript; charset=utf-8", include_str!("assets/app.js"))
+}
+
+/// `GET /assets/app.css`
+pub async fn app_css() -> impl IntoResponse {
+    asset("text/css; charset=utf-8", include_str!("assets/app.css"))
+}
+
+/// An embedded asset; `no-cache` so a new binary's page is never mixed with an old script.
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body)
 }
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound(
-        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /healthz".into(),
+        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /api/analyze, /healthz".into(),
     )
 }
 

@@ -29,10 +29,13 @@ pub fn app(state: Arc<AppState>) -> Router {
     let timeout = Duration::from_secs(state.limits.request_timeout_secs);
     Router::new()
         .route("/", get(api::home))
+        .route("/assets/app.js", get(api::app_js))
+        .route("/assets/app.css", get(api::app_css))
         .route("/api/search", get(api::search))
         .route("/api/talks/{id}", get(api::talk))
         .route("/api/speakers", get(api::speakers))
         .route("/api/companies", get(api::companies))
+        .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(api::healthz))
         .fallback(api::not_found)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
@@ -44,6 +47,7 @@ pub fn app(state: Arc<AppState>) -> Router {
 pub async fn serve(engine: Engine, settings: Settings) -> anyhow::Result<()> {
     let talks = engine.num_talks();
     let state = Arc::new(AppState { engine, limits: settings.limits });
+    tokio::spawn(watch_generations(state.clone()));
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.addr))?;
@@ -51,6 +55,29 @@ pub async fn serve(engine: Engine, settings: Settings) -> anyhow::Result<()> {
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// How often the server looks for a new index generation.
+const RELOAD_EVERY: Duration = Duration::from_millis(500);
+
+/// Switches to a new index generation when `talksearch index` makes one current, so re-indexing
+/// needs no restart. Requests in flight finish on the generation they started with.
+async fn watch_generations(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(RELOAD_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        let engine_state = state.clone();
+        match tokio::task::spawn_blocking(move || engine_state.engine.reload_if_changed()).await {
+            Ok(Ok(true)) => {
+                let status = state.engine.status();
+                tracing::info!(generation = %status.generation, talks = status.talks, "serving a new index generation");
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "a new index generation could not be opened; still serving the old one"),
+            Err(e) => tracing::warn!(error = %e, "the reload task failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

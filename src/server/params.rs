@@ -3,7 +3,7 @@
 use percent_encoding::percent_decode_str;
 
 use super::error::ApiError;
-use crate::cli::parse_years;
+use crate::search::query::parse_years;
 use crate::config::Limits;
 use crate::search::{Filters, SearchRequest};
 
@@ -115,6 +115,19 @@ pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuer
         }
     }
     Ok(out)
+}
+
+/// The `text` of `/api/analyze`, required and bounded like a query.
+pub fn analyze_text(raw: Option<&str>, limits: &Limits) -> Result<String, ApiError> {
+    let text = decode(raw, &["text"])?.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+    if text.is_empty() {
+        return Err(ApiError::bad("give the text to analyze as text=…"));
+    }
+    let chars = text.chars().count();
+    if chars > limits.max_query_chars * 10 {
+        return Err(ApiError::bad(format!("text is too long ({chars} characters; the limit is {})", limits.max_query_chars * 10)));
+    }
+    Ok(text)
 }
 
 fn non_empty(value: String) -> Option<String> {
