@@ -13,6 +13,9 @@ use crate::search::Filters;
 #[derive(Debug, Parser)]
 #[command(name = "talksearch", version, about)]
 pub struct Cli {
+    /// Write logs as JSON lines instead of text.
+    #[arg(long, global = true)]
+    pub log_json: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -37,6 +40,10 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, value_name = "HOST:PORT", env = "TALKSEARCH_ADDR")]
         addr: Option<SocketAddr>,
+        /// Allow browsers on this origin (e.g. https://example.org) to call the API; repeatable.
+        /// CORS is off unless given.
+        #[arg(long = "cors-origin", value_name = "ORIGIN")]
+        cors_origins: Vec<axum::http::HeaderValue>,
     },
     /// Search from the terminal.
     Search {
@@ -100,7 +107,11 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
             Command::Index { data, index } => commands::index(&Settings::new(index.dir, data, None)),
-            Command::Serve { index, data, addr } => commands::serve(&Settings::new(index.dir, data, addr)),
+            Command::Serve { index, data, addr, cors_origins } => {
+                let mut settings = Settings::new(index.dir, data, addr);
+                settings.cors_origins = cors_origins;
+                commands::serve(&settings)
+            }
             Command::Speakers { company, name, limit, json, index } => commands::speakers(
                 &Settings::new(index.dir, Vec::new(), None),
                 company.as_deref(),

@@ -22,11 +22,13 @@ pub struct Limits {
     pub default_limit: usize,
     /// Seconds before a request is answered with 503.
     pub request_timeout_secs: u64,
+    /// Requests served at once; more are shed with 503 and `Retry-After`.
+    pub max_in_flight: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_query_chars: 500, max_limit: 100, max_offset: 10_000, default_limit: 10, request_timeout_secs: 10 }
+        Limits { max_query_chars: 500, max_limit: 100, max_offset: 10_000, default_limit: 10, request_timeout_secs: 10, max_in_flight: 256 }
     }
 }
 
@@ -38,6 +40,8 @@ pub struct Settings {
     pub data: Vec<PathBuf>,
     pub addr: SocketAddr,
     pub limits: Limits,
+    /// Origins allowed to call the API from browsers on other sites (CORS); empty: CORS off.
+    pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
 impl Settings {
@@ -48,6 +52,7 @@ impl Settings {
             data: if data.is_empty() { vec![PathBuf::from(DEFAULT_DATA)] } else { data },
             addr: addr.unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address parses")),
             limits: Limits::default(),
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! One browser runs every scenario once (a fresh context each) the first time a test asks; each
 //! test below then checks its own scenario's result. Without Chromium, Node or `npm ci` in
-//! tests/browser the tests print `skipped: …` and pass, except under CI (`CI` set), where
-//! `.ci/run` installs them and their absence is a failure.
+//! tests/browser the tests print `skipped: …` and pass, except when `TALKSEARCH_BROWSER_REQUIRED`
+//! is set (`.ci/run` installs them and sets it), where their absence is a failure.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -32,11 +32,8 @@ fn server() -> String {
         let state = build_state(&[seed_page(), browser_dir().join("fixtures/escaping")]);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("a runtime");
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
                 tx.send(listener.local_addr().expect("an address")).expect("the test waits");
@@ -65,7 +62,14 @@ fn missing() -> Option<String> {
 }
 
 fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+    std::env::var_os("TALKSEARCH_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// `TALKSEARCH_SCREENSHOT=docs/screenshot.png cargo test --test tests browser` refreshes the
+/// README's screenshot; a relative path is taken from the crate root.
+fn screenshot() -> Option<PathBuf> {
+    let path = PathBuf::from(std::env::var_os("TALKSEARCH_SCREENSHOT")?);
+    Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
 }
 
 /// Scenario name → `Ok(())` or what failed; `None` when the browser cannot run here.
@@ -74,7 +78,10 @@ fn results() -> Option<&'static HashMap<String, Result<(), String>>> {
     RESULTS
         .get_or_init(|| {
             if let Some(what) = missing() {
-                assert!(std::env::var_os("CI").is_none(), "{what}: .ci/run installs it, so CI must have it");
+                assert!(
+                    std::env::var_os("TALKSEARCH_BROWSER_REQUIRED").is_none(),
+                    "{what}, but TALKSEARCH_BROWSER_REQUIRED is set (.ci/run installs it)"
+                );
                 eprintln!("skipped: {what}");
                 return None;
             }
@@ -90,6 +97,7 @@ fn run_browser(base: &str) -> HashMap<String, Result<(), String>> {
         .arg(base)
         .current_dir(browser_dir())
         .env("CHROMIUM", chromium())
+        .envs(screenshot().map(|path| ("TALKSEARCH_SCREENSHOT", path)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -6,4 +6,5 @@ mod browser;
 mod companies;
 mod corpus;
 mod http;
+mod ops;
 mod search;

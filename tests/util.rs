@@ -25,7 +25,7 @@ pub fn build_state(paths: &[PathBuf]) -> Arc<AppState> {
     assert!(ingested.failed.is_empty(), "test data failed to parse: {:?}", ingested.failed);
     indexer::build(&dir, &ingested.talks, &ProgressBar::hidden()).expect("the index builds");
     let engine = Engine::open(&dir).expect("the index opens");
-    Arc::new(AppState { engine, limits: Limits::default() })
+    Arc::new(AppState::new(engine, Limits::default()))
 }
 
 /// An index of the seed page alone, built once.

@@ -61,6 +61,17 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     Json(json!({ "status": "ok", "talks": state.engine.num_talks() }))
 }
 
+/// `GET /readyz`: ready to answer searches (an index generation is loaded), with what is served.
+pub async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    Json(json!({ "status": "ready", "index": state.engine.status() }))
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let body = state.metrics.render(&state);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
+}
+
 /// `GET /`: the search page over the JSON API; its script and styles are embedded in the binary too.
 pub async fn home() -> Html<&'static str> {
     Html(include_str!("assets/index.html"))
@@ -83,7 +94,7 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound(
-        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /api/analyze, /healthz".into(),
+        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /api/analyze, /healthz, /readyz, /metrics".into(),
     )
 }
 

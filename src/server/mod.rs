@@ -5,29 +5,51 @@
 
 pub mod api;
 pub mod error;
+pub mod metrics;
 pub mod params;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::{HeaderValue, Method};
 use axum::routing::get;
-use axum::Router;
-use tower_http::timeout::TimeoutLayer;
+use axum::{middleware, Router};
+use tokio::sync::Semaphore;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::config::{Limits, Settings};
 use crate::search::Engine;
 
-/// What every handler shares: the open index and the request limits.
+/// What every handler shares: the open index, the limits, the metrics.
 pub struct AppState {
     pub engine: Engine,
     pub limits: Limits,
+    pub metrics: metrics::Metrics,
+    /// Permits for requests in flight; when none is left, requests are shed with `503`.
+    pub in_flight: Semaphore,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<HeaderValue>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, limits: Limits) -> AppState {
+        AppState {
+            engine,
+            in_flight: Semaphore::new(limits.max_in_flight),
+            limits,
+            metrics: metrics::Metrics::new(),
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 /// The application's routes over `state`; a plain function so tests can drive it without a socket.
 pub fn app(state: Arc<AppState>) -> Router {
-    let timeout = Duration::from_secs(state.limits.request_timeout_secs);
-    Router::new()
+    let cors = (!state.cors_origins.is_empty()).then(|| {
+        CorsLayer::new().allow_origin(AllowOrigin::list(state.cors_origins.clone())).allow_methods([Method::GET])
+    });
+    let router = Router::new()
         .route("/", get(api::home))
         .route("/assets/app.js", get(api::app_js))
         .route("/assets/app.css", get(api::app_css))
@@ -37,16 +59,24 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/companies", get(api::companies))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/metrics", get(api::metrics))
         .fallback(api::not_found)
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(TraceLayer::new_for_http());
+    let router = match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.with_state(state)
 }
 
 /// Listens on `settings.addr` until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(engine: Engine, settings: Settings) -> anyhow::Result<()> {
     let talks = engine.num_talks();
-    let state = Arc::new(AppState { engine, limits: settings.limits });
+    let mut state = AppState::new(engine, settings.limits);
+    state.cors_origins = settings.cors_origins.clone();
+    let state = Arc::new(state);
     tokio::spawn(watch_generations(state.clone()));
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await

@@ -445,7 +445,7 @@
     renderChips();
     renderFacets(lastFacets);
     fill($('status'), h('span.count', null, t('count', body.total, formatMs(body.took_ms))),
-      body.relaxed ? h('span.relaxed', null, t('relaxed')) : null);
+      body.relaxed && body.hits.length ? h('span.relaxed', null, t('relaxed')) : null);
     if (!body.hits.length) {
       fill($('results'), emptyBox(body));
       return;

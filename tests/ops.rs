@@ -1,0 +1,160 @@
+//! Running as a service: metrics, readiness, load shedding, CORS, live re-indexing under load.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use indicatif::ProgressBar;
+use tower::ServiceExt;
+
+use talksearch::config::Limits;
+use talksearch::server::{app, AppState};
+use talksearch::{indexer, ingest, Engine};
+
+use crate::util::{seed, seed_page, test_data};
+
+async fn send(state: Arc<AppState>, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app(state).oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let state = seed();
+    send(state.clone(), get("/api/search?q=Istio")).await;
+    send(state.clone(), get("/api/search?limit=0")).await;
+    let (status, headers, body) = send(state.clone(), get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(body.contains("talksearch_http_requests_total{route=\"/api/search\",status=\"200\"}"), "{body}");
+    assert!(body.contains("talksearch_http_requests_total{route=\"/api/search\",status=\"400\"}"), "{body}");
+    assert!(body.contains("talksearch_http_request_duration_seconds_bucket{route=\"/api/search\",status=\"200\",le=\"0.01\"}"));
+    assert!(body.contains("talksearch_talks_indexed 9"), "{body}");
+    assert!(body.contains("talksearch_index_generation 1"), "{body}");
+}
+
+#[tokio::test]
+async fn readiness_reports_the_generation() {
+    let (status, _, body) = send(seed(), get("/readyz")).await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "ready");
+    assert_eq!(json["index"]["generation"], "gen-000001");
+    assert_eq!(json["index"]["talks"], 9);
+}
+
+#[tokio::test]
+async fn overload_is_shed_with_503_and_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let limits = Limits { max_in_flight: 0, ..Limits::default() };
+    let state = Arc::new(AppState::new(Engine::open(dir.path()).unwrap(), limits));
+    let (status, headers, body) = send(state.clone(), get("/api/search?q=Istio")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(body, r#"{"error":"the server is busy; retry shortly"}"#);
+    let (status, _, _) = send(state, get("/healthz")).await;
+    assert_eq!(status, StatusCode::OK, "operations routes are never shed");
+}
+
+#[tokio::test]
+async fn cors_is_off_unless_configured() {
+    let request = || Request::get("/healthz").header("origin", "https://example.org").body(Body::empty()).unwrap();
+    let (_, headers, _) = send(seed(), request()).await;
+    assert!(!headers.contains_key("access-control-allow-origin"));
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let mut state = AppState::new(Engine::open(dir.path()).unwrap(), Limits::default());
+    state.cors_origins = vec!["https://example.org".parse().unwrap()];
+    let (_, headers, _) = send(Arc::new(state), request()).await;
+    assert_eq!(headers["access-control-allow-origin"], "https://example.org");
+}
+
+fn build(dir: &std::path::Path, paths: &[std::path::PathBuf]) -> usize {
+    let ingested = ingest::read_paths(paths, |_, _| {}).unwrap();
+    indexer::build(dir, &ingested.talks, &ProgressBar::hidden()).unwrap();
+    ingested.talks.len()
+}
+
+#[test]
+fn a_rebuilt_generation_is_picked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let engine = Engine::open(dir.path()).unwrap();
+    assert!(!engine.reload_if_changed().unwrap(), "nothing changed yet");
+    let more = build(dir.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!(engine.num_talks() as usize, more);
+    assert_eq!(engine.status().generation, "gen-000002");
+}
+
+/// Steady search load over loopback while the index is rebuilt three times: no request fails,
+/// and the talks of the last build become findable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindexing_under_load_drops_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let state = Arc::new(AppState::new(Engine::open(dir.path()).unwrap(), Limits::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server_state = state.clone();
+    let server = tokio::spawn(async move { axum::serve(listener, app(server_state)).await });
+    let reloader_state = state.clone();
+    let reloader = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let s = reloader_state.clone();
+            tokio::task::spawn_blocking(move || s.engine.reload_if_changed().unwrap()).await.unwrap();
+        }
+    });
+
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let (done, ok, failed) = (done.clone(), ok.clone(), failed.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            // Bounded: at most 2000 requests per client, stopping when the rebuilds are over.
+            for _ in 0..2000 {
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                match client.get(format!("http://{addr}/api/search?q=Istio")).send().await {
+                    Ok(r) if r.status() == 200 => ok.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        }));
+    }
+    let index_dir = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        for _ in 0..3 {
+            std::thread::sleep(Duration::from_millis(100));
+            build(&index_dir, &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    })
+    .await
+    .unwrap();
+    done.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.await.unwrap();
+    }
+    reloader.abort();
+    server.abort();
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "{} requests succeeded", ok.load(Ordering::Relaxed));
+    assert!(ok.load(Ordering::Relaxed) > 50);
+    assert_eq!(state.engine.status().generation, "gen-000004");
+    let res = state.engine.search(&talksearch::SearchRequest { q: "Confidential Computing".into(), limit: 5, ..Default::default() });
+    assert!(res.unwrap().total > 0, "talks of the new generation are findable");
+}
