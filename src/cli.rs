@@ -27,6 +27,9 @@ pub enum Command {
         /// A file or folder to read (folders recursively); repeat for several. Default: data/corpus.
         #[arg(long = "data", value_name = "PATH")]
         data: Vec<PathBuf>,
+        /// Re-read every file instead of only those that changed since the current index.
+        #[arg(long)]
+        full: bool,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -106,7 +109,7 @@ impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
-            Command::Index { data, index } => commands::index(&Settings::new(index.dir, data, None)),
+            Command::Index { data, full, index } => commands::index(&Settings::new(index.dir, data, None), full),
             Command::Serve { index, data, addr, cors_origins } => {
                 let mut settings = Settings::new(index.dir, data, addr);
                 settings.cors_origins = cors_origins;

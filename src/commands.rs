@@ -11,24 +11,27 @@ use crate::ingest::{self, Ingested};
 use crate::search::{Engine, Filters, SearchRequest};
 use crate::server;
 
-/// Reads `settings.data` and builds a new index generation, then prints a summary.
-pub fn index(settings: &Settings) -> anyhow::Result<()> {
-    let (ingested, stats) = build_index(settings)?;
-    print!("{}", summary(&ingested, &stats));
+/// Reads `settings.data` and builds a new index generation (only re-reading files that changed
+/// since the current one unless `full`), then prints a summary.
+pub fn index(settings: &Settings, full: bool) -> anyhow::Result<()> {
+    let (ingested, stats) = build_index(settings, full)?;
+    print!("{}", summary(&ingested, stats.as_ref()));
     Ok(())
 }
 
-/// Reads the data and builds the index; refuses to replace an index with an empty one.
-pub fn build_index(settings: &Settings) -> anyhow::Result<(Ingested, BuildStats)> {
+/// Reads the data and builds the index. Returns no stats when the index was already up to date.
+/// Refuses to replace an index with an empty one.
+pub fn build_index(settings: &Settings, full: bool) -> anyhow::Result<(Ingested, Option<BuildStats>)> {
     let started = Instant::now();
+    let previous = if full { None } else { indexer::current_manifest(&settings.index_dir) };
     let bar = progress_bar("reading");
-    let ingested = ingest::read_paths(&settings.data, |done, total| {
+    let ingested = ingest::read_paths_since(&settings.data, previous.as_ref(), |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })
     .map_err(|f| anyhow::anyhow!("{}: {}", f.path.display(), f.error))?;
     bar.finish_and_clear();
-    if ingested.talks.is_empty() {
+    if !ingested.incremental && ingested.talks.is_empty() {
         bail!(
             "no talks found in {} ({} files read, {} failed); the index was left unchanged",
             paths(settings),
@@ -38,10 +41,13 @@ pub fn build_index(settings: &Settings) -> anyhow::Result<(Ingested, BuildStats)
     }
     let bar = progress_bar("indexing");
     bar.set_length(ingested.talks.len() as u64);
-    let mut stats = indexer::build(&settings.index_dir, &ingested.talks, &bar)
+    let stats = indexer::apply(&settings.index_dir, &ingested, &bar)
         .with_context(|| format!("building the index in {}", settings.index_dir.display()))?;
     bar.finish_and_clear();
-    stats.seconds = started.elapsed().as_secs_f64();
+    let stats = stats.map(|mut s| {
+        s.seconds = started.elapsed().as_secs_f64();
+        s
+    });
     Ok((ingested, stats))
 }
 
@@ -61,11 +67,18 @@ fn progress_bar(what: &'static str) -> ProgressBar {
 }
 
 /// The end-of-build report: what was read, what was indexed, what failed and why.
-pub fn summary(ingested: &Ingested, stats: &BuildStats) -> String {
+pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "files read:          {}", ingested.files_read);
-    let _ = writeln!(s, "talks indexed:       {}", stats.talks);
+    if ingested.incremental {
+        let _ = writeln!(s, "files unchanged:     {} (not parsed again)", ingested.unchanged);
+        let _ = writeln!(s, "talks (re)indexed:   {}", ingested.talks.len());
+        let _ = writeln!(s, "talks removed:       {}", ingested.removed.len());
+    }
+    if let Some(stats) = stats {
+        let _ = writeln!(s, "talks in the index:  {}", stats.talks);
+    }
     let _ = writeln!(s, "pages without talks: {}", ingested.without_talks.len());
     let _ = writeln!(s, "duplicate talks:     {}", ingested.duplicates);
     let _ = writeln!(s, "other files skipped: {}", ingested.skipped);
@@ -73,13 +86,20 @@ pub fn summary(ingested: &Ingested, stats: &BuildStats) -> String {
     for f in &ingested.failed {
         let _ = writeln!(s, "  {}: {}", f.path.display(), f.error);
     }
-    let _ = writeln!(
-        s,
-        "index:               {} ({:.1} MiB) in {:.2} s",
-        stats.generation.display(),
-        stats.bytes as f64 / (1024.0 * 1024.0),
-        stats.seconds
-    );
+    match stats {
+        Some(stats) => {
+            let _ = writeln!(
+                s,
+                "index:               {} ({:.1} MiB) in {:.2} s",
+                stats.generation.display(),
+                stats.bytes as f64 / (1024.0 * 1024.0),
+                stats.seconds
+            );
+        }
+        None => {
+            let _ = writeln!(s, "index:               up to date; no new generation");
+        }
+    }
     s
 }
 
@@ -87,8 +107,8 @@ pub fn summary(ingested: &Ingested, stats: &BuildStats) -> String {
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
     if !indexer::exists(&settings.index_dir) {
         tracing::info!(index = %settings.index_dir.display(), data = %paths(settings), "no index yet; building it");
-        let (ingested, stats) = build_index(settings)?;
-        eprint!("{}", summary(&ingested, &stats));
+        let (ingested, stats) = build_index(settings, true)?;
+        eprint!("{}", summary(&ingested, stats.as_ref()));
     }
     let engine = Engine::open(&settings.index_dir)
         .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;

@@ -28,7 +28,14 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_query_chars: 500, max_limit: 100, max_offset: 10_000, default_limit: 10, request_timeout_secs: 10, max_in_flight: 256 }
+        Limits {
+            max_query_chars: 500,
+            max_limit: 100,
+            max_offset: 10_000,
+            default_limit: 10,
+            request_timeout_secs: 10,
+            max_in_flight: 256,
+        }
     }
 }
 

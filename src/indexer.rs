@@ -14,6 +14,7 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use crate::company::Companies;
 use crate::error::{Error, Result};
+use crate::ingest::{Ingested, Manifest};
 use crate::schema::{self, Fields};
 use crate::speakers::{self, SpeakerEntity};
 use crate::talk::Talk;
@@ -22,6 +23,8 @@ use crate::tokenizer;
 const CURRENT: &str = "CURRENT";
 /// The speakers of a generation, as JSON, beside its tantivy files.
 const SPEAKERS: &str = "speakers.json";
+/// What each source file held when the generation was built ([`Manifest`]).
+const MANIFEST: &str = "manifest.json";
 /// Generations kept besides the current one, so servers still reading the previous one keep working.
 const KEEP_PREVIOUS: usize = 1;
 /// Memory budget per indexing thread.
@@ -77,28 +80,57 @@ pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
+    publish(dir, |staging| write_generation(staging, talks, &Manifest::default(), progress))
+}
+
+/// Makes a new generation from what [`ingest::read_paths_since`] read: a full build, or, when the
+/// read was incremental, the current generation with the talks of changed and deleted files
+/// replaced. Returns `None` when nothing changed (no new generation is made).
+pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
+    if !ingested.incremental {
+        let manifest = &ingested.manifest;
+        return publish(dir, |staging| write_generation(staging, &ingested.talks, manifest, progress)).map(Some);
+    }
+    if ingested.talks.is_empty() && ingested.removed.is_empty() {
+        return Ok(None);
+    }
+    let current = current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+    publish(dir, |staging| update_generation(&current, staging, ingested, progress)).map(Some)
+}
+
+/// The manifest of the current generation, if there is one and it records files.
+pub fn current_manifest(dir: &Path) -> Option<Manifest> {
+    let generation = current_generation(dir).ok()??;
+    let bytes = fs::read(generation.join(MANIFEST)).ok()?;
+    serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| !m.files.is_empty())
+}
+
+/// Writes a generation with `write` into a staging folder, then makes it current.
+fn publish(dir: &Path, write: impl FnOnce(&Path) -> Result<u64>) -> Result<BuildStats> {
     let started = Instant::now();
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = format!("gen-{:06}", next_generation_number(dir)?);
     let staging = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_generation(&staging, talks, progress);
-    if let Err(e) = result {
+    let result = write(&staging);
+    let talks = match result {
+        Ok(talks) => talks,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if talks == 0 {
         let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        return Err(Error::Invalid("the new index would hold no talks; the current one was kept".into()));
     }
     let generation = dir.join(&name);
     fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
     set_current(dir, &name)?;
     remove_old_generations(dir, &name);
-    Ok(BuildStats {
-        talks: talks.len() as u64,
-        bytes: dir_size(&generation),
-        generation,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(BuildStats { talks, bytes: dir_size(&generation), generation, seconds: started.elapsed().as_secs_f64() })
 }
 
-fn write_generation(path: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<()> {
+fn write_generation(path: &Path, talks: &[Talk], manifest: &Manifest, progress: &ProgressBar) -> Result<u64> {
     fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let index = Index::create_in_dir(path, schema::build())?;
     tokenizer::register(&index);
@@ -112,9 +144,74 @@ fn write_generation(path: &Path, talks: &[Talk], progress: &ProgressBar) -> Resu
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    write_sidecars(path, talks, manifest)?;
+    Ok(talks.len() as u64)
+}
+
+/// Makes `staging` a copy of `current` (hard links: segment files never change once written, and
+/// tantivy replaces its metadata files by rename, so the two generations stay independent), then
+/// deletes the talks of changed and deleted files and adds those of new and changed ones.
+fn update_generation(current: &Path, staging: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<u64> {
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    for entry in fs::read_dir(current).map_err(|e| Error::io(current, e))? {
+        let entry = entry.map_err(|e| Error::io(current, e))?;
+        let name = entry.file_name();
+        let name_str = name.to_string_lossy();
+        if name_str == SPEAKERS || name_str == MANIFEST || name_str.ends_with(".lock") {
+            continue;
+        }
+        let target = staging.join(&name);
+        if fs::hard_link(entry.path(), &target).is_err() {
+            fs::copy(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
+        }
+    }
+    let index = Index::open_in_dir(staging)?;
+    tokenizer::register(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    let companies = Companies::builtin();
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_PER_THREAD)?;
+    // Deletes apply to documents added before them, so they go first.
+    for id in &ingested.removed {
+        writer.delete_term(tantivy::Term::from_field_text(fields.id, id));
+    }
+    for talk in &ingested.talks {
+        writer.add_document(document(&fields, talk, companies)?)?;
+        progress.inc(1);
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let talks = all_talks(&index, &fields)?;
+    write_sidecars(staging, &talks, &ingested.manifest)?;
+    Ok(talks.len() as u64)
+}
+
+/// Every talk stored in `index`.
+fn all_talks(index: &Index, fields: &Fields) -> Result<Vec<Talk>> {
+    let searcher = index.reader()?.searcher();
+    let mut talks = Vec::with_capacity(searcher.num_docs() as usize);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc in segment.doc_ids_alive() {
+            let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
+            talks.push(talk_from_doc(fields, &stored)?);
+        }
+    }
+    Ok(talks)
+}
+
+/// The talk stored in a document's `doc` field.
+pub fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
+    use tantivy::schema::Value;
+    let json = doc.get_first(fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
+    serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
+}
+
+/// The files kept beside the tantivy index: the speakers built from its talks, and the manifest.
+fn write_sidecars(path: &Path, talks: &[Talk], manifest: &Manifest) -> Result<()> {
     let people = speakers::entities(talks, Companies::builtin());
     let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
     fs::write(path.join(SPEAKERS), json).map_err(|e| Error::io(path.join(SPEAKERS), e))?;
+    let json = serde_json::to_vec(manifest).map_err(|e| Error::Other(format!("serializing the manifest: {e}")))?;
+    fs::write(path.join(MANIFEST), json).map_err(|e| Error::io(path.join(MANIFEST), e))?;
     Ok(())
 }
 

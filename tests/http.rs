@@ -128,7 +128,10 @@ async fn analyze_shows_normalisation_and_segmentation() {
     assert_eq!(body["text"], "服務網格 Istio");
     assert_eq!(body["normalized"], "服务网格 Istio");
     let tokens = body["tokens"].as_array().unwrap();
-    assert_eq!(tokens[0], serde_json::json!({"token": "服务网格", "position": 0, "start": 0, "end": 12, "part": false}));
+    assert_eq!(
+        tokens[0],
+        serde_json::json!({"token": "服务网格", "position": 0, "start": 0, "end": 12, "part": false})
+    );
     assert!(tokens.iter().any(|t| t["token"] == "网格" && t["part"] == true && t["position"] == 0));
     assert_eq!(tokens.last().unwrap()["token"], "istio");
     let (status, body) = get("/api/analyze").await;

@@ -37,7 +37,8 @@ async fn metrics_count_requests_by_route_and_status() {
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert!(body.contains("talksearch_http_requests_total{route=\"/api/search\",status=\"200\"}"), "{body}");
     assert!(body.contains("talksearch_http_requests_total{route=\"/api/search\",status=\"400\"}"), "{body}");
-    assert!(body.contains("talksearch_http_request_duration_seconds_bucket{route=\"/api/search\",status=\"200\",le=\"0.01\"}"));
+    assert!(body
+        .contains("talksearch_http_request_duration_seconds_bucket{route=\"/api/search\",status=\"200\",le=\"0.01\"}"));
     assert!(body.contains("talksearch_talks_indexed 9"), "{body}");
     assert!(body.contains("talksearch_index_generation 1"), "{body}");
 }
@@ -155,6 +156,64 @@ async fn reindexing_under_load_drops_no_request() {
     assert_eq!(failed.load(Ordering::Relaxed), 0, "{} requests succeeded", ok.load(Ordering::Relaxed));
     assert!(ok.load(Ordering::Relaxed) > 50);
     assert_eq!(state.engine.status().generation, "gen-000004");
-    let res = state.engine.search(&talksearch::SearchRequest { q: "Confidential Computing".into(), limit: 5, ..Default::default() });
+    let res = state.engine.search(&talksearch::SearchRequest {
+        q: "Confidential Computing".into(),
+        limit: 5,
+        ..Default::default()
+    });
     assert!(res.unwrap().total > 0, "talks of the new generation are findable");
+}
+
+/// A free loopback port (bound, then released for the child to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Two `talksearch serve` processes on one index directory both answer, and both pick up a rebuild.
+#[tokio::test]
+async fn two_server_processes_share_one_index() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let ports = [free_port(), free_port()];
+    let mut children: Vec<std::process::Child> = ports
+        .iter()
+        .map(|port| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+                .args(["serve", "--index"])
+                .arg(dir.path())
+                .args(["--addr", &format!("127.0.0.1:{port}")])
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let client = reqwest::Client::new();
+    let talks = |port: u16| {
+        let client = client.clone();
+        async move {
+            // Bounded wait for start-up: at most 100 tries, 100 ms apart.
+            for _ in 0..100 {
+                if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+                    return r.json::<serde_json::Value>().await.unwrap()["talks"].as_u64().unwrap();
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("server on port {port} did not start");
+        }
+    };
+    assert_eq!((talks(ports[0]).await, talks(ports[1]).await), (9, 9));
+    build(dir.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+    let mut reloaded = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if talks(ports[0]).await > 9 && talks(ports[1]).await > 9 {
+            reloaded = true;
+            break;
+        }
+    }
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(reloaded, "both servers serve the new generation within 5 s");
 }

@@ -6,5 +6,6 @@ mod browser;
 mod companies;
 mod corpus;
 mod http;
+mod indexing;
 mod ops;
 mod search;

@@ -8,7 +8,9 @@ pub mod company;
 pub mod markdown;
 pub mod pyvideo;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 use crate::talk::Talk;
@@ -68,6 +70,15 @@ pub struct Ingested {
     pub skipped: usize,
     /// Talks dropped because an earlier file already gave a talk with the same id.
     pub duplicates: usize,
+    /// Files not parsed again because their content is what the previous build recorded.
+    pub unchanged: usize,
+    /// Ids of talks that came from files since changed or deleted (incremental reads only).
+    pub removed: Vec<String>,
+    /// True when this read is relative to a previous build's manifest: `talks` then holds only
+    /// the talks of new and changed files.
+    pub incremental: bool,
+    /// What each file held, for the next build.
+    pub manifest: Manifest,
 }
 
 /// Reads one file's bytes into talks. `source` is the path recorded in each talk's event.
@@ -113,23 +124,47 @@ pub fn list_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure>
     Ok(files)
 }
 
+/// What a build recorded about each source file, so the next build re-reads only what changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Absolute path → what it held.
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// blake3 of the file's bytes (and, for pyvideo records, of their event's title).
+    pub hash: String,
+    /// Ids of the talks this file contributed.
+    pub ids: Vec<String>,
+}
+
 /// Reads every file under `paths`, calling `progress` once per file. Unreadable files are
 /// reported in the result, never fatal; only a `--data` path that does not exist is an error.
-pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> Result<Ingested, Failure> {
+pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Result<Ingested, Failure> {
+    read_paths_since(paths, None, progress)
+}
+
+/// Like [`read_paths`], but files whose content hash is the one `previous` recorded are not parsed
+/// again: their talks are kept as they are. The result lists the talks of new and changed files,
+/// and in `removed` the ids of talks from changed and deleted files.
+pub fn read_paths_since(
+    paths: &[PathBuf],
+    previous: Option<&Manifest>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Ingested, Failure> {
     let files = list_files(paths)?;
     let mut out = Ingested::default();
-    let mut seen = std::collections::HashSet::new();
     let mut event_titles: HashMap<PathBuf, Option<String>> = HashMap::new();
-    let total = files.len();
-    for (i, (base, path)) in files.iter().enumerate() {
-        progress(i + 1, total);
+    // First pass: hash every source file and keep the unchanged ones as they were.
+    let mut changed = Vec::new();
+    for (base, path) in &files {
         let kind = kind_of(path);
         if kind == Kind::Other || is_folder_readme(base, path) {
             out.skipped += 1;
             continue;
         }
         out.files_read += 1;
-        let source = display_source(base, path);
         let event_title = match kind {
             Kind::PyvideoTalk => {
                 let dir = path.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
@@ -137,14 +172,41 @@ pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> 
             }
             _ => None,
         };
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                out.failed.push(Failure { path: path.clone(), error: IngestError::Io(e.to_string()) });
+                continue;
+            }
+        };
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).to_string_lossy().into_owned();
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&bytes);
+        hasher.update(event_title.as_deref().unwrap_or("").as_bytes());
+        let hash = hasher.finalize().to_hex().to_string();
+        if let Some(record) = previous.and_then(|m| m.files.get(&key)).filter(|r| r.hash == hash) {
+            out.unchanged += 1;
+            out.manifest.files.insert(key, record.clone());
+            continue;
+        }
+        changed.push((base, path, kind, event_title, key, hash));
+    }
+    // Ids held by unchanged files stay theirs: a changed file repeating one is a duplicate.
+    let mut seen: HashSet<String> = out.manifest.files.values().flat_map(|r| r.ids.iter().cloned()).collect();
+    let total = changed.len();
+    for (i, (base, path, kind, event_title, key, hash)) in changed.into_iter().enumerate() {
+        progress(i + 1, total);
+        let source = display_source(base, path);
         let result = std::fs::read(path)
             .map_err(|e| IngestError::Io(e.to_string()))
             .and_then(|bytes| parse_bytes(kind, &bytes, &source, event_title.as_deref()));
+        let mut ids = Vec::new();
         match result {
             Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
             Ok(talks) => {
                 for talk in talks {
                     if seen.insert(talk.id.clone()) {
+                        ids.push(talk.id.clone());
                         out.talks.push(talk);
                     } else {
                         out.duplicates += 1;
@@ -153,6 +215,16 @@ pub fn read_paths(paths: &[PathBuf], mut progress: impl FnMut(usize, usize)) -> 
             }
             Err(error) => out.failed.push(Failure { path: path.clone(), error }),
         }
+        out.manifest.files.insert(key, FileRecord { hash, ids });
+    }
+    if let Some(previous) = previous {
+        for (key, record) in &previous.files {
+            let kept = out.manifest.files.get(key).is_some_and(|r| r.hash == record.hash);
+            if !kept {
+                out.removed.extend(record.ids.iter().cloned());
+            }
+        }
+        out.incremental = true;
     }
     Ok(out)
 }

@@ -12,17 +12,17 @@ pub mod query;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 use std::time::Instant;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::company::Companies;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::indexer;
 use crate::schema::Fields;
 use crate::speakers::{self, CompanyStats, SpeakerEntity};
@@ -260,7 +260,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let talk = talk_from_doc(&g.fields, &doc)?;
+            let talk = indexer::talk_from_doc(&g.fields, &doc)?;
             hits.push(hit(talk, score, &mut highlighter));
         }
         Ok(SearchResponse {
@@ -293,16 +293,10 @@ impl Engine {
         let query = TermQuery::new(Term::from_field_text(g.fields.id, id), IndexRecordOption::Basic);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, address)) => Ok(Some(talk_from_doc(&g.fields, &searcher.doc(*address)?)?)),
+            Some((_, address)) => Ok(Some(indexer::talk_from_doc(&g.fields, &searcher.doc(*address)?)?)),
             None => Ok(None),
         }
     }
-
-}
-
-fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
-    let json = doc.get_first(fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
-    serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
 }
 
 fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {

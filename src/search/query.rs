@@ -347,11 +347,20 @@ fn unit_query(weighted: &[(Field, f32)], unit: &Unit, fuzzy: bool) -> Box<dyn Qu
         .iter()
         .map(|(_, term)| {
             let distance = if fuzzy { fuzzy_distance(term) } else { 0 };
-            across_fields(weighted, |f| if distance > 0 { fuzzy_word_query(f, term, distance) } else { word_query(f, term) })
+            across_fields(weighted, |f| {
+                if distance > 0 {
+                    fuzzy_word_query(f, term, distance)
+                } else {
+                    word_query(f, term)
+                }
+            })
         })
         .collect();
-    let as_typed: Box<dyn Query> =
-        if words.len() == 1 { words.into_iter().next().expect("one word") } else { Box::new(BooleanQuery::intersection(words)) };
+    let as_typed: Box<dyn Query> = if words.len() == 1 {
+        words.into_iter().next().expect("one word")
+    } else {
+        Box::new(BooleanQuery::intersection(words))
+    };
     if unit.translations.is_empty() {
         return as_typed;
     }

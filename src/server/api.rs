@@ -51,7 +51,10 @@ pub async fn companies(
 }
 
 /// `GET /api/analyze?text=…`: how a text is normalised and segmented, token by token.
-pub async fn analyze(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<impl IntoResponse, ApiError> {
+pub async fn analyze(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<impl IntoResponse, ApiError> {
     let text = params::analyze_text(raw.as_deref(), &state.limits)?;
     Ok(Json(crate::tokenizer::analyze(&text)))
 }

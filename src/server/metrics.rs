@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use prometheus::{Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
@@ -41,8 +41,8 @@ impl Metrics {
         )
         .expect("valid metric");
         let talks = IntGauge::new("talksearch_talks_indexed", "Talks in the index being served").expect("valid metric");
-        let generation =
-            IntGauge::new("talksearch_index_generation", "Number of the index generation being served").expect("valid metric");
+        let generation = IntGauge::new("talksearch_index_generation", "Number of the index generation being served")
+            .expect("valid metric");
         let loaded_at = Gauge::new(
             "talksearch_index_loaded_timestamp_seconds",
             "Unix time when the index generation being served was loaded",

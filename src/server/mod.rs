@@ -104,7 +104,9 @@ async fn watch_generations(state: Arc<AppState>) {
                 tracing::info!(generation = %status.generation, talks = status.talks, "serving a new index generation");
             }
             Ok(Ok(false)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "a new index generation could not be opened; still serving the old one"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "a new index generation could not be opened; still serving the old one")
+            }
             Err(e) => tracing::warn!(error = %e, "the reload task failed"),
         }
     }

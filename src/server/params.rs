@@ -3,8 +3,8 @@
 use percent_encoding::percent_decode_str;
 
 use super::error::ApiError;
-use crate::search::query::parse_years;
 use crate::config::Limits;
+use crate::search::query::parse_years;
 use crate::search::{Filters, SearchRequest};
 
 /// Decodes a raw query string into `(name, value)` pairs, rejecting bad percent-encoding,
@@ -125,7 +125,10 @@ pub fn analyze_text(raw: Option<&str>, limits: &Limits) -> Result<String, ApiErr
     }
     let chars = text.chars().count();
     if chars > limits.max_query_chars * 10 {
-        return Err(ApiError::bad(format!("text is too long ({chars} characters; the limit is {})", limits.max_query_chars * 10)));
+        return Err(ApiError::bad(format!(
+            "text is too long ({chars} characters; the limit is {})",
+            limits.max_query_chars * 10
+        )));
     }
     Ok(text)
 }

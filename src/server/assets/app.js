@@ -27,6 +27,7 @@
       count: (n, ms) => `${n} 个演讲 · ${ms} 毫秒`,
       range: (a, b) => `第 ${a}–${b} 个`,
       relaxed: '没有演讲包含全部词语，下面是包含其中大部分的结果。',
+      fuzzy: '没有完全一致的拼写，下面是拼写相近的结果。',
       facet: { company: '公司', event: '活动', year: '年份', lang: '语言' },
       langName: { zh: '中文', en: '英文', fr: '法文', es: '西班牙文', de: '德文', ja: '日文', ko: '韩文', pt: '葡萄牙文', ru: '俄文', it: '意大利文' },
       more: (n) => `更多（${n}）`, less: '收起',
@@ -71,6 +72,7 @@
       count: (n, ms) => `${n} ${n === 1 ? 'talk' : 'talks'} · ${ms} ms`,
       range: (a, b) => `${a}–${b}`,
       relaxed: 'No talk contains every word; these contain most of them.',
+      fuzzy: 'Nothing matches the spelling exactly; these are close spellings.',
       facet: { company: 'Company', event: 'Event', year: 'Year', lang: 'Language' },
       langName: { zh: 'Chinese', en: 'English', fr: 'French', es: 'Spanish', de: 'German', ja: 'Japanese', ko: 'Korean', pt: 'Portuguese', ru: 'Russian', it: 'Italian' },
       more: (n) => `More (${n})`, less: 'Less',
@@ -339,7 +341,7 @@
       });
       if (active && !activeValue) {
         items.unshift(h('li', null, h('button.facet-value', { type: 'button', 'aria-pressed': 'true', on: { click: () => setFilter(name, '') } },
-          h('span.facet-label', null, filterLabel(name, active)), h('span.facet-count', null, '0'))));
+          h('span.facet-label', null, filterLabel(name, active)))));
       }
       const more = values.length > FACET_SHOWN
         ? h('button.link.facet-more', { type: 'button', on: { click: () => { if (open) expanded.delete(name); else expanded.add(name); renderFacets(lastFacets); } } },
@@ -445,7 +447,7 @@
     renderChips();
     renderFacets(lastFacets);
     fill($('status'), h('span.count', null, t('count', body.total, formatMs(body.took_ms))),
-      body.relaxed && body.hits.length ? h('span.relaxed', null, t('relaxed')) : null);
+      body.relaxed && body.hits.length ? h('span.relaxed', null, body.match === 'fuzzy' ? t('fuzzy') : t('relaxed')) : null);
     if (!body.hits.length) {
       fill($('results'), emptyBox(body));
       return;

@@ -1,0 +1,99 @@
+//! Building and updating the index: incremental updates by content hash, atomic generations,
+//! several readers on one index directory.
+
+use std::fs;
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use talksearch::{indexer, ingest, Engine, SearchRequest};
+
+use crate::util::{seed_page, test_data};
+
+/// Reads `data` relative to the current index of `index` (incrementally when it has a manifest),
+/// applies it, and returns the ingest report and whether a new generation was made.
+fn update(data: &Path, index: &Path) -> (ingest::Ingested, bool) {
+    let previous = indexer::current_manifest(index);
+    let ingested = ingest::read_paths_since(&[data.to_path_buf()], previous.as_ref(), |_, _| {}).unwrap();
+    let made = indexer::apply(index, &ingested, &ProgressBar::hidden()).unwrap().is_some();
+    (ingested, made)
+}
+
+fn count(engine: &Engine, q: &str) -> usize {
+    engine.search(&SearchRequest { q: q.into(), limit: 50, ..Default::default() }).unwrap().total
+}
+
+#[test]
+fn only_changed_files_are_read_and_deleted_files_lose_their_talks() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    fs::copy(test_data().join("pages/sofastack-sofa-meetup-5.md"), data.path().join("sofa.md")).unwrap();
+
+    let (first, made) = update(data.path(), index.path());
+    assert!(made && !first.incremental);
+    let engine = Engine::open(index.path()).unwrap();
+    let total = engine.num_talks() as usize;
+    let tls_id =
+        engine.search(&SearchRequest { q: "TLS".into(), limit: 1, ..Default::default() }).unwrap().hits[0].id.clone();
+
+    // Nothing changed: nothing is parsed, no new generation.
+    let (again, made) = update(data.path(), index.path());
+    assert!(again.incremental && !made);
+    assert_eq!((again.unchanged, again.talks.len(), again.removed.len()), (2, 0, 0));
+
+    // One talk retitled in the seed page: only that file is parsed again; the other talks keep their ids.
+    let seed = fs::read_to_string(data.path().join("seed.md")).unwrap();
+    fs::write(
+        data.path().join("seed.md"),
+        seed.replace("### 字节跳动 Service Mesh 性能优化的实践与思考", "### 字节跳动 Service Mesh 性能调优实战"),
+    )
+    .unwrap();
+    let (changed, made) = update(data.path(), index.path());
+    assert!(made);
+    assert_eq!((changed.unchanged, changed.talks.len(), changed.removed.len()), (1, 9, 9));
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!(engine.num_talks() as usize, total);
+    assert_eq!(count(&engine, "性能调优实战"), 1);
+    assert_eq!(count(&engine, "\"性能优化的实践与思考\""), 0);
+    assert_eq!(engine.get(&tls_id).unwrap().unwrap().title, "服务网格中 TLS 的加速和优化", "same id after the update");
+
+    // A deleted file takes its talks with it.
+    fs::remove_file(data.path().join("sofa.md")).unwrap();
+    let (deleted, made) = update(data.path(), index.path());
+    assert!(made);
+    assert_eq!(deleted.talks.len(), 0);
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!(engine.num_talks(), 9);
+    assert_eq!(engine.speakers(None, None, 100).total, 11, "speakers are rebuilt from the remaining talks");
+}
+
+#[test]
+fn a_killed_build_leaves_the_current_generation_servable() {
+    let index = tempfile::tempdir().unwrap();
+    let ingested = ingest::read_paths(&[seed_page()], |_, _| {}).unwrap();
+    indexer::build(index.path(), &ingested.talks, &ProgressBar::hidden()).unwrap();
+    // What a build killed half-way leaves behind: a staging folder with partial files, and a
+    // generation folder that was never made current.
+    fs::create_dir_all(index.path().join(".gen-000002.tmp-999999")).unwrap();
+    fs::write(index.path().join(".gen-000002.tmp-999999/meta.json"), "{ partial").unwrap();
+    let engine = Engine::open(index.path()).unwrap();
+    assert_eq!(engine.num_talks(), 9);
+    // The next build cleans the dead build's staging folder and carries on.
+    indexer::build(index.path(), &ingested.talks, &ProgressBar::hidden()).unwrap();
+    assert!(!index.path().join(".gen-000002.tmp-999999").exists());
+    assert!(engine.reload_if_changed().unwrap());
+}
+
+#[test]
+fn two_engines_share_one_index_directory() {
+    let index = tempfile::tempdir().unwrap();
+    let ingested = ingest::read_paths(&[seed_page()], |_, _| {}).unwrap();
+    indexer::build(index.path(), &ingested.talks, &ProgressBar::hidden()).unwrap();
+    let a = Engine::open(index.path()).unwrap();
+    let b = Engine::open(index.path()).unwrap();
+    assert_eq!(count(&a, "Istio"), 3);
+    assert_eq!(count(&b, "Istio"), 3);
+    indexer::build(index.path(), &ingested.talks[..4], &ProgressBar::hidden()).unwrap();
+    assert!(a.reload_if_changed().unwrap() && b.reload_if_changed().unwrap());
+    assert_eq!((a.num_talks(), b.num_talks()), (4, 4));
+}
