@@ -94,6 +94,8 @@ pub enum Command {
     Bench(crate::bench::BenchArgs),
     /// Write a larger synthetic corpus recombined deterministically from a real one.
     Gen(crate::gen::GenArgs),
+    /// Measure search quality on a judged query set: success@1/@10, MRR and nDCG@10 per query kind.
+    Eval(crate::eval::EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +130,7 @@ impl Cli {
             }
             Command::Bench(args) => crate::bench::run(args),
             Command::Gen(args) => crate::gen::run(args),
+            Command::Eval(args) => crate::eval::run(args),
         }
     }
 }

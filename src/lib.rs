@@ -10,6 +10,7 @@ pub mod commands;
 pub mod company;
 pub mod config;
 pub mod error;
+pub mod eval;
 pub mod gen;
 pub mod indexer;
 pub mod ingest;

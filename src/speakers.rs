@@ -12,14 +12,14 @@ use crate::company::{key, Companies};
 use crate::talk::Talk;
 
 /// A company as shown with a speaker: canonical id and display name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CompanyRef {
     pub id: String,
     pub name: String,
 }
 
 /// A talk as listed under its speaker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TalkRef {
     pub id: String,
     pub title: String,
@@ -27,7 +27,7 @@ pub struct TalkRef {
 }
 
 /// One person and everything they presented.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpeakerEntity {
     pub name: String,
     pub company: Option<CompanyRef>,
@@ -109,7 +109,7 @@ pub fn entities(talks: &[Talk], companies: &Companies) -> Vec<SpeakerEntity> {
 }
 
 /// A company with its aliases and how many speakers and talks it has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CompanyStats {
     pub id: String,
     pub name: String,

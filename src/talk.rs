@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A conference, meetup or webinar that talks belong to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     /// The event's name as the page gives it (front-matter `title`, pyvideo `category.json`).
     pub title: String,
@@ -28,7 +28,7 @@ impl Event {
 }
 
 /// Someone presenting a talk.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Speaker {
     pub name: String,
     /// The speaker's introduction as the page gives it.
@@ -43,7 +43,7 @@ pub struct Speaker {
 }
 
 /// One talk: the unit that is indexed and returned by search.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Talk {
     /// Stable id: a hash of the event title and the talk title (see [`Talk::make_id`]).
     pub id: String,

@@ -310,7 +310,7 @@ fn fold_char(c: char) -> char {
 }
 
 /// How a text is analyzed, for `/api/analyze`: the normalised text and every token.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Analysis {
     pub text: String,
     /// The text as segmented: full-width folded, traditional Chinese simplified.
@@ -318,7 +318,7 @@ pub struct Analysis {
     pub tokens: Vec<AnalyzedToken>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AnalyzedToken {
     /// The term as indexed (lowercased, simplified), without the part marker.
     pub token: String,

@@ -7,5 +7,7 @@ mod companies;
 mod corpus;
 mod http;
 mod indexing;
+mod openapi;
 mod ops;
+mod relevance;
 mod search;

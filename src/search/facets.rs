@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 const FACET_SIZE: u32 = 10;
 
 /// One value of a facet and how many matching talks have it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FacetValue {
     /// What to show: a company's display name, an event title, a year, a language code.
     pub value: String,
@@ -24,7 +24,7 @@ pub struct FacetValue {
 }
 
 /// Facet name → values, most frequent first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Facets {
     pub company: Vec<FacetValue>,
     pub event: Vec<FacetValue>,

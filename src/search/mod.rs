@@ -46,7 +46,7 @@ pub struct SearchRequest {
     pub filters: Filters,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
@@ -65,13 +65,13 @@ pub struct SearchResponse {
 }
 
 /// The answer to a speakers query.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SpeakersResponse {
     pub total: usize,
     pub speakers: Vec<SpeakerEntity>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub score: f32,
@@ -84,16 +84,17 @@ pub struct Hit {
     pub abstract_text: String,
     pub language: String,
     /// Field name → HTML snippet with `<mark>`ed matches; `title` is always present.
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub highlights: BTreeMap<&'static str, String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventRef {
     pub title: String,
     pub date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SpeakerRef {
     pub name: String,
     /// The company as the page states it.
@@ -149,7 +150,7 @@ impl Generation {
 }
 
 /// What is being served, for health and metrics.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Status {
     pub talks: u64,
     pub speakers: usize,

@@ -6,14 +6,29 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::Json;
-use serde_json::json;
 
 use super::error::ApiError;
+use super::openapi::{CompaniesResponse, ErrorBody, Health, Ready};
 use super::{params, AppState};
 use crate::search::{SearchResponse, SpeakersResponse};
 use crate::talk::Talk;
 
-/// `GET /api/search?q=…&limit=…&offset=…&event=…&year=…&lang=…`
+/// `GET /api/search?q=…&limit=…&offset=…&company=…&event=…&year=…&lang=…`
+#[utoipa::path(get, path = "/api/search", tag = "talks",
+    params(
+        ("q" = Option<String>, Query, description = "Words (all must match), \"exact phrase\", -exclude, speaker:, company:, event:, year:. At most 500 characters; may be empty only with a filter."),
+        ("limit" = Option<usize>, Query, description = "Hits per page, 1–100 (default 10)"),
+        ("offset" = Option<usize>, Query, description = "Hits to skip, 0–10000"),
+        ("company" = Option<String>, Query, description = "A company in any alias (Tencent, 腾讯, 腾讯云): its whole family"),
+        ("event" = Option<String>, Query, description = "Exact event title"),
+        ("year" = Option<String>, Query, description = "2022 or 2020..2022"),
+        ("lang" = Option<String>, Query, description = "zh, en, …"),
+    ),
+    responses(
+        (status = 200, description = "Ranked talks with highlights and facets", body = SearchResponse),
+        (status = 400, description = "Bad input; the message says which bound or parameter", body = ErrorBody),
+        (status = 503, description = "Busy or timed out; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn search(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
@@ -24,6 +39,9 @@ pub async fn search(
 }
 
 /// `GET /api/talks/{id}`: the whole talk.
+#[utoipa::path(get, path = "/api/talks/{id}", tag = "talks",
+    params(("id" = String, Path, description = "The talk id from a search hit")),
+    responses((status = 200, description = "The whole talk", body = Talk), (status = 404, description = "No such talk", body = ErrorBody)))]
 pub async fn talk(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Talk>, ApiError> {
     let lookup = id.clone();
     match blocking(move || state.engine.get(&lookup)).await? {
@@ -33,6 +51,13 @@ pub async fn talk(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
 }
 
 /// `GET /api/speakers?company=…&q=…&limit=…`: speakers of a company (any alias), by name.
+#[utoipa::path(get, path = "/api/speakers", tag = "speakers",
+    params(
+        ("company" = Option<String>, Query, description = "A company in any alias: its whole family"),
+        ("q" = Option<String>, Query, description = "Part of a speaker's name"),
+        ("limit" = Option<usize>, Query, description = "1–1000 (default 50)"),
+    ),
+    responses((status = 200, description = "Speakers with their talks", body = SpeakersResponse), (status = 400, description = "Bad input", body = ErrorBody)))]
 pub async fn speakers(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
@@ -42,31 +67,43 @@ pub async fn speakers(
 }
 
 /// `GET /api/companies`: every company with aliases and speaker and talk counts, most talks first.
+#[utoipa::path(get, path = "/api/companies", tag = "speakers",
+    responses((status = 200, description = "Companies, most talks first", body = CompaniesResponse), (status = 400, description = "Bad input", body = ErrorBody)))]
 pub async fn companies(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Json<CompaniesResponse>, ApiError> {
     params::decode(raw.as_deref(), &[])?;
-    Ok(Json(json!({ "companies": state.engine.companies() })))
+    Ok(Json(CompaniesResponse { companies: state.engine.companies() }))
 }
 
 /// `GET /api/analyze?text=…`: how a text is normalised and segmented, token by token.
+#[utoipa::path(get, path = "/api/analyze", tag = "analysis",
+    params(("text" = String, Query, description = "The text to analyze")),
+    responses((status = 200, description = "Normalised text and tokens", body = crate::tokenizer::Analysis), (status = 400, description = "Bad input", body = ErrorBody)))]
 pub async fn analyze(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Json<crate::tokenizer::Analysis>, ApiError> {
     let text = params::analyze_text(raw.as_deref(), &state.limits)?;
     Ok(Json(crate::tokenizer::analyze(&text)))
 }
 
 /// `GET /healthz`: alive, with the number of talks indexed.
-pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    Json(json!({ "status": "ok", "talks": state.engine.num_talks() }))
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+pub async fn healthz(State(state): State<Arc<AppState>>) -> Json<Health> {
+    Json(Health { status: "ok".into(), talks: state.engine.num_talks() })
 }
 
 /// `GET /readyz`: ready to answer searches (an index generation is loaded), with what is served.
-pub async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    Json(json!({ "status": "ready", "index": state.engine.status() }))
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready", body = Ready)))]
+pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Ready> {
+    Json(Ready { status: "ready".into(), index: state.engine.status() })
+}
+
+/// `GET /api/openapi.json`: this API's OpenAPI 3 document, generated from the code.
+pub async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], super::openapi::document())
 }
 
 /// `GET /metrics`: Prometheus text format.
@@ -97,7 +134,7 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound(
-        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /api/analyze, /healthz, /readyz, /metrics".into(),
+        "no such route; see /api/search, /api/talks/{id}, /api/speakers, /api/companies, /api/analyze, /api/openapi.json, /healthz, /readyz, /metrics".into(),
     )
 }
 

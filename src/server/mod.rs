@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod metrics;
+pub mod openapi;
 pub mod params;
 
 use std::sync::Arc;
@@ -60,6 +61,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/metrics", get(api::metrics))
         .fallback(api::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -1,0 +1,61 @@
+//! Search quality on the judged query set in `tests/relevance/queries.tsv`, over `../shared/corpus`.
+//!
+//! Prints the table (run with `--nocapture`) and fails when the scores drop below the floors: the
+//! levels reached when the set was written, minus a small margin.
+
+use indicatif::ProgressBar;
+use talksearch::eval::{self, Report};
+use talksearch::{indexer, ingest, Engine};
+
+use crate::util::corpus;
+
+/// Overall success@10 must stay at or above this (reached: 0.924, 134 of 145).
+const OVERALL_SUCCESS_AT_10: f64 = 0.90;
+/// Overall MRR must stay at or above this (reached: 0.881).
+const OVERALL_MRR: f64 = 0.85;
+/// Per-kind success@10 floors: the level reached, less about one more failed query of that kind.
+const KIND_SUCCESS_AT_10: &[(&str, f64)] = &[
+    ("zh", 0.95),          // reached 1.000 (26 queries)
+    ("en", 0.95),          // reached 1.000 (24)
+    ("mixed", 0.89),       // reached 0.947 (19)
+    ("traditional", 0.83), // reached 0.917 (12)
+    ("cross", 0.60),       // reached 0.667 (18)
+    ("typo", 0.66),        // reached 0.750 (12)
+    ("name", 0.94),        // reached 1.000 (17)
+    ("company", 0.94),     // reached 1.000 (17)
+];
+
+#[test]
+fn judged_queries_find_the_expected_talks() {
+    let Some(dir) = corpus() else { return };
+    let queries = eval::parse(eval::DEFAULT_QUERIES).expect("the judged query set parses");
+    let ingested = ingest::read_paths(&[dir], |_, _| {}).expect("the corpus folder exists");
+    let index = tempfile::tempdir().expect("a temporary folder");
+    indexer::build(index.path(), &ingested.talks, &ProgressBar::hidden()).expect("the corpus indexes");
+    let engine = Engine::open(index.path()).expect("the index opens");
+
+    let report = eval::evaluate(&engine, &queries);
+    eprintln!("{}", report.table());
+    eprintln!("{}", report.failure_list());
+    check(&report);
+}
+
+fn check(report: &Report) {
+    let overall = &report.overall;
+    assert!(
+        overall.success_at_10 >= OVERALL_SUCCESS_AT_10,
+        "overall success@10 {:.3} < {OVERALL_SUCCESS_AT_10}\n{}",
+        overall.success_at_10,
+        report.table()
+    );
+    assert!(overall.mrr >= OVERALL_MRR, "overall MRR {:.3} < {OVERALL_MRR}\n{}", overall.mrr, report.table());
+    for (kind, floor) in KIND_SUCCESS_AT_10 {
+        let scores = report.kind(kind).unwrap_or_else(|| panic!("no {kind} queries in the set"));
+        assert!(
+            scores.success_at_10 >= *floor,
+            "{kind} success@10 {:.3} < {floor}\n{}",
+            scores.success_at_10,
+            report.table()
+        );
+    }
+}
