@@ -31,6 +31,8 @@ pub use facets::Facets;
 use highlight::Highlighter;
 pub use query::{Clause, Filters, Mode};
 
+/// Below this many exact matches, Latin words are also tried with typos.
+const FEW_RESULTS: usize = 3;
 /// Longest abstract excerpt in a hit, in characters.
 const ABSTRACT_CHARS: usize = 200;
 /// Longest highlight snippet, in bytes (a Chinese character is 3).
@@ -243,18 +245,22 @@ impl Engine {
         let mut mode = Mode::All;
         let mut built = query::build(&g.fields, &clauses, &req.filters, mode);
         let (mut top, mut total) = searcher.search(&built.query, &collector)?;
-        // Nothing has every word: allow typos in Latin words, then settle for most of the words.
+        // Few talks have every word as typed: allow typos in Latin words (a misspelling often
+        // occurs literally in a talk or two); none at all: settle for most of the words. A fallback's
+        // matches include the exact ones, which still rank first.
         for fallback in [Mode::Fuzzy, Mode::Most] {
             let useful = match fallback {
-                Mode::Fuzzy => built.fuzzy_candidates,
-                _ => built.word_count > 1,
+                Mode::Fuzzy => built.fuzzy_candidates && total < FEW_RESULTS,
+                _ => built.word_count > 1 && total == 0,
             };
-            if total > 0 || !useful {
+            if !useful {
                 continue;
             }
-            mode = fallback;
-            built = query::build(&g.fields, &clauses, &req.filters, mode);
-            (top, total) = searcher.search(&built.query, &collector)?;
+            let wider = query::build(&g.fields, &clauses, &req.filters, fallback);
+            let (wider_top, wider_total) = searcher.search(&wider.query, &collector)?;
+            if wider_total > total {
+                (mode, built, top, total) = (fallback, wider, wider_top, wider_total);
+            }
         }
         let facets = facets::count(&searcher, built.query.as_ref(), &g.company_names)?;
         let mut highlighter = Highlighter::new(query::positive_terms(&clauses));

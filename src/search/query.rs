@@ -194,7 +194,7 @@ pub enum Mode {
     /// Every word must match (the default).
     All,
     /// Every word must match, Latin words of five letters or more allowing a typo or two; used when
-    /// `All` finds nothing. Never applied to Chinese, where one character changes the word.
+    /// `All` finds few talks. Never applied to Chinese, where one character changes the word.
     Fuzzy,
     /// At least half of the words must match; used when `Fuzzy` finds nothing too.
     Most,
@@ -273,7 +273,7 @@ fn units(terms: &[(usize, String)]) -> Vec<Unit> {
 /// Weight of a match inside a longer Chinese word, relative to a whole-word match.
 const PART_WEIGHT: f32 = 0.5;
 /// Weight of a glossary translation, relative to the words as typed.
-const TRANSLATION_WEIGHT: f32 = 0.4;
+const TRANSLATION_WEIGHT: f32 = 0.15;
 /// Latin words at least this long may match with one typo; twice this long, with two.
 const FUZZY_MIN_CHARS: usize = 5;
 
