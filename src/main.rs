@@ -5,6 +5,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
     let cli = talksearch::cli::Cli::parse();
+    if !matches!(cli.command, talksearch::cli::Command::Serve { .. }) {
+        restore_sigpipe();
+    }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if cli.log_json {
@@ -18,5 +21,15 @@ fn main() -> std::process::ExitCode {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Lets `talksearch search … | head` end quietly: Rust ignores SIGPIPE, so printing to a closed pipe
+/// would panic. Not for `serve`, where a client hanging up must never end the process.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called at start-up before any thread exists; resets one signal to its default action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
