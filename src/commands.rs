@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
 use crate::indexer::{self, BuildStats};
-use crate::ingest::{self, Ingested};
+use crate::ingest::Ingested;
 use crate::search::{Engine, Filters, SearchRequest};
 use crate::server;
 
@@ -19,31 +19,24 @@ pub fn index(settings: &Settings, full: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the data and builds the index. Returns no stats when the index was already up to date.
-/// Refuses to replace an index with an empty one.
+/// Reads the data and builds the index, streaming talks into it. Returns no stats when the index
+/// was already up to date. Refuses to replace an index with an empty one.
 pub fn build_index(settings: &Settings, full: bool) -> anyhow::Result<(Ingested, Option<BuildStats>)> {
     let started = Instant::now();
-    let previous = if full { None } else { indexer::current_manifest(&settings.index_dir) };
-    let bar = progress_bar("reading");
-    let ingested = ingest::read_paths_since(&settings.data, previous.as_ref(), |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })
-    .map_err(|f| anyhow::anyhow!("{}: {}", f.path.display(), f.error))?;
-    bar.finish_and_clear();
-    if !ingested.incremental && ingested.talks.is_empty() {
-        bail!(
-            "no talks found in {} ({} files read, {} failed); the index was left unchanged",
+    let (reading, indexing) = (progress_bar("reading"), progress_bar("indexed"));
+    indexing.set_style(
+        ProgressStyle::with_template("{prefix:>9} {pos} talks ({per_sec})").expect("the progress template is valid"),
+    );
+    let result = indexer::index_paths(&settings.index_dir, &settings.data, full, &reading, &indexing);
+    reading.finish_and_clear();
+    indexing.finish_and_clear();
+    let (ingested, stats) = result.with_context(|| {
+        format!(
+            "indexing {} into {} (the current index was left unchanged)",
             paths(settings),
-            ingested.files_read,
-            ingested.failed.len()
-        );
-    }
-    let bar = progress_bar("indexing");
-    bar.set_length(ingested.talks.len() as u64);
-    let stats = indexer::apply(&settings.index_dir, &ingested, &bar)
-        .with_context(|| format!("building the index in {}", settings.index_dir.display()))?;
-    bar.finish_and_clear();
+            settings.index_dir.display()
+        )
+    })?;
     let stats = stats.map(|mut s| {
         s.seconds = started.elapsed().as_secs_f64();
         s
@@ -73,7 +66,7 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     let _ = writeln!(s, "files read:          {}", ingested.files_read);
     if ingested.incremental {
         let _ = writeln!(s, "files unchanged:     {} (not parsed again)", ingested.unchanged);
-        let _ = writeln!(s, "talks (re)indexed:   {}", ingested.talks.len());
+        let _ = writeln!(s, "talks (re)indexed:   {}", ingested.added);
         let _ = writeln!(s, "talks removed:       {}", ingested.removed.len());
     }
     if let Some(stats) = stats {

@@ -14,9 +14,9 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use crate::company::Companies;
 use crate::error::{Error, Result};
-use crate::ingest::{Ingested, Manifest};
+use crate::ingest::{self, Change, Ingested, Manifest};
 use crate::schema::{self, Fields};
-use crate::speakers::{self, SpeakerEntity};
+use crate::speakers::{People, SpeakerEntity};
 use crate::talk::Talk;
 use crate::tokenizer;
 
@@ -80,22 +80,52 @@ pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
-    publish(dir, |staging| write_generation(staging, talks, &Manifest::default(), progress))
+    let (_, stats) = write(dir, None, &Manifest::default(), progress, |sink| {
+        talks.iter().cloned().for_each(|t| sink(Change::Add(t)));
+        Ok(())
+    })?;
+    stats.ok_or_else(|| Error::Invalid("no talks to index".into()))
 }
 
 /// Makes a new generation from what [`ingest::read_paths_since`] read: a full build, or, when the
 /// read was incremental, the current generation with the talks of changed and deleted files
 /// replaced. Returns `None` when nothing changed (no new generation is made).
 pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
-    if !ingested.incremental {
-        let manifest = &ingested.manifest;
-        return publish(dir, |staging| write_generation(staging, &ingested.talks, manifest, progress)).map(Some);
-    }
-    if ingested.talks.is_empty() && ingested.removed.is_empty() {
-        return Ok(None);
-    }
-    let current = current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-    publish(dir, |staging| update_generation(&current, staging, ingested, progress)).map(Some)
+    let base = if ingested.incremental { Some(current_required(dir)?) } else { None };
+    let (_, stats) = write(dir, base.as_deref(), &ingested.manifest, progress, |sink| {
+        // Deletes reach only documents added before them, so they go first.
+        ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
+        ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(t)));
+        Ok(())
+    })?;
+    Ok(stats)
+}
+
+/// Reads `paths` and streams their talks into a new generation without holding them in memory:
+/// incrementally (only files changed since the current generation) unless `full` or there is no
+/// current generation with a manifest. Returns what was read, and `None` for the stats when nothing
+/// changed.
+pub fn index_paths(
+    dir: &Path,
+    paths: &[PathBuf],
+    full: bool,
+    reading: &ProgressBar,
+    indexing: &ProgressBar,
+) -> Result<(Ingested, Option<BuildStats>)> {
+    let previous = if full { None } else { current_manifest(dir) };
+    let base = if previous.is_some() { Some(current_required(dir)?) } else { None };
+    write(dir, base.as_deref(), &Manifest::default(), indexing, |sink| {
+        let report = |done: usize, total: usize| {
+            reading.set_length(total as u64);
+            reading.set_position(done as u64);
+        };
+        ingest::scan(paths, previous.as_ref(), report, sink)
+            .map_err(|f| Error::Invalid(format!("{}: {}", f.path.display(), f.error)))
+    })
+}
+
+fn current_required(dir: &Path) -> Result<PathBuf> {
+    current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))
 }
 
 /// The manifest of the current generation, if there is one and it records files.
@@ -105,97 +135,153 @@ pub fn current_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| !m.files.is_empty())
 }
 
-/// Writes a generation with `write` into a staging folder, then makes it current.
-fn publish(dir: &Path, write: impl FnOnce(&Path) -> Result<u64>) -> Result<BuildStats> {
+/// Something that reports the manifest of what it read, so `write` can store it.
+trait Manifested {
+    fn manifest(&self) -> Option<&Manifest>;
+}
+
+impl Manifested for () {
+    fn manifest(&self) -> Option<&Manifest> {
+        None
+    }
+}
+
+impl Manifested for Ingested {
+    fn manifest(&self) -> Option<&Manifest> {
+        Some(&self.manifest)
+    }
+}
+
+/// Writes a generation in a staging folder and makes it current. It starts empty, or as a copy of
+/// `base` (hard links: segment files never change once written, and tantivy replaces its metadata
+/// files by rename, so the two generations stay independent). `feed` sends the changes; the
+/// generation is published only if it changed something and holds talks.
+fn write<R: Manifested>(
+    dir: &Path,
+    base: Option<&Path>,
+    manifest: &Manifest,
+    progress: &ProgressBar,
+    feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
+) -> Result<(R, Option<BuildStats>)> {
     let started = Instant::now();
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = format!("gen-{:06}", next_generation_number(dir)?);
     let staging = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write(&staging);
-    let talks = match result {
-        Ok(talks) => talks,
+    let result = fill(&staging, base, manifest, progress, feed);
+    let (read, talks) = match result {
+        Ok((read, Some(talks))) if talks > 0 => (read, talks),
+        Ok((read, None)) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Ok((read, None));
+        }
+        Ok(_) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(Error::Invalid("the new index would hold no talks; the current one was kept".into()));
+        }
         Err(e) => {
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
     };
-    if talks == 0 {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(Error::Invalid("the new index would hold no talks; the current one was kept".into()));
-    }
     let generation = dir.join(&name);
     fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
     set_current(dir, &name)?;
     remove_old_generations(dir, &name);
-    Ok(BuildStats { talks, bytes: dir_size(&generation), generation, seconds: started.elapsed().as_secs_f64() })
+    let stats =
+        BuildStats { talks, bytes: dir_size(&generation), generation, seconds: started.elapsed().as_secs_f64() };
+    Ok((read, Some(stats)))
 }
 
-fn write_generation(path: &Path, talks: &[Talk], manifest: &Manifest, progress: &ProgressBar) -> Result<u64> {
-    fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
-    let index = Index::create_in_dir(path, schema::build())?;
+/// Fills `staging` (see [`write`]); returns the feed's result and the number of talks, or `None`
+/// for the count when a copy of `base` received no change.
+fn fill<R: Manifested>(
+    staging: &Path,
+    base: Option<&Path>,
+    manifest: &Manifest,
+    progress: &ProgressBar,
+    feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
+) -> Result<(R, Option<u64>)> {
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    let index = match base {
+        Some(base) => {
+            link_copy(base, staging)?;
+            Index::open_in_dir(staging)?
+        }
+        None => Index::create_in_dir(staging, schema::build())?,
+    };
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
     let companies = Companies::builtin();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
-    for talk in talks {
-        writer.add_document(document(&fields, talk, companies)?)?;
-        progress.inc(1);
+    let mut people = People::new(companies);
+    let mut changes = 0usize;
+    let mut failure: Option<Error> = None;
+    let read = feed(&mut |change| {
+        if failure.is_some() {
+            return;
+        }
+        changes += 1;
+        match change {
+            Change::Remove(id) => {
+                writer.delete_term(tantivy::Term::from_field_text(fields.id, &id));
+            }
+            Change::Add(talk) => {
+                if base.is_none() {
+                    people.add(&talk);
+                }
+                let added = document(&fields, &talk, companies).and_then(|d| Ok(writer.add_document(d)?));
+                if let Err(e) = added {
+                    failure = Some(e);
+                }
+                progress.inc(1);
+            }
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if base.is_some() && changes == 0 {
+        return Ok((read, None));
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    write_sidecars(path, talks, manifest)?;
-    Ok(talks.len() as u64)
+    // A copy holds talks this run never saw: gather its speakers from the stored documents.
+    if base.is_some() {
+        for_each_stored_talk(&index, &fields, |talk| people.add(&talk))?;
+    }
+    let talks = index.reader()?.searcher().num_docs();
+    write_sidecars(staging, people.finish(), read.manifest().unwrap_or(manifest))?;
+    Ok((read, Some(talks)))
 }
 
-/// Makes `staging` a copy of `current` (hard links: segment files never change once written, and
-/// tantivy replaces its metadata files by rename, so the two generations stay independent), then
-/// deletes the talks of changed and deleted files and adds those of new and changed ones.
-fn update_generation(current: &Path, staging: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<u64> {
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    for entry in fs::read_dir(current).map_err(|e| Error::io(current, e))? {
-        let entry = entry.map_err(|e| Error::io(current, e))?;
+/// Hard-links (or copies) the tantivy files of `from` into `to`.
+fn link_copy(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).map_err(|e| Error::io(from, e))? {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
         let name = entry.file_name();
         let name_str = name.to_string_lossy();
         if name_str == SPEAKERS || name_str == MANIFEST || name_str.ends_with(".lock") {
             continue;
         }
-        let target = staging.join(&name);
+        let target = to.join(&name);
         if fs::hard_link(entry.path(), &target).is_err() {
             fs::copy(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
         }
     }
-    let index = Index::open_in_dir(staging)?;
-    tokenizer::register(&index);
-    let fields = Fields::from_schema(&index.schema())?;
-    let companies = Companies::builtin();
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_PER_THREAD)?;
-    // Deletes apply to documents added before them, so they go first.
-    for id in &ingested.removed {
-        writer.delete_term(tantivy::Term::from_field_text(fields.id, id));
-    }
-    for talk in &ingested.talks {
-        writer.add_document(document(&fields, talk, companies)?)?;
-        progress.inc(1);
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let talks = all_talks(&index, &fields)?;
-    write_sidecars(staging, &talks, &ingested.manifest)?;
-    Ok(talks.len() as u64)
+    Ok(())
 }
 
-/// Every talk stored in `index`.
-fn all_talks(index: &Index, fields: &Fields) -> Result<Vec<Talk>> {
+/// Calls `f` with every talk stored in `index`, one at a time.
+fn for_each_stored_talk(index: &Index, fields: &Fields, mut f: impl FnMut(Talk)) -> Result<()> {
     let searcher = index.reader()?.searcher();
-    let mut talks = Vec::with_capacity(searcher.num_docs() as usize);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc in segment.doc_ids_alive() {
             let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
-            talks.push(talk_from_doc(fields, &stored)?);
+            f(talk_from_doc(fields, &stored)?);
         }
     }
-    Ok(talks)
+    Ok(())
 }
 
 /// The talk stored in a document's `doc` field.
@@ -205,9 +291,8 @@ pub fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
     serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
 }
 
-/// The files kept beside the tantivy index: the speakers built from its talks, and the manifest.
-fn write_sidecars(path: &Path, talks: &[Talk], manifest: &Manifest) -> Result<()> {
-    let people = speakers::entities(talks, Companies::builtin());
+/// The files kept beside the tantivy index: its speakers, and the manifest of what it was read from.
+fn write_sidecars(path: &Path, people: Vec<SpeakerEntity>, manifest: &Manifest) -> Result<()> {
     let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
     fs::write(path.join(SPEAKERS), json).map_err(|e| Error::io(path.join(SPEAKERS), e))?;
     let json = serde_json::to_vec(manifest).map_err(|e| Error::Other(format!("serializing the manifest: {e}")))?;

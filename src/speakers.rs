@@ -54,9 +54,28 @@ pub fn company_ref(companies: &Companies, text: &str) -> Option<CompanyRef> {
 
 /// Groups every speaker mention of `talks` into people, sorted by number of talks then name.
 pub fn entities(talks: &[Talk], companies: &Companies) -> Vec<SpeakerEntity> {
-    // name key → company id (None for mentions without company) → entity
-    let mut people: BTreeMap<String, BTreeMap<Option<String>, SpeakerEntity>> = BTreeMap::new();
+    let mut people = People::new(companies);
     for talk in talks {
+        people.add(talk);
+    }
+    people.finish()
+}
+
+/// Speakers gathered one talk at a time, so a build can stream talks without keeping them.
+pub struct People<'a> {
+    companies: &'a Companies,
+    /// name key → company id (None for mentions without company) → entity
+    by_name: BTreeMap<String, BTreeMap<Option<String>, SpeakerEntity>>,
+}
+
+impl<'a> People<'a> {
+    pub fn new(companies: &'a Companies) -> People<'a> {
+        People { companies, by_name: BTreeMap::new() }
+    }
+
+    /// Records the speakers of one talk.
+    pub fn add(&mut self, talk: &Talk) {
+        let companies = self.companies;
         for s in &talk.speakers {
             let name_key = key(&s.name);
             if name_key.is_empty() {
@@ -64,7 +83,7 @@ pub fn entities(talks: &[Talk], companies: &Companies) -> Vec<SpeakerEntity> {
             }
             let company = s.company.as_deref().and_then(|c| company_ref(companies, c));
             let slot = company.as_ref().map(|c| c.id.clone());
-            let entity = people.entry(name_key).or_default().entry(slot).or_insert_with(|| SpeakerEntity {
+            let entity = self.by_name.entry(name_key).or_default().entry(slot).or_insert_with(|| SpeakerEntity {
                 name: s.name.trim().to_string(),
                 company_lineage: company.as_ref().map(|c| companies.lineage(&c.id)).unwrap_or_default(),
                 company: company.clone(),
@@ -88,24 +107,28 @@ pub fn entities(talks: &[Talk], companies: &Companies) -> Vec<SpeakerEntity> {
             }
         }
     }
-    let mut out = Vec::new();
-    for (_, mut by_company) in people {
-        // Mentions without a company join the one person of that name who has one, if unambiguous.
-        let with_company = by_company.keys().filter(|k| k.is_some()).count();
-        if with_company == 1 {
-            if let Some(anonymous) = by_company.remove(&None) {
-                let person = by_company.values_mut().next().expect("one entry with a company");
-                for t in anonymous.talks {
-                    if !person.talks.iter().any(|p| p.id == t.id) {
-                        person.talks.push(t);
+
+    /// The people, mentions without a company merged where unambiguous; most talks first.
+    pub fn finish(self) -> Vec<SpeakerEntity> {
+        let mut out = Vec::new();
+        for (_, mut by_company) in self.by_name {
+            // Mentions without a company join the one person of that name who has one, if unambiguous.
+            let with_company = by_company.keys().filter(|k| k.is_some()).count();
+            if with_company == 1 {
+                if let Some(anonymous) = by_company.remove(&None) {
+                    let person = by_company.values_mut().next().expect("one entry with a company");
+                    for t in anonymous.talks {
+                        if !person.talks.iter().any(|p| p.id == t.id) {
+                            person.talks.push(t);
+                        }
                     }
                 }
             }
+            out.extend(by_company.into_values());
         }
-        out.extend(by_company.into_values());
+        out.sort_by(|a, b| b.talks.len().cmp(&a.talks.len()).then_with(|| a.name.cmp(&b.name)));
+        out
     }
-    out.sort_by(|a, b| b.talks.len().cmp(&a.talks.len()).then_with(|| a.name.cmp(&b.name)));
-    out
 }
 
 /// A company with its aliases and how many speakers and talks it has.

@@ -74,6 +74,8 @@ pub struct Ingested {
     pub unchanged: usize,
     /// Ids of talks that came from files since changed or deleted (incremental reads only).
     pub removed: Vec<String>,
+    /// Talks read from new and changed files (all of them in `talks` unless streamed by [`scan`]).
+    pub added: usize,
     /// True when this read is relative to a previous build's manifest: `talks` then holds only
     /// the talks of new and changed files.
     pub incremental: bool,
@@ -151,7 +153,36 @@ pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Resu
 pub fn read_paths_since(
     paths: &[PathBuf],
     previous: Option<&Manifest>,
+    progress: impl FnMut(usize, usize),
+) -> Result<Ingested, Failure> {
+    let mut talks = Vec::new();
+    let mut out = scan(paths, previous, progress, |change| {
+        if let Change::Add(talk) = change {
+            talks.push(talk);
+        }
+    })?;
+    out.talks = talks;
+    Ok(out)
+}
+
+/// A change to apply to an index, as [`scan`] finds it.
+#[derive(Debug)]
+pub enum Change {
+    /// Delete the talk with this id (its file changed or is gone).
+    Remove(String),
+    /// Add this talk (from a new or changed file).
+    Add(Talk),
+}
+
+/// Streams what changed under `paths` since `previous` (everything, without one) to `sink`, without
+/// keeping the talks: the report it returns has an empty `talks`. First the old talks of changed
+/// files are removed, then the talks of new and changed files added, then the talks of deleted
+/// files removed, except those a new file gave again (a moved file keeps its talks).
+pub fn scan(
+    paths: &[PathBuf],
+    previous: Option<&Manifest>,
     mut progress: impl FnMut(usize, usize),
+    mut sink: impl FnMut(Change),
 ) -> Result<Ingested, Failure> {
     let files = list_files(paths)?;
     let mut out = Ingested::default();
@@ -193,6 +224,14 @@ pub fn read_paths_since(
     }
     // Ids held by unchanged files stay theirs: a changed file repeating one is a duplicate.
     let mut seen: HashSet<String> = out.manifest.files.values().flat_map(|r| r.ids.iter().cloned()).collect();
+    // The old talks of every changed file go before any new talk comes, so a talk that keeps its id
+    // (or moves to another changed file) is replaced, never deleted after being added.
+    for (.., key, _) in &changed {
+        for id in previous.and_then(|m| m.files.get(key)).map(|r| r.ids.as_slice()).unwrap_or_default() {
+            out.removed.push(id.clone());
+            sink(Change::Remove(id.clone()));
+        }
+    }
     let total = changed.len();
     for (i, (base, path, kind, event_title, key, hash)) in changed.into_iter().enumerate() {
         progress(i + 1, total);
@@ -207,7 +246,8 @@ pub fn read_paths_since(
                 for talk in talks {
                     if seen.insert(talk.id.clone()) {
                         ids.push(talk.id.clone());
-                        out.talks.push(talk);
+                        out.added += 1;
+                        sink(Change::Add(talk));
                     } else {
                         out.duplicates += 1;
                     }
@@ -219,9 +259,13 @@ pub fn read_paths_since(
     }
     if let Some(previous) = previous {
         for (key, record) in &previous.files {
-            let kept = out.manifest.files.get(key).is_some_and(|r| r.hash == record.hash);
-            if !kept {
-                out.removed.extend(record.ids.iter().cloned());
+            if out.manifest.files.contains_key(key) {
+                continue;
+            }
+            // A deleted file: its talks go, unless a new file gave the same talk again.
+            for id in record.ids.iter().filter(|id| !seen.contains(*id)) {
+                out.removed.push(id.clone());
+                sink(Change::Remove(id.clone()));
             }
         }
         out.incremental = true;
