@@ -41,8 +41,8 @@ struct Record {
     summary: Option<String>,
     #[serde(rename = "abstract", deserialize_with = "lenient_string")]
     abstract_text: Option<String>,
-    #[serde(deserialize_with = "lenient_names")]
-    speakers: Vec<String>,
+    #[serde(deserialize_with = "lenient_speakers")]
+    speakers: Vec<SpeakerRecord>,
     #[serde(deserialize_with = "lenient_string")]
     recorded: Option<String>,
     #[serde(deserialize_with = "lenient_string")]
@@ -59,19 +59,32 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     })
 }
 
-/// Speaker names: a list of strings (the pyvideo format); also a single string, or objects with a
-/// `name`. Anything else is skipped.
-fn lenient_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    fn name(v: &Value) -> Option<&str> {
+/// A speaker as a record gives it: pyvideo has names only; `talksearch gen` also writes a bio and a company.
+#[derive(Debug, Default)]
+struct SpeakerRecord {
+    name: String,
+    bio: Option<String>,
+    company: Option<String>,
+}
+
+/// Speakers: a list of names (the pyvideo format); also a single string, or objects with a `name`
+/// and optionally `bio` and `company`. Anything else is skipped.
+fn lenient_speakers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SpeakerRecord>, D::Error> {
+    fn speaker(v: &Value) -> Option<SpeakerRecord> {
+        let text = |m: &serde_json::Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
         match v {
-            Value::String(s) => Some(s),
-            Value::Object(map) => map.get("name").and_then(Value::as_str),
+            Value::String(s) => Some(SpeakerRecord { name: s.clone(), ..SpeakerRecord::default() }),
+            Value::Object(map) => Some(SpeakerRecord {
+                name: text(map, "name")?,
+                bio: text(map, "bio").filter(|b| !b.trim().is_empty()),
+                company: text(map, "company").filter(|c| !c.trim().is_empty()),
+            }),
             _ => None,
         }
     }
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items.iter().filter_map(name).map(str::to_string).collect(),
-        v => name(&v).map(str::to_string).into_iter().collect(),
+        Value::Array(items) => items.iter().filter_map(speaker).collect(),
+        v => speaker(&v).into_iter().collect(),
     })
 }
 
@@ -99,10 +112,10 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
     }
 
     let mut speakers: Vec<Speaker> = Vec::new();
-    for name in &record.speakers {
-        let name = fold_whitespace(name);
-        if !name.is_empty() && !speakers.iter().any(|s| s.name == name) {
-            speakers.push(Speaker { name, bio: None, company: None, former_companies: Vec::new() });
+    for s in record.speakers {
+        let name = fold_whitespace(&s.name);
+        if !name.is_empty() && !speakers.iter().any(|known| known.name == name) {
+            speakers.push(Speaker { name, bio: s.bio, company: s.company, former_companies: Vec::new() });
         }
     }
 
@@ -485,6 +498,16 @@ mod tests {
             let stem = Path::new(case.source).file_stem().unwrap().to_str().unwrap();
             assert_eq!(talk.id, Talk::make_id(case.event, case.title, stem), "{}", case.name);
         }
+    }
+
+    #[test]
+    fn speaker_objects_keep_bio_and_company() {
+        let text = r#"{"title": "T", "speakers": [{"name": "张晓辉", "bio": "架构师", "company": "Flomesh"}, "Ann"]}"#;
+        let talk = &parse(text, "E", "e/videos/t.json").unwrap()[0];
+        assert_eq!(talk.speakers[0].name, "张晓辉");
+        assert_eq!(talk.speakers[0].bio.as_deref(), Some("架构师"));
+        assert_eq!(talk.speakers[0].company.as_deref(), Some("Flomesh"));
+        assert_eq!((talk.speakers[1].name.as_str(), talk.speakers[1].company.as_deref()), ("Ann", None));
     }
 
     #[test]
