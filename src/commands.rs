@@ -98,8 +98,9 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
 
 /// Serves the HTTP API, building the index first when there is none.
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
-    if !indexer::exists(&settings.index_dir) {
-        tracing::info!(index = %settings.index_dir.display(), data = %paths(settings), "no index yet; building it");
+    if !indexer::is_compatible(&settings.index_dir) {
+        let why = if indexer::exists(&settings.index_dir) { "built by an older version" } else { "none yet" };
+        tracing::info!(index = %settings.index_dir.display(), data = %paths(settings), "no usable index ({why}); building it");
         let (ingested, stats) = build_index(settings, true)?;
         eprint!("{}", summary(&ingested, stats.as_ref()));
     }

@@ -52,9 +52,20 @@ pub fn open(dir: &Path) -> Result<Opened> {
     let generation = current_generation(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
     let index = Index::open_in_dir(&generation)?;
     tokenizer::register(&index);
-    let fields = Fields::from_schema(&index.schema())?;
+    let fields = Fields::from_schema(&index.schema()).map_err(|e| {
+        Error::Other(format!(
+            "{}: built by an incompatible version of talksearch ({e}); rebuild it with `talksearch index --full`",
+            generation.display()
+        ))
+    })?;
     let speakers = read_speakers(&generation)?;
     Ok(Opened { index, fields, speakers, generation })
+}
+
+/// Whether the current generation in `dir` has this version's schema (false when there is none).
+pub fn is_compatible(dir: &Path) -> bool {
+    let Ok(Some(generation)) = current_generation(dir) else { return false };
+    Index::open_in_dir(generation).is_ok_and(|index| Fields::from_schema(&index.schema()).is_ok())
 }
 
 /// Whether `dir` holds a servable index.
@@ -112,7 +123,8 @@ pub fn index_paths(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
-    let previous = if full { None } else { current_manifest(dir) };
+    // An index of another schema cannot be updated in place: read everything again.
+    let previous = if full || !is_compatible(dir) { None } else { current_manifest(dir) };
     let base = if previous.is_some() { Some(current_required(dir)?) } else { None };
     write(dir, base.as_deref(), &Manifest::default(), indexing, |sink| {
         let report = |done: usize, total: usize| {
@@ -325,6 +337,9 @@ pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<Tantiv
     let mut company_ids: Vec<String> = Vec::new();
     for s in &talk.speakers {
         d.add_text(f.speakers, &s.name);
+        if let Some(pinyin) = pinyin_forms(&s.name) {
+            d.add_text(f.speaker_pinyin, pinyin);
+        }
         if let Some(bio) = &s.bio {
             d.add_text(f.bio, bio);
         }
@@ -357,6 +372,23 @@ pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<Tantiv
         d.add_u64(f.year, year);
     }
     Ok(d)
+}
+
+/// A Chinese name in pinyin, whole and as initials: `张晓辉` → `zhangxiaohui zxh`. Two-letter
+/// initials are left out (`ml` would answer a search for machine learning). `None` for names without
+/// Han characters.
+pub fn pinyin_forms(name: &str) -> Option<String> {
+    use pinyin::ToPinyin;
+    let (mut whole, mut initials) = (String::new(), String::new());
+    for p in name.to_pinyin().flatten() {
+        whole.push_str(p.plain());
+        initials.push_str(p.first_letter());
+    }
+    match initials.len() {
+        0 => None,
+        1 | 2 => Some(whole),
+        _ => Some(format!("{whole} {initials}")),
+    }
 }
 
 fn generation_number(name: &str) -> Option<u64> {

@@ -14,6 +14,8 @@ pub struct Fields {
     pub title: Field,
     /// Speaker names.
     pub speakers: Field,
+    /// Chinese speaker names in pinyin, whole and as initials (`zhangxiaohui zxh`).
+    pub speaker_pinyin: Field,
     /// Company names as the pages state them.
     pub company: Field,
     /// Speaker bios.
@@ -36,11 +38,12 @@ pub struct Fields {
 
 impl Fields {
     /// The searchable text fields with their default boosts: title above speakers and companies,
-    /// above abstract and outline, above bios.
-    pub fn weighted_text(&self) -> [(Field, f32); 7] {
+    /// above abstract and outline, above bios; pinyin names low.
+    pub fn weighted_text(&self) -> [(Field, f32); 8] {
         [
             (self.title, 4.0),
             (self.speakers, 3.0),
+            (self.speaker_pinyin, 0.8),
             (self.company, 2.5),
             (self.event, 1.5),
             (self.abstract_text, 1.5),
@@ -57,6 +60,7 @@ impl Fields {
             id: f("id")?,
             title: f("title")?,
             speakers: f("speakers")?,
+            speaker_pinyin: f("speaker_pinyin")?,
             company: f("company")?,
             bio: f("bio")?,
             abstract_text: f("abstract")?,
@@ -78,7 +82,7 @@ pub fn build() -> Schema {
     );
     let mut b = Schema::builder();
     b.add_text_field("id", STRING | STORED);
-    for name in ["title", "speakers", "company", "bio", "abstract", "takeaways", "event"] {
+    for name in ["title", "speakers", "speaker_pinyin", "company", "bio", "abstract", "takeaways", "event"] {
         b.add_text_field(name, text.clone());
     }
     b.add_text_field("company_id", STRING | FAST);
