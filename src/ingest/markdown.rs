@@ -1174,6 +1174,8 @@ fn add_bio(draft: &mut Draft, text: &str, inline: bool) {
 /// then assigns ids, numbering titles that really do repeat on the page.
 fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
     let mut kept: Vec<Draft> = Vec::new();
+    // Drafts by folded title and group, so finding a talk listed twice stays linear in the page.
+    let mut by_title: HashMap<(String, Option<String>), Vec<usize>> = HashMap::new();
     for mut draft in drafts {
         if let Some(topic) = draft.topic.take() {
             draft.title = topic;
@@ -1181,9 +1183,13 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
         if draft.title.is_empty() {
             continue;
         }
-        match kept.iter_mut().find(|k| same_talk(k, &draft)) {
-            Some(existing) => merge(existing, draft),
-            None => kept.push(draft),
+        let candidates = by_title.entry((fold(&draft.title), draft.group.clone())).or_default();
+        match candidates.iter().copied().find(|&i| same_talk(&kept[i], &draft)) {
+            Some(existing) => merge(&mut kept[existing], draft),
+            None => {
+                candidates.push(kept.len());
+                kept.push(draft);
+            }
         }
     }
     let mut seen: HashMap<(String, String), usize> = HashMap::new();

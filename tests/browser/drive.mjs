@@ -20,7 +20,7 @@ const SCRIPT_TITLE = '<script>alert(1)</script>';
 /** Waits until `fn(arg)` is truthy in the page; the message says what was awaited. */
 async function until(page, what, fn, arg) {
   try {
-    await page.waitForFunction(fn, arg, { timeout: 8000 });
+    await page.waitForFunction(fn, arg, { timeout: 20000 });
   } catch (e) {
     throw new Error(`timed out waiting for ${what} (at ${page.url()})\n${await visible(page)}`);
   }
