@@ -71,6 +71,9 @@ fn phrases_and_exclusions() {
     assert!(!got.contains(&"轻舟服务网格的无侵入增强 Istio 经验".to_string()));
     assert_eq!(titles(&state.engine, "\"Crypto Acceleration\"", 5), ["服务网格中 TLS 的加速和优化"]);
     assert!(titles(&state.engine, "\"Acceleration Crypto\"", 5).is_empty(), "a phrase keeps its order");
+    // Excluding a phrase (what tantivy's debug assertion tripped on).
+    assert_eq!(titles(&state.engine, "APISIX -\"Crypto Acceleration\"", 5).len(), 1);
+    assert!(titles(&state.engine, "APISIX -\"全流量管理\"", 5).is_empty());
 }
 
 #[test]

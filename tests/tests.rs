@@ -6,6 +6,7 @@ mod bench;
 mod browser;
 mod companies;
 mod corpus;
+mod fuzz_regressions;
 mod http;
 mod indexing;
 mod openapi;

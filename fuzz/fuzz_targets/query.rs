@@ -4,8 +4,7 @@
 //! `checks::query`.
 //!
 //! Run (from the repository root; stable toolchain, nightly flags unlocked by RUSTC_BOOTSTRAP):
-//!   mkdir -p fuzz/corpus/query && grep -v '^#' benches/queries/default.txt | cut -f1 | sed 's/^\[[a-z-]*\] //' \
-//!     | awk 'NF { f = sprintf("fuzz/corpus/query/seed-%03d", NR); printf "%s", $0 > f; close(f) }'
+//!   fuzz/seed.sh    # seed corpora from tests/data and benches/queries/default.txt
 //!   cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none query corpus/query -- -max_total_time=240 -max_len=2048 -timeout=10
 //! A crash is saved in fuzz/artifacts/query/; minimize it with `cargo fuzz tmin -s none query <file>`
 //! and copy it to tests/data/fuzz/query/, where `cargo test fuzz_regressions` replays it.

@@ -4,7 +4,7 @@
 //! request must search without error on an index of tests/data. Checks: `checks::query_string`.
 //!
 //! Run (from the repository root; stable toolchain, nightly flags unlocked by RUSTC_BOOTSTRAP):
-//!   mkdir -p fuzz/corpus/query_string && cargo run --release -q --example … (see fuzz/README.md for the seed script)
+//!   fuzz/seed.sh    # seed corpora from tests/data and benches/queries/default.txt
 //!   cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none query_string corpus/query_string -- -max_total_time=240 -max_len=4096 -timeout=10
 //! A crash is saved in fuzz/artifacts/query_string/; minimize it with
 //! `cargo fuzz tmin -s none query_string <file>` and copy it to tests/data/fuzz/query_string/, where
