@@ -68,14 +68,16 @@ pub fn analyzer() -> TextAnalyzer {
 /// A tantivy tokenizer backed by the shared jieba dictionary.
 pub struct JiebaTokenizer {
     jieba: Arc<Jieba>,
-    /// Reused between calls so tokenizing does not allocate a fresh vector per field value.
+    /// Reused between calls so tokenizing does not allocate a fresh vector, nor a fresh string per
+    /// token: `tokens[..len]` are the current tokens, the rest are spare buffers.
     tokens: Vec<Token>,
+    len: usize,
     folded: Folded,
 }
 
 impl JiebaTokenizer {
     pub fn new() -> Self {
-        JiebaTokenizer { jieba: Arc::clone(jieba()), tokens: Vec::new(), folded: Folded::default() }
+        JiebaTokenizer { jieba: Arc::clone(jieba()), tokens: Vec::new(), len: 0, folded: Folded::default() }
     }
 }
 
@@ -88,7 +90,7 @@ impl Default for JiebaTokenizer {
 impl Clone for JiebaTokenizer {
     /// Clones share the dictionary; the scratch buffers start empty.
     fn clone(&self) -> Self {
-        JiebaTokenizer { jieba: Arc::clone(&self.jieba), tokens: Vec::new(), folded: Folded::default() }
+        JiebaTokenizer { jieba: Arc::clone(&self.jieba), tokens: Vec::new(), len: 0, folded: Folded::default() }
     }
 }
 
@@ -96,9 +98,9 @@ impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = JiebaTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream<'a> {
-        self.tokens.clear();
-        tokenize_into(&self.jieba, text, &mut self.folded, &mut self.tokens);
-        JiebaTokenStream { tokens: &self.tokens, next: 0 }
+        self.folded.fold(text);
+        self.len = tokenize_folded(&self.jieba, text, &self.folded, &mut self.tokens, 0);
+        JiebaTokenStream { tokens: &self.tokens[..self.len], next: 0 }
     }
 }
 
@@ -126,26 +128,74 @@ impl TokenStream for JiebaTokenStream<'_> {
 /// Tokenizes `text` into `out` (see the module docs for the rules).
 pub fn tokenize_into(jieba: &Jieba, text: &str, folded: &mut Folded, out: &mut Vec<Token>) {
     folded.fold(text);
-    let folded = &*folded;
+    let start = out.len();
+    let len = tokenize_folded(jieba, text, folded, out, start);
+    out.truncate(len);
+}
+
+/// Tokenizes `text`, already folded into `folded`, writing the tokens into `out[start..]` and
+/// returning the end of those written. Tokens already in `out` past `start` are overwritten,
+/// reusing their text buffers; those past the returned end are left as spares.
+pub(crate) fn tokenize_folded(jieba: &Jieba, text: &str, folded: &Folded, out: &mut Vec<Token>, start: usize) -> usize {
     let norm = folded.text_or(text);
+    let mut out = Tokens { tokens: out, len: start, folded };
     let mut position = 0;
     for tok in jieba.cut(norm, true) {
         let word = tok.word;
         if word.chars().all(is_han) {
             let n_chars = tok.end - tok.start;
-            push(out, folded, word.to_string(), tok.byte_start, tok.byte_end, position);
+            out.push(tok.byte_start, tok.byte_end, position, |t| t.push_str(word));
             if n_chars > 2 {
-                push_dictionary_parts(jieba, word, tok.byte_start, n_chars, position, folded, out);
+                push_dictionary_parts(jieba, word, tok.byte_start, n_chars, position, &mut out);
             }
             position += 1;
         } else {
-            for (start, end) in word_runs(word) {
+            for_each_word_run(word, |start, end, han| {
                 let part = &word[start..end];
-                let text = if part.chars().all(|c| is_han(c)) { part.to_string() } else { part.to_lowercase() };
-                push(out, folded, text, tok.byte_start + start, tok.byte_start + end, position);
+                out.push(tok.byte_start + start, tok.byte_start + end, position, |t| {
+                    if han {
+                        t.push_str(part);
+                    } else if part.is_ascii() {
+                        let at = t.len();
+                        t.push_str(part);
+                        t[at..].make_ascii_lowercase();
+                    } else {
+                        t.push_str(&part.to_lowercase());
+                    }
+                });
                 position += 1;
-            }
+            });
         }
+    }
+    out.len
+}
+
+/// Tokens being written over a reused vector (see [`tokenize_folded`]).
+struct Tokens<'a> {
+    tokens: &'a mut Vec<Token>,
+    len: usize,
+    folded: &'a Folded,
+}
+
+impl Tokens<'_> {
+    /// Adds a token whose text `write` appends to an empty string; dropped when longer than
+    /// [`MAX_TOKEN_BYTES`].
+    #[inline]
+    fn push(&mut self, start: usize, end: usize, position: usize, write: impl FnOnce(&mut String)) {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let token = &mut self.tokens[self.len];
+        token.text.clear();
+        write(&mut token.text);
+        if token.text.len() > MAX_TOKEN_BYTES {
+            return;
+        }
+        token.offset_from = self.folded.original_offset(start);
+        token.offset_to = self.folded.original_offset(end);
+        token.position = position;
+        token.position_length = 1;
+        self.len += 1;
     }
 }
 
@@ -157,16 +207,29 @@ fn push_dictionary_parts(
     byte_start: usize,
     n_chars: usize,
     position: usize,
-    folded: &Folded,
-    out: &mut Vec<Token>,
+    out: &mut Tokens<'_>,
 ) {
-    let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
+    // Han characters are 3 or 4 bytes: char boundaries, on the stack for the usual short word.
+    let mut bounds = [0usize; 16];
+    let mut heap = Vec::new();
+    let bounds: &[usize] = if n_chars < bounds.len() {
+        for (k, (i, _)) in word.char_indices().enumerate() {
+            bounds[k] = i;
+        }
+        bounds[n_chars] = word.len();
+        &bounds[..=n_chars]
+    } else {
+        heap.extend(word.char_indices().map(|(i, _)| i).chain([word.len()]));
+        &heap
+    };
     for len in 2..n_chars.min(MAX_PART_CHARS + 1) {
         for i in 0..=n_chars - len {
             let part = &word[bounds[i]..bounds[i + len]];
             if jieba.has_word(part) {
-                let text = format!("{PART_PREFIX}{part}");
-                push(out, folded, text, byte_start + bounds[i], byte_start + bounds[i + len], position);
+                out.push(byte_start + bounds[i], byte_start + bounds[i + len], position, |t| {
+                    t.push(PART_PREFIX);
+                    t.push_str(part);
+                });
             }
         }
     }
@@ -182,23 +245,10 @@ pub fn strip_part(token: &str) -> &str {
     token.strip_prefix(PART_PREFIX).unwrap_or(token)
 }
 
-fn push(out: &mut Vec<Token>, folded: &Folded, text: String, start: usize, end: usize, position: usize) {
-    if text.len() > MAX_TOKEN_BYTES {
-        return;
-    }
-    out.push(Token {
-        offset_from: folded.original_offset(start),
-        offset_to: folded.original_offset(end),
-        position,
-        text,
-        position_length: 1,
-    });
-}
-
-/// Byte ranges of the searchable runs in a non-Han jieba token: alphanumeric runs (with a trailing
-/// `+` or `#`, for `C++` and `C#`) and Han runs, each on its own.
-fn word_runs(word: &str) -> Vec<(usize, usize)> {
-    let mut runs = Vec::new();
+/// Calls `f(start, end, is_han)` for the byte ranges of the searchable runs in a non-Han jieba
+/// token: alphanumeric runs (with a trailing `+` or `#`, for `C++` and `C#`) and Han runs, each on
+/// its own.
+fn for_each_word_run(word: &str, mut f: impl FnMut(usize, usize, bool)) {
     let mut chars = word.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let han = is_han(c);
@@ -220,9 +270,8 @@ fn word_runs(word: &str) -> Vec<(usize, usize)> {
                 chars.next();
             }
         }
-        runs.push((start, end));
+        f(start, end, han);
     }
-    runs
 }
 
 /// Text normalised for segmentation, and a map from its byte offsets back to the original's.
@@ -242,13 +291,23 @@ pub struct Folded {
 
 impl Folded {
     /// Folds `text` into `self` when it has anything to fold.
-    fn fold(&mut self, text: &str) {
+    pub(crate) fn fold(&mut self, text: &str) {
         self.text.clear();
         self.map.clear();
         self.active = false;
         self.original_len = text.len();
-        let wide = text.chars().any(is_fullwidth);
-        let han = text.chars().any(is_han);
+        // ASCII has nothing to fold (the common case for English text); otherwise one scan for both.
+        if text.is_ascii() {
+            return;
+        }
+        let (mut wide, mut han) = (false, false);
+        for c in text.chars() {
+            wide |= is_fullwidth(c);
+            han |= is_han(c);
+            if wide && han {
+                break;
+            }
+        }
         if !wide && !han {
             return;
         }
@@ -272,7 +331,7 @@ impl Folded {
     }
 
     /// The folded text, or `original` (the text last passed to `fold`) when nothing was folded.
-    fn text_or<'a>(&'a self, original: &'a str) -> &'a str {
+    pub(crate) fn text_or<'a>(&'a self, original: &'a str) -> &'a str {
         if self.active {
             &self.text
         } else {
@@ -294,6 +353,29 @@ pub fn normalize(text: &str) -> String {
     let mut folded = Folded::default();
     folded.fold(text);
     folded.text_or(text).to_string()
+}
+
+/// A string in which every token of `text` (folded into `folded`, without its part marker) occurs
+/// as a substring, except tokens holding a Greek sigma (`str::to_lowercase` picks `ς` or `σ` by
+/// context): the normalised text lowercased char by char. Token texts are substrings of the
+/// normalised text, or lowercased runs of it, so a term absent from this string cannot be a token of
+/// `text`. Used to skip tokenizing texts that cannot match.
+pub(crate) fn token_haystack(folded: &Folded, text: &str, out: &mut String) {
+    out.clear();
+    let norm = folded.text_or(text);
+    if norm.is_ascii() {
+        out.push_str(norm);
+        out.make_ascii_lowercase();
+        return;
+    }
+    out.reserve(norm.len());
+    for c in norm.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
 }
 
 fn is_fullwidth(c: char) -> bool {
@@ -425,6 +507,20 @@ mod tests {
         let toks = tokens(text);
         assert_eq!(toks[0].0, "服务网格");
         assert_eq!(&text[toks[0].2.clone()], "服務網格", "offsets point into the original text");
+    }
+
+    #[test]
+    fn a_reused_tokenizer_gives_the_tokens_of_a_fresh_one() {
+        let texts = ["阿里云云原生可观测性实践 Service Mesh", "短", "", "ＡＰＩ７ 服務網格 C++", &"长文本".repeat(50)];
+        let mut analyzer = analyzer();
+        for text in texts.iter().chain(texts.iter().rev()) {
+            let mut stream = analyzer.token_stream(text);
+            let mut reused = Vec::new();
+            while let Some(t) = stream.next() {
+                reused.push((t.text.clone(), t.position, t.offset_from..t.offset_to));
+            }
+            assert_eq!(reused, tokens(text), "{text}");
+        }
     }
 
     #[test]

@@ -8,32 +8,65 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::Token;
 
 use super::escape_html;
 use crate::tokenizer;
 
 /// Marks the query's terms in texts.
 pub struct Highlighter {
-    terms: HashSet<String>,
-    analyzer: TextAnalyzer,
+    /// The terms, longest first; a query has a handful, so a scan that compares lengths first beats
+    /// hashing every token of every text.
+    terms: Vec<String>,
+    /// Whether some term holds a Greek sigma, which the substring pre-check cannot rule out.
+    always_tokenize: bool,
+    /// Scratch buffers reused across texts: the folded text, its lowercased form, the tokens.
+    folded: tokenizer::Folded,
+    haystack: String,
+    tokens: Vec<Token>,
 }
 
 impl Highlighter {
     /// A highlighter for these (already analyzed) terms.
     pub fn new(terms: HashSet<String>) -> Highlighter {
-        Highlighter { terms, analyzer: tokenizer::analyzer() }
+        let always_tokenize = terms.iter().any(|t| t.contains(['σ', 'ς']));
+        let mut terms: Vec<String> = terms.into_iter().collect();
+        terms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        Highlighter {
+            terms,
+            always_tokenize,
+            folded: tokenizer::Folded::default(),
+            haystack: String::new(),
+            tokens: Vec::new(),
+        }
+    }
+
+    /// Whether some term may be a token of `text`. Tokenizing (jieba) costs far more than this
+    /// substring check on the normalised text, and most texts of a hit (bios, takeaways) hold no term.
+    /// `text` must have been folded into `self.folded`.
+    fn may_match(&mut self, text: &str) -> bool {
+        if self.always_tokenize {
+            return true;
+        }
+        tokenizer::token_haystack(&self.folded, text, &mut self.haystack);
+        self.terms.iter().any(|t| self.haystack.contains(t.as_str()))
     }
 
     /// Byte ranges of `text` to mark, sorted and merged.
     fn marks(&mut self, text: &str) -> Vec<Range<usize>> {
         let mut ranges = Vec::new();
-        if self.terms.is_empty() {
+        if self.terms.is_empty() || text.is_empty() {
             return ranges;
         }
-        let mut stream = self.analyzer.token_stream(text);
-        while let Some(token) = stream.next() {
-            if self.terms.contains(tokenizer::strip_part(&token.text)) {
+        // The same analysis as the index's analyzer, folding the text once for the check and the cut.
+        self.folded.fold(text);
+        if !self.may_match(text) {
+            return ranges;
+        }
+        let len = tokenizer::tokenize_folded(tokenizer::jieba(), text, &self.folded, &mut self.tokens, 0);
+        for token in &self.tokens[..len] {
+            let text = tokenizer::strip_part(&token.text);
+            if self.terms.iter().any(|t| t.len() == text.len() && t == text) {
                 ranges.push(token.offset_from..token.offset_to);
             }
         }
@@ -139,6 +172,20 @@ mod tests {
         assert_eq!(h(&["网格"]).whole("轻舟服务网格的无侵入增强").unwrap(), "轻舟服务<mark>网格</mark>的无侵入增强");
         assert_eq!(h(&["tls"]).whole("服务网格中 TLS 的加速").unwrap(), "服务网格中 <mark>TLS</mark> 的加速");
         assert_eq!(h(&["istio"]).whole("no match here"), None);
+    }
+
+    #[test]
+    fn the_substring_check_sees_folded_text() {
+        // Traditional characters, full-width letters and case all fold before the pre-check.
+        assert_eq!(h(&["服务网格"]).whole("服務網格").unwrap(), "<mark>服務網格</mark>");
+        assert_eq!(h(&["api7"]).whole("ＡＰＩ７ 网关").unwrap(), "<mark>ＡＰＩ７</mark> 网关");
+        assert_eq!(h(&["kubernetes"]).whole("KUBERNETES").unwrap(), "<mark>KUBERNETES</mark>");
+        // A final sigma lowercases by context: such terms always go through the tokenizer.
+        assert!(h(&["όσος"]).always_tokenize && !h(&["kubernetes"]).always_tokenize);
+        assert_eq!(h(&["σ"]).whole("ΌΣΟΣ").unwrap(), "Ό<mark>Σ</mark>Ο<mark>Σ</mark>");
+        let mut one = h(&["mesh"]);
+        assert_eq!(one.whole("no match"), None);
+        assert_eq!(one.whole("Service Mesh").unwrap(), "Service <mark>Mesh</mark>");
     }
 
     #[test]

@@ -241,10 +241,11 @@ impl Engine {
         let clauses = query::parse(&req.q);
         let limit = req.limit.clamp(1, 1000);
         let offset = req.offset.min(100_000);
-        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count);
+        // Top docs, total and facet counts in one pass over the matches.
+        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facets::FacetCollector);
         let mut mode = Mode::All;
         let mut built = query::build(&g.fields, &clauses, &req.filters, mode);
-        let (mut top, mut total) = searcher.search(&built.query, &collector)?;
+        let (mut top, mut total, mut counts) = searcher.search(&built.query, &collector)?;
         // Few talks have every word as typed: allow typos in Latin words (a misspelling often
         // occurs literally in a talk or two); none at all: settle for most of the words. A fallback's
         // matches include the exact ones, which still rank first.
@@ -257,12 +258,12 @@ impl Engine {
                 continue;
             }
             let wider = query::build(&g.fields, &clauses, &req.filters, fallback);
-            let (wider_top, wider_total) = searcher.search(&wider.query, &collector)?;
+            let (wider_top, wider_total, wider_counts) = searcher.search(&wider.query, &collector)?;
             if wider_total > total {
-                (mode, built, top, total) = (fallback, wider, wider_top, wider_total);
+                (mode, built, top, total, counts) = (fallback, wider, wider_top, wider_total, wider_counts);
             }
         }
-        let facets = facets::count(&searcher, built.query.as_ref(), &g.company_names)?;
+        let facets = facets::facets(counts, &g.company_names);
         let mut highlighter = Highlighter::new(query::positive_terms(&clauses));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
