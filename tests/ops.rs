@@ -217,3 +217,60 @@ async fn two_server_processes_share_one_index() {
     }
     assert!(reloaded, "both servers serve the new generation within 5 s");
 }
+
+/// SIGTERM stops `talksearch serve` cleanly: it finishes the requests in flight, then exits 0.
+#[tokio::test]
+async fn sigterm_shuts_the_server_down_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let port = free_port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["serve", "--index"])
+        .arg(dir.path())
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/api/search?q=Istio");
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server started");
+    // Requests in flight when the signal comes are answered. Each uses a fresh connection: an idle
+    // keep-alive connection is closed at shutdown, and a request racing onto one fails in any server.
+    let fresh = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let requests: Vec<_> = (0..20).map(|_| tokio::spawn(fresh.get(&url).send())).collect();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    for r in requests {
+        match r.await.unwrap() {
+            Ok(response) => assert_eq!(response.status(), 200),
+            // Not connected yet when the listener closed: refused, which a client can retry elsewhere.
+            Err(e) if e.is_connect() => {}
+            Err(e) => panic!("a request in flight was cut: {e}"),
+        }
+    }
+    let mut status = None;
+    for _ in 0..100 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = status.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("the server did not stop within 5 s of SIGTERM")
+    });
+    assert!(status.success(), "{status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("shut down"), "{log}");
+}
