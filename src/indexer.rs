@@ -92,7 +92,7 @@ pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
     let (_, stats) = write(dir, None, &Manifest::default(), progress, |sink| {
-        talks.iter().cloned().for_each(|t| sink(Change::Add(t)));
+        talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(())
     })?;
     stats.ok_or_else(|| Error::Invalid("no talks to index".into()))
@@ -106,7 +106,7 @@ pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<
     let (_, stats) = write(dir, base.as_deref(), &ingested.manifest, progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
         ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
-        ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(t)));
+        ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(())
     })?;
     Ok(stats)

@@ -10,7 +10,7 @@ use crate::util::{corpus, titles};
 #[test]
 fn the_whole_corpus_ingests_and_indexes() {
     let Some(dir) = corpus() else { return };
-    let ingested = ingest::read_paths(&[dir.clone()], |_, _| {}).expect("the corpus folder exists");
+    let ingested = ingest::read_paths(std::slice::from_ref(&dir), |_, _| {}).expect("the corpus folder exists");
     // Per-source figures, printed for the record (run with --nocapture).
     let mut per_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for talk in &ingested.talks {

@@ -425,7 +425,7 @@ fn needles() -> &'static [Needle] {
             .map(|n| Needle { chars: n.trim().chars().map(fold_char).collect() })
             .filter(|n| n.chars.len() >= 2)
             .collect();
-        out.sort_by(|a, b| b.chars.len().cmp(&a.chars.len()));
+        out.sort_by_key(|n| std::cmp::Reverse(n.chars.len()));
         out
     })
 }

@@ -158,7 +158,7 @@ pub fn read_paths_since(
     let mut talks = Vec::new();
     let mut out = scan(paths, previous, progress, |change| {
         if let Change::Add(talk) = change {
-            talks.push(talk);
+            talks.push(*talk);
         }
     })?;
     out.talks = talks;
@@ -171,7 +171,7 @@ pub enum Change {
     /// Delete the talk with this id (its file changed or is gone).
     Remove(String),
     /// Add this talk (from a new or changed file).
-    Add(Talk),
+    Add(Box<Talk>),
 }
 
 /// Streams what changed under `paths` since `previous` (everything, without one) to `sink`, without
@@ -247,7 +247,7 @@ pub fn scan(
                     if seen.insert(talk.id.clone()) {
                         ids.push(talk.id.clone());
                         out.added += 1;
-                        sink(Change::Add(talk));
+                        sink(Change::Add(Box::new(talk)));
                     } else {
                         out.duplicates += 1;
                     }

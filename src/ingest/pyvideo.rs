@@ -512,7 +512,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_records() {
-        let cases: [(&str, &str, fn(&IngestError) -> bool); 7] = [
+        type Check = fn(&IngestError) -> bool;
+        let cases: [(&str, &str, Check); 7] = [
             ("truncated JSON", r#"{"title": "x","#, |e| matches!(e, IngestError::Json(_))),
             ("not JSON", "title: x", |e| matches!(e, IngestError::Json(_))),
             ("empty file", "", |e| matches!(e, IngestError::Json(_))),

@@ -179,7 +179,7 @@ pub fn facets(counts: Counts, company_names: &HashMap<String, String>) -> Facets
     let [company, event, lang] = counts.strs;
     let company = top(company, FACET_SIZE, |id| company_names.get(id).cloned().unwrap_or_else(|| id.to_string()));
     let same = |id: &str| id.to_string();
-    let years = counts.years.into_iter().map(|(y, n)| (y, n));
+    let years = counts.years.into_iter();
     // Years rank by count then numeric value (as the years all have four digits, the same as by text).
     let mut year: Vec<(u64, u64)> = years.collect();
     year.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

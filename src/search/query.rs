@@ -45,7 +45,10 @@ pub enum Clause {
 }
 
 /// Field prefixes the query syntax knows (lowercase; `：` works as well as `:`).
-const FIELD_PREFIXES: &[(&str, fn(String) -> Option<Clause>)] = &[
+/// Makes the clause for a field prefix's value; `None` when the value does not parse.
+type MakeClause = fn(String) -> Option<Clause>;
+
+const FIELD_PREFIXES: &[(&str, MakeClause)] = &[
     ("speaker", |v| Some(Clause::Speaker(v))),
     ("讲师", |v| Some(Clause::Speaker(v))),
     ("company", |v| Some(Clause::Company(v))),
