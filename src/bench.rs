@@ -925,10 +925,7 @@ pub fn run_http(url: &str, queries: &[BenchQuery], opts: &Options) -> anyhow::Re
 
 /// `talksearch bench`: loads the query mix, runs the chosen mode and prints the report.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let text = match &args.queries {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-        None => DEFAULT_QUERIES.to_string(),
-    };
+    let text = crate::commands::read_or_default(args.queries.as_deref(), DEFAULT_QUERIES)?;
     let source = args.queries.as_ref().map_or("the default query mix".to_string(), |p| p.display().to_string());
     let queries = parse_queries(&text).map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
     let duration = match args.duration {
@@ -953,8 +950,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let index_dir = Settings::new(args.index.dir, Vec::new(), None).index_dir;
     let mut report = match args.mode {
         Mode::Inproc => {
-            let engine =
-                Engine::open(&index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))?;
+            let engine = crate::commands::open_engine(&index_dir)?;
             let mut report = run_inproc(&engine, &queries, &opts);
             report.target = index_dir.display().to_string();
             report

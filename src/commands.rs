@@ -44,6 +44,19 @@ pub fn build_index(settings: &Settings, full: bool) -> anyhow::Result<(Ingested,
     Ok((ingested, stats))
 }
 
+/// Opens the index in `dir` for a command, saying which folder failed.
+pub fn open_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
+    Engine::open(dir).with_context(|| format!("opening the index in {}", dir.display()))
+}
+
+/// The text of `path`, or `default` when no path is given (query files of `bench` and `eval`).
+pub fn read_or_default(path: Option<&std::path::Path>, default: &str) -> anyhow::Result<String> {
+    match path {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display())),
+        None => Ok(default.to_string()),
+    }
+}
+
 fn paths(settings: &Settings) -> String {
     settings.data.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
@@ -104,8 +117,7 @@ pub fn serve(settings: &Settings) -> anyhow::Result<()> {
         let (ingested, stats) = build_index(settings, true)?;
         eprint!("{}", summary(&ingested, stats.as_ref()));
     }
-    let engine = Engine::open(&settings.index_dir)
-        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let engine = open_engine(&settings.index_dir)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(server::serve(engine, settings.clone()))
 }
@@ -126,8 +138,7 @@ pub fn search(
     if q.trim().is_empty() && filters.is_empty() {
         bail!("give a query or a filter (--company, --event, --year, --lang)");
     }
-    let engine = Engine::open(&settings.index_dir)
-        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let engine = open_engine(&settings.index_dir)?;
     let response = engine.search(&SearchRequest { q: q.to_string(), limit, offset, filters })?;
     if json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -174,8 +185,7 @@ pub fn speakers(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<()> {
-    let engine = Engine::open(&settings.index_dir)
-        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let engine = open_engine(&settings.index_dir)?;
     let response = engine.speakers(company, name, limit);
     if json {
         println!("{}", serde_json::to_string_pretty(&response)?);

@@ -13,7 +13,6 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use serde::Serialize;
 
@@ -279,15 +278,11 @@ pub struct EvalArgs {
 
 /// Runs the evaluation and prints the table and the failed queries (or JSON).
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
-    let text = match &args.queries {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-        None => DEFAULT_QUERIES.to_string(),
-    };
+    let text = crate::commands::read_or_default(args.queries.as_deref(), DEFAULT_QUERIES)?;
     let source = args.queries.as_ref().map_or("the built-in query set".to_string(), |p| p.display().to_string());
     let queries = parse(&text).map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
     let settings = Settings::new(args.index.dir, Vec::new(), None);
-    let engine = Engine::open(&settings.index_dir)
-        .with_context(|| format!("opening the index in {}", settings.index_dir.display()))?;
+    let engine = crate::commands::open_engine(&settings.index_dir)?;
     let report = evaluate(&engine, &queries);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
