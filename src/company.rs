@@ -176,10 +176,7 @@ impl Companies {
 /// The folded form used for matching: full-width to ASCII, lowercase, without spaces and punctuation.
 pub fn key(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
-            _ => c,
-        })
+        .map(crate::tokenizer::fold_width)
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()

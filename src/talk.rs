@@ -77,15 +77,19 @@ impl Talk {
     /// sessions, say); readers pass `""` when the pair is unique. Whitespace is folded first so
     /// cosmetic edits to a page do not change ids.
     pub fn make_id(event_title: &str, title: &str, discriminator: &str) -> String {
-        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut hasher = blake3::Hasher::new();
-        hasher.update(fold(event_title).as_bytes());
+        hasher.update(fold_whitespace(event_title).as_bytes());
         hasher.update(b"\x1f");
-        hasher.update(fold(title).as_bytes());
+        hasher.update(fold_whitespace(title).as_bytes());
         hasher.update(b"\x1f");
         hasher.update(discriminator.as_bytes());
         hasher.finalize().to_hex()[..16].to_string()
     }
+}
+
+/// Collapses runs of whitespace into one space and trims.
+pub fn fold_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `zh` when at least a fifth of the letters in `text` are Han characters, else `en`.

@@ -314,7 +314,7 @@ impl Folded {
         if wide {
             for (i, c) in text.char_indices() {
                 let before = self.text.len();
-                self.text.push(fold_char(c));
+                self.text.push(fold_width(c));
                 self.map.extend(std::iter::repeat_n(i, self.text.len() - before));
             }
         } else {
@@ -383,7 +383,7 @@ fn is_fullwidth(c: char) -> bool {
 }
 
 /// Full-width ASCII variants and the ideographic space to their ASCII forms; other chars unchanged.
-fn fold_char(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),

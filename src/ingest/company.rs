@@ -432,8 +432,7 @@ fn needles() -> &'static [Needle] {
 
 /// Full-width forms to ASCII, ASCII lowercased, any space to a plain space.
 fn fold_char(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+    let c = match crate::tokenizer::fold_width(c) {
         c if c.is_whitespace() => ' ',
         c => c,
     };

@@ -31,7 +31,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::IngestError;
-use crate::talk::{detect_language, is_han, Event, Speaker, Talk};
+use crate::talk::{detect_language, fold_whitespace, is_han, Event, Speaker, Talk};
 
 /// Parses one Markdown page into its talks (none for pages that hold no talks).
 ///
@@ -838,7 +838,7 @@ fn strip_title_decoration(title: &str) -> String {
     static NUMBERING: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^(?i:议题|话题|主题|topic|session)\s*[0-9一二三四五六七八九十]+\s*[：:.、]\s*").unwrap()
     });
-    let title = fold(title);
+    let title = fold_whitespace(title);
     let title = EPISODE.replace(&title, "");
     let title = NUMBERING.replace(&title, "");
     let title = title.trim();
@@ -1183,7 +1183,7 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
         if draft.title.is_empty() {
             continue;
         }
-        let candidates = by_title.entry((fold(&draft.title), draft.group.clone())).or_default();
+        let candidates = by_title.entry((fold_whitespace(&draft.title), draft.group.clone())).or_default();
         match candidates.iter().copied().find(|&i| same_talk(&kept[i], &draft)) {
             Some(existing) => merge(&mut kept[existing], draft),
             None => {
@@ -1199,7 +1199,7 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
             if let Some(group) = draft.group.as_deref().filter(|g| !g.is_empty()) {
                 event.title = format!("{} {}", event.title, group);
             }
-            let count = seen.entry((event.title.clone(), fold(&draft.title))).or_insert(0);
+            let count = seen.entry((event.title.clone(), fold_whitespace(&draft.title))).or_insert(0);
             *count += 1;
             let disc = if *count > 1 { count.to_string() } else { String::new() };
             let abstract_text = draft.abstract_parts.join("\n");
@@ -1223,14 +1223,10 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
         .collect()
 }
 
-fn fold(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Two drafts describe the same talk when titles match and the speakers agree (or one has none).
 fn same_talk(a: &Draft, b: &Draft) -> bool {
     let names = |d: &Draft| d.speakers.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-    fold(&a.title) == fold(&b.title)
+    fold_whitespace(&a.title) == fold_whitespace(&b.title)
         && a.group == b.group
         && (a.speakers.is_empty() || b.speakers.is_empty() || names(a) == names(b))
 }

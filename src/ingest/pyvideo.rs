@@ -27,7 +27,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::IngestError;
-use crate::talk::{detect_language, Event, Speaker, Talk};
+use crate::talk::{detect_language, fold_whitespace, Event, Speaker, Talk};
 
 /// The fields of a pyvideo record that we use. Everything is optional; other keys are ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -219,11 +219,6 @@ fn iso639_1(code: &str) -> String {
         _ => return code,
     };
     short.to_string()
-}
-
-/// Collapses runs of whitespace into one space and trims.
-fn fold_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Light cleanup of a description: HTML tags and entities, reST / Markdown markup, and whitespace.
