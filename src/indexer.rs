@@ -91,9 +91,9 @@ pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
-    let (_, stats) = write(dir, None, &Manifest::default(), progress, |sink| {
+    let (_, stats) = write(dir, None, progress, |sink| {
         talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
-        Ok(())
+        Ok(Manifest::default())
     })?;
     stats.ok_or_else(|| Error::Invalid("no talks to index".into()))
 }
@@ -103,11 +103,11 @@ pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<Build
 /// replaced. Returns `None` when nothing changed (no new generation is made).
 pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
     let base = if ingested.incremental { Some(current_required(dir)?) } else { None };
-    let (_, stats) = write(dir, base.as_deref(), &ingested.manifest, progress, |sink| {
+    let (_, stats) = write(dir, base.as_deref(), progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
         ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
         ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
-        Ok(())
+        Ok(&ingested.manifest)
     })?;
     Ok(stats)
 }
@@ -126,7 +126,7 @@ pub fn index_paths(
     // An index of another schema cannot be updated in place: read everything again.
     let previous = if full || !is_compatible(dir) { None } else { current_manifest(dir) };
     let base = if previous.is_some() { Some(current_required(dir)?) } else { None };
-    write(dir, base.as_deref(), &Manifest::default(), indexing, |sink| {
+    write(dir, base.as_deref(), indexing, |sink| {
         let report = |done: usize, total: usize| {
             reading.set_length(total as u64);
             reading.set_position(done as u64);
@@ -147,31 +147,14 @@ pub fn current_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| !m.files.is_empty())
 }
 
-/// Something that reports the manifest of what it read, so `write` can store it.
-trait Manifested {
-    fn manifest(&self) -> Option<&Manifest>;
-}
-
-impl Manifested for () {
-    fn manifest(&self) -> Option<&Manifest> {
-        None
-    }
-}
-
-impl Manifested for Ingested {
-    fn manifest(&self) -> Option<&Manifest> {
-        Some(&self.manifest)
-    }
-}
-
 /// Writes a generation in a staging folder and makes it current. It starts empty, or as a copy of
 /// `base` (hard links: segment files never change once written, and tantivy replaces its metadata
-/// files by rename, so the two generations stay independent). `feed` sends the changes; the
-/// generation is published only if it changed something and holds talks.
-fn write<R: Manifested>(
+/// files by rename, so the two generations stay independent). `feed` sends the changes and returns
+/// what holds the manifest to store; the generation is published only if it changed something and
+/// holds talks.
+fn write<R: AsRef<Manifest>>(
     dir: &Path,
     base: Option<&Path>,
-    manifest: &Manifest,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
 ) -> Result<(R, Option<BuildStats>)> {
@@ -179,7 +162,7 @@ fn write<R: Manifested>(
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = format!("gen-{:06}", next_generation_number(dir)?);
     let staging = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fill(&staging, base, manifest, progress, feed);
+    let result = fill(&staging, base, progress, feed);
     let (read, talks) = match result {
         Ok((read, Some(talks))) if talks > 0 => (read, talks),
         Ok((read, None)) => {
@@ -206,10 +189,9 @@ fn write<R: Manifested>(
 
 /// Fills `staging` (see [`write`]); returns the feed's result and the number of talks, or `None`
 /// for the count when a copy of `base` received no change.
-fn fill<R: Manifested>(
+fn fill<R: AsRef<Manifest>>(
     staging: &Path,
     base: Option<&Path>,
-    manifest: &Manifest,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
 ) -> Result<(R, Option<u64>)> {
@@ -263,7 +245,7 @@ fn fill<R: Manifested>(
         for_each_stored_talk(&index, &fields, |talk| people.add(&talk))?;
     }
     let talks = index.reader()?.searcher().num_docs();
-    write_sidecars(staging, people.finish(), read.manifest().unwrap_or(manifest))?;
+    write_sidecars(staging, people.finish(), read.as_ref())?;
     Ok((read, Some(talks)))
 }
 

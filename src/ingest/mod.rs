@@ -83,6 +83,18 @@ pub struct Ingested {
     pub manifest: Manifest,
 }
 
+impl AsRef<Manifest> for Manifest {
+    fn as_ref(&self) -> &Manifest {
+        self
+    }
+}
+
+impl AsRef<Manifest> for Ingested {
+    fn as_ref(&self) -> &Manifest {
+        &self.manifest
+    }
+}
+
 /// Reads one file's bytes into talks. `source` is the path recorded in each talk's event.
 pub fn parse_bytes(
     kind: Kind,
