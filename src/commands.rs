@@ -88,6 +88,13 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     let _ = writeln!(s, "pages without talks: {}", ingested.without_talks.len());
     let _ = writeln!(s, "duplicate talks:     {}", ingested.duplicates);
     let _ = writeln!(s, "other files skipped: {}", ingested.skipped);
+    if !ingested.cut.is_empty() {
+        let _ = writeln!(s, "talks cut to bounds: {}", ingested.cut.len());
+        for c in &ingested.cut {
+            let title: String = c.title.chars().take(60).collect();
+            let _ = writeln!(s, "  {}: {title:?}: {} cut", c.path.display(), c.fields.join(", "));
+        }
+    }
     let _ = writeln!(s, "files failed:        {}", ingested.failed.len());
     for f in &ingested.failed {
         let _ = writeln!(s, "  {}: {}", f.path.display(), f.error);

@@ -1,5 +1,7 @@
 //! The `talksearch` binary: parse the command line, start logging, run the command, map errors to an exit code.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -9,7 +11,13 @@ fn main() -> std::process::ExitCode {
         restore_sigpipe();
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Log lines are written by a background thread, so a request never waits on stderr; the guard
+    // flushes what is left when `main` returns.
+    let (writer, _flush) = tracing_appender::non_blocking(std::io::stderr());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::stderr().is_terminal());
     if cli.log_json {
         logs.json().init();
     } else {

@@ -70,7 +70,88 @@ pub struct Talk {
     pub event: Event,
 }
 
+/// How much of a talk is indexed and stored: a talk past these is cut at index time (the index
+/// summary names it), so no talk can make a search read, tokenize or highlight megabytes.
+pub mod bounds {
+    /// Characters of the title.
+    pub const TITLE_CHARS: usize = 500;
+    /// Speakers of one talk.
+    pub const SPEAKERS: usize = 50;
+    /// Characters of one speaker's name, and of their company.
+    pub const NAME_CHARS: usize = 200;
+    /// Characters of one speaker's bio.
+    pub const BIO_CHARS: usize = 5_000;
+    /// Characters of the abstract, and of the outline and of the takeaways (each all lines together).
+    pub const BODY_CHARS: usize = 20_000;
+}
+
+/// Cuts `text` to at most `max` characters; says whether it did.
+fn cut_chars(text: &mut String, max: usize) -> bool {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => {
+            text.truncate(at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Cuts `lines` so that all of them together hold at most `max` characters; says whether it did.
+fn cut_lines(lines: &mut Vec<String>, max: usize) -> bool {
+    let mut left = max;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let n = line.chars().count();
+        if n > left {
+            cut_chars(line, left);
+            lines.truncate(if left == 0 { i } else { i + 1 });
+            return true;
+        }
+        left -= n;
+    }
+    false
+}
+
 impl Talk {
+    /// Cuts the talk's texts to [`bounds`]; returns the names of the fields that were cut (empty
+    /// for nearly every real talk).
+    pub fn bound(&mut self) -> Vec<&'static str> {
+        let mut cut = Vec::new();
+        if cut_chars(&mut self.title, bounds::TITLE_CHARS) {
+            cut.push("title");
+        }
+        if self.speakers.len() > bounds::SPEAKERS {
+            self.speakers.truncate(bounds::SPEAKERS);
+            cut.push("speakers");
+        }
+        let mut speakers_cut = false;
+        let mut bios_cut = false;
+        for s in &mut self.speakers {
+            speakers_cut |= cut_chars(&mut s.name, bounds::NAME_CHARS);
+            if let Some(company) = &mut s.company {
+                speakers_cut |= cut_chars(company, bounds::NAME_CHARS);
+            }
+            if let Some(bio) = &mut s.bio {
+                bios_cut |= cut_chars(bio, bounds::BIO_CHARS);
+            }
+        }
+        if speakers_cut && !cut.contains(&"speakers") {
+            cut.push("speakers");
+        }
+        if bios_cut {
+            cut.push("bio");
+        }
+        if cut_chars(&mut self.abstract_text, bounds::BODY_CHARS) {
+            cut.push("abstract");
+        }
+        if cut_lines(&mut self.outline, bounds::BODY_CHARS) {
+            cut.push("outline");
+        }
+        if cut_lines(&mut self.takeaways, bounds::BODY_CHARS) {
+            cut.push("takeaways");
+        }
+        cut
+    }
+
     /// The id for a talk titled `title` at the event titled `event_title`.
     ///
     /// `discriminator` separates talks that share an event and a title (two "Lightning Talks"
@@ -143,5 +224,23 @@ mod tests {
         assert_eq!(e.year(), Some(2022));
         e.date = None;
         assert_eq!(e.year(), None);
+    }
+
+    #[test]
+    fn huge_talks_are_cut_to_the_bounds_and_say_where() {
+        let mut talk = Talk {
+            title: "标题".repeat(400),
+            abstract_text: "x".repeat(10 << 20),
+            outline: vec!["a".repeat(15_000), "b".repeat(15_000), "c".into()],
+            speakers: vec![Speaker { name: "张三".into(), bio: Some("简介".repeat(4_000)), ..Speaker::default() }],
+            ..Talk::default()
+        };
+        assert_eq!(talk.bound(), ["title", "bio", "abstract", "outline"]);
+        assert_eq!(talk.title.chars().count(), bounds::TITLE_CHARS);
+        assert_eq!(talk.abstract_text.len(), bounds::BODY_CHARS);
+        assert_eq!(talk.outline.len(), 2);
+        assert_eq!(talk.outline.iter().map(|l| l.len()).sum::<usize>(), bounds::BODY_CHARS);
+        assert_eq!(talk.speakers[0].bio.as_ref().unwrap().chars().count(), bounds::BIO_CHARS);
+        assert!(talk.bound().is_empty(), "a bounded talk is left as it is");
     }
 }

@@ -339,7 +339,7 @@ impl Folded {
         }
     }
 
-    fn original_offset(&self, folded: usize) -> usize {
+    pub(crate) fn original_offset(&self, folded: usize) -> usize {
         if self.map.is_empty() {
             folded
         } else {
@@ -353,29 +353,6 @@ pub fn normalize(text: &str) -> String {
     let mut folded = Folded::default();
     folded.fold(text);
     folded.text_or(text).to_string()
-}
-
-/// A string in which every token of `text` (folded into `folded`, without its part marker) occurs
-/// as a substring, except tokens holding a Greek sigma (`str::to_lowercase` picks `ς` or `σ` by
-/// context): the normalised text lowercased char by char. Token texts are substrings of the
-/// normalised text, or lowercased runs of it, so a term absent from this string cannot be a token of
-/// `text`. Used to skip tokenizing texts that cannot match.
-pub(crate) fn token_haystack(folded: &Folded, text: &str, out: &mut String) {
-    out.clear();
-    let norm = folded.text_or(text);
-    if norm.is_ascii() {
-        out.push_str(norm);
-        out.make_ascii_lowercase();
-        return;
-    }
-    out.reserve(norm.len());
-    for c in norm.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
 }
 
 fn is_fullwidth(c: char) -> bool {

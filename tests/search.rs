@@ -196,16 +196,43 @@ fn english_terms_find_chinese_talks_below_english_ones() {
 }
 
 #[test]
-fn typos_in_latin_words_are_tolerated_only_as_a_fallback() {
+fn typos_in_latin_words_are_corrected_from_the_vocabulary() {
     let state = seed();
-    let res = state.engine.search(&SearchRequest { q: "Isito".into(), limit: 10, ..Default::default() }).unwrap();
+    let search =
+        |q: &str| state.engine.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+    let res = search("Isito");
     assert_eq!(serde_json::to_value(res.matched).unwrap(), "fuzzy");
+    assert_eq!(
+        serde_json::to_value(&res.corrections).unwrap(),
+        serde_json::json!([{"word": "isito", "to": ["istio"]}])
+    );
     assert_eq!(res.total, 3);
-    let res = state.engine.search(&SearchRequest { q: "APISIX".into(), limit: 10, ..Default::default() }).unwrap();
+    assert!(res.hits.iter().all(|h| h.highlights["title"].contains("<mark>Istio</mark>")), "{:#?}", res.hits);
+    // Words the index knows are taken as typed.
+    let res = search("APISIX");
     assert_eq!(serde_json::to_value(res.matched).unwrap(), "all");
+    assert!(res.corrections.is_empty());
     // Chinese never matches fuzzily: 服务网络 is not 服务网格.
-    let res = state.engine.search(&SearchRequest { q: "服务网络".into(), limit: 10, ..Default::default() }).unwrap();
+    let res = search("服务网络");
     assert_ne!(serde_json::to_value(res.matched).unwrap(), "fuzzy");
+}
+
+#[test]
+fn a_query_with_nothing_searchable_finds_nothing_and_says_why() {
+    let state = seed();
+    for q in ["😀", "\"", "*", "-", &"x".repeat(101)] {
+        let res = state.engine.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!((res.total, res.hits.len()), (0, 0), "{q:?}");
+        assert_eq!(
+            res.notice.as_deref(),
+            Some("nothing in the query can be searched: no words, only symbols"),
+            "{q:?}"
+        );
+    }
+    // Exclusions alone still start from every talk.
+    let res = state.engine.search(&SearchRequest { q: "-istio".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(res.total, 6);
+    assert_eq!(res.notice, None);
 }
 
 #[test]

@@ -10,6 +10,7 @@ use talksearch::config::Limits;
 use talksearch::ingest::{self, Kind};
 use talksearch::schema::{self, Fields};
 use talksearch::search::query::{self, Filters, Mode};
+use talksearch::search::vocab::Vocabulary;
 use talksearch::search::SearchRequest;
 use talksearch::server::error::ApiError;
 use talksearch::server::params;
@@ -43,11 +44,11 @@ pub fn query(q: &str, fields: &Fields, engine: Option<&Engine>) {
         assert!(q.get(range.clone()).is_some(), "token {text:?} has offsets {range:?} that do not slice {q:?}");
     }
     let clauses = query::parse(q);
-    let _ = query::positive_terms(&clauses);
     let filters = Filters { years: Some((2019, 2022)), lang: Some("zh".into()), ..Filters::default() };
+    let vocab = Vocabulary::from_terms([("kubernetes", 10), ("istio", 5)]);
     for mode in [Mode::All, Mode::Fuzzy, Mode::Most] {
-        query::build(fields, &clauses, &Filters::default(), mode);
-        query::build(fields, &clauses, &filters, mode);
+        query::build(fields, &clauses, &Filters::default(), mode, &vocab);
+        query::build(fields, &clauses, &filters, mode, &vocab);
     }
     let Some(engine) = engine else { return };
     if q.chars().count() > Limits::default().max_query_chars {

@@ -57,6 +57,14 @@ pub struct Failure {
     pub error: IngestError,
 }
 
+/// A talk cut to the bounds at index time.
+#[derive(Debug, Clone)]
+pub struct Cut {
+    pub path: PathBuf,
+    pub title: String,
+    pub fields: Vec<&'static str>,
+}
+
 /// The outcome of reading a set of `--data` paths.
 #[derive(Debug, Default)]
 pub struct Ingested {
@@ -70,6 +78,8 @@ pub struct Ingested {
     pub skipped: usize,
     /// Talks dropped because an earlier file already gave a talk with the same id.
     pub duplicates: usize,
+    /// Talks whose texts were cut to [`crate::talk::bounds`]: file, title and the fields cut.
+    pub cut: Vec<Cut>,
     /// Files not parsed again because their content is what the previous build recorded.
     pub unchanged: usize,
     /// Ids of talks that came from files since changed or deleted (incremental reads only).
@@ -255,7 +265,11 @@ pub fn scan(
         match result {
             Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
             Ok(talks) => {
-                for talk in talks {
+                for mut talk in talks {
+                    let fields = talk.bound();
+                    if !fields.is_empty() {
+                        out.cut.push(Cut { path: path.clone(), title: talk.title.clone(), fields });
+                    }
                     if seen.insert(talk.id.clone()) {
                         ids.push(talk.id.clone());
                         out.added += 1;

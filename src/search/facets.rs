@@ -1,15 +1,18 @@
 //! Facet counts (company, event, year, language) over a search's matches, from the fast fields.
 //!
-//! [`FacetCollector`] counts column ordinals per segment into plain vectors while the search runs
-//! (in the same pass as the top docs and the total), and resolves ordinals to strings only for the
-//! values that occurred, once per segment. Counts are exact.
+//! Per index generation, [`FacetTables`] gives every distinct value of each string facet one id,
+//! and maps each segment's column ordinals to those ids, once. A search's [`FacetCollector`] then
+//! counts matches into plain vectors by id, in the same pass as the top docs and the total, and
+//! names only the few values it shows. Counts are exact.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// How many values each facet lists at most.
 const FACET_SIZE: usize = 10;
@@ -38,30 +41,68 @@ pub struct Facets {
 /// The string fast fields counted, in the order of [`Counts::strs`].
 const STR_FIELDS: [&str; 3] = ["company_id", "event_key", "lang"];
 
+/// The values of the string facets of one generation: ids for the values, and each segment's
+/// ordinals mapped to them.
+#[derive(Default)]
+pub struct FacetTables {
+    /// Per facet: value id → the value.
+    values: [Vec<String>; 3],
+    /// Per segment (by ordinal in the generation's searcher): its id, and per facet, ordinal → value id.
+    segments: Vec<(SegmentId, [Vec<u32>; 3])>,
+}
+
+impl FacetTables {
+    /// Reads every segment's facet dictionaries once.
+    pub fn build(searcher: &Searcher) -> tantivy::Result<FacetTables> {
+        let mut ids: [HashMap<String, u32>; 3] = Default::default();
+        let mut tables = FacetTables::default();
+        for reader in searcher.segment_readers() {
+            let mut maps: [Vec<u32>; 3] = Default::default();
+            for (k, name) in STR_FIELDS.iter().enumerate() {
+                let Some(column) = reader.fast_fields().str(name)? else { continue };
+                let mut stream = column.dictionary().stream()?;
+                while stream.advance() {
+                    let value = String::from_utf8_lossy(stream.key()).into_owned();
+                    let next = tables.values[k].len() as u32;
+                    let id = *ids[k].entry(value.clone()).or_insert_with(|| {
+                        tables.values[k].push(value);
+                        next
+                    });
+                    maps[k].push(id);
+                }
+            }
+            tables.segments.push((reader.segment_id(), maps));
+        }
+        Ok(tables)
+    }
+}
+
 /// Counts facet values of the matching documents; combine it with `TopDocs` and `Count` in a tuple
 /// so the counting happens in the same pass.
-pub struct FacetCollector;
+pub struct FacetCollector {
+    pub tables: Arc<FacetTables>,
+}
 
-/// Raw counts: value → number of matching talks, per facet.
+/// Raw counts: per string facet, value id → matching talks; per year, matching talks.
 #[derive(Debug, Default)]
 pub struct Counts {
-    strs: [HashMap<String, u64>; 3],
+    strs: [Vec<u32>; 3],
     years: HashMap<u64, u64>,
 }
 
-/// One string column of a segment and the count of each of its term ordinals.
-struct StrCounts {
-    column: StrColumn,
-    counts: Vec<u32>,
-}
-
 pub struct FacetSegmentCollector {
-    strs: Vec<StrCounts>,
+    /// The string columns of the segment, in the order of [`STR_FIELDS`].
+    columns: Vec<StrColumn>,
+    tables: Arc<FacetTables>,
+    /// The segment's place in `tables.segments`, when the tables know it.
+    segment: Option<usize>,
+    counts: [Vec<u32>; 3],
+    sizes: [usize; 3],
     year: Option<Column<u64>>,
     /// Counts indexed by `year - year_min` (years are a small range).
     year_counts: Vec<u32>,
     year_min: u64,
-    /// Whether anything was collected: the columns are only scanned on harvest if so.
+    /// Whether anything was collected: the vectors are only allocated on the first match.
     any: bool,
 }
 
@@ -69,19 +110,33 @@ impl Collector for FacetCollector {
     type Fruit = Counts;
     type Child = FacetSegmentCollector;
 
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
+    fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
         let fast = reader.fast_fields();
-        let mut strs = Vec::with_capacity(STR_FIELDS.len());
+        // A segment the tables do not know (never the case for a generation's own searcher)
+        // counts nothing.
+        let known = self.tables.segments.get(ord as usize).is_some_and(|(id, _)| *id == reader.segment_id());
+        let mut columns = Vec::with_capacity(STR_FIELDS.len());
         for name in STR_FIELDS {
             // A segment without the column (no document had a value) counts nothing for it.
             let column = fast
                 .str(name)?
                 .unwrap_or_else(|| StrColumn::wrap(tantivy::columnar::BytesColumn::empty(reader.max_doc())));
-            strs.push(StrCounts { counts: Vec::new(), column });
+            columns.push(column);
         }
         let year = fast.column_opt::<u64>("year")?;
         let year_min = year.as_ref().map_or(0, |c| c.min_value());
-        Ok(FacetSegmentCollector { strs, year, year_counts: Vec::new(), year_min, any: false })
+        let sizes = [0, 1, 2].map(|k| self.tables.values[k].len());
+        Ok(FacetSegmentCollector {
+            columns,
+            tables: Arc::clone(&self.tables),
+            segment: known.then_some(ord as usize),
+            counts: Default::default(),
+            sizes,
+            year,
+            year_counts: Vec::new(),
+            year_min,
+            any: false,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -93,8 +148,11 @@ impl Collector for FacetCollector {
         let mut total = iter.next().unwrap_or_default();
         for fruit in iter {
             for (into, from) in total.strs.iter_mut().zip(fruit.strs) {
-                for (key, n) in from {
-                    *into.entry(key).or_insert(0) += n;
+                if into.len() < from.len() {
+                    into.resize(from.len(), 0);
+                }
+                for (a, b) in into.iter_mut().zip(from) {
+                    *a += b;
                 }
             }
             for (year, n) in fruit.years {
@@ -110,8 +168,8 @@ impl FacetSegmentCollector {
     #[cold]
     fn start(&mut self) {
         self.any = true;
-        for s in &mut self.strs {
-            s.counts = vec![0; s.column.num_terms()];
+        for (counts, &size) in self.counts.iter_mut().zip(&self.sizes) {
+            *counts = vec![0; size];
         }
         if let Some(year) = &self.year {
             let span = year.max_value().saturating_sub(self.year_min).saturating_add(1).min(1 << 16) as usize;
@@ -128,10 +186,13 @@ impl SegmentCollector for FacetSegmentCollector {
         if !self.any {
             self.start();
         }
-        for s in &mut self.strs {
-            for ord in s.column.ords().values_for_doc(doc) {
-                if let Some(n) = s.counts.get_mut(ord as usize) {
-                    *n += 1;
+        if let Some(segment) = self.segment {
+            let maps = &self.tables.segments[segment].1;
+            for ((column, ids), counts) in self.columns.iter().zip(maps).zip(&mut self.counts) {
+                for ord in column.ords().values_for_doc(doc) {
+                    if let Some(n) = ids.get(ord as usize).and_then(|&id| counts.get_mut(id as usize)) {
+                        *n += 1;
+                    }
                 }
             }
         }
@@ -155,16 +216,7 @@ impl SegmentCollector for FacetSegmentCollector {
         if !self.any {
             return out;
         }
-        for (into, s) in out.strs.iter_mut().zip(&self.strs) {
-            let ords: Vec<u64> = (0..s.counts.len() as u64).filter(|&o| s.counts[o as usize] > 0).collect();
-            let mut at = 0;
-            // A dictionary read error leaves that facet short rather than failing the search.
-            let _ = s.column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                let key = String::from_utf8_lossy(bytes).into_owned();
-                into.insert(key, s.counts[ords[at] as usize] as u64);
-                at += 1;
-            });
-        }
+        out.strs = self.counts;
         for (i, &n) in self.year_counts.iter().enumerate() {
             if n > 0 {
                 out.years.insert(self.year_min + i as u64, n as u64);
@@ -175,9 +227,12 @@ impl SegmentCollector for FacetSegmentCollector {
 }
 
 /// The facets to show for `counts`. `company_names` maps company ids to display names.
-pub fn facets(counts: Counts, company_names: &HashMap<String, String>) -> Facets {
+pub fn facets(counts: Counts, tables: &FacetTables, company_names: &HashMap<String, String>) -> Facets {
     let [company, event, lang] = counts.strs;
-    let company = top(company, FACET_SIZE, |id| company_names.get(id).cloned().unwrap_or_else(|| id.to_string()));
+    let [company_values, event_values, lang_values] = &tables.values;
+    let company = top(&company, company_values, FACET_SIZE, |id| {
+        company_names.get(id).cloned().unwrap_or_else(|| id.to_string())
+    });
     let same = |id: &str| id.to_string();
     let years = counts.years.into_iter();
     // Years rank by count then numeric value (as the years all have four digits, the same as by text).
@@ -188,17 +243,27 @@ pub fn facets(counts: Counts, company_names: &HashMap<String, String>) -> Facets
         year.into_iter().map(|(y, n)| FacetValue { value: y.to_string(), id: y.to_string(), count: n }).collect();
     // Years read best in order, newest first.
     year.sort_by(|a, b| b.id.cmp(&a.id));
-    Facets { company, event: top(event, FACET_SIZE, same), year, lang: top(lang, FACET_SIZE, same) }
+    Facets {
+        company,
+        event: top(&event, event_values, FACET_SIZE, same),
+        year,
+        lang: top(&lang, lang_values, FACET_SIZE, same),
+    }
 }
 
 /// The `size` most frequent values, ties by id.
-fn top(counts: HashMap<String, u64>, size: usize, display: impl Fn(&str) -> String) -> Vec<FacetValue> {
-    let mut all: Vec<(String, u64)> = counts.into_iter().collect();
-    let by_count = |a: &(String, u64), b: &(String, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+fn top(counts: &[u32], values: &[String], size: usize, display: impl Fn(&str) -> String) -> Vec<FacetValue> {
+    let mut all: Vec<(&str, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .filter_map(|(id, &n)| Some((values.get(id)?.as_str(), n as u64)))
+        .collect();
+    let by_count = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
     if all.len() > size {
         all.select_nth_unstable_by(size, by_count);
         all.truncate(size);
     }
     all.sort_by(by_count);
-    all.into_iter().map(|(id, count)| FacetValue { value: display(&id), id, count }).collect()
+    all.into_iter().map(|(id, count)| FacetValue { value: display(id), id: id.to_string(), count }).collect()
 }

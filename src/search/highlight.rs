@@ -1,26 +1,32 @@
 //! Highlighting: HTML-escaped snippets with `<mark>` around the words that matched.
 //!
-//! tantivy's `SnippetGenerator` assumes tokens arrive in offset order without nesting; our
-//! tokenizer emits a long Chinese word and its dictionary parts at the same position (nested
-//! ranges), so highlighting is done here with the same analyzer: tokenize the text, mark the tokens
-//! that are query terms, merge overlapping marks, and cut the best window.
+//! Texts are not segmented again at query time: the query's terms (already analyzed: lowercase,
+//! simplified) are found with one Aho–Corasick automaton in the text as the analyzer normalises it
+//! (widths and traditional characters folded, lowercased), and mapped back to the original bytes.
+//! A Latin term counts only as a whole word (`mesh` in `Service Mesh`, not in `meshes`), as the
+//! analyzer would have cut it; a Chinese term counts wherever it occurs, which is where the analyzer
+//! finds a word or a dictionary part of a longer word. Matches are merged, the best window is cut,
+//! and only that window is escaped.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use tantivy::tokenizer::Token;
 
 use super::escape_html;
+use crate::talk::is_han;
 use crate::tokenizer;
 
 /// Marks the query's terms in texts.
 pub struct Highlighter {
-    /// The terms, longest first; a query has a handful, so a scan that compares lengths first beats
-    /// hashing every token of every text.
     terms: Vec<String>,
-    /// Whether some term holds a Greek sigma, which the substring pre-check cannot rule out.
+    /// Finds every term, overlapping matches included; `None` when there are no terms.
+    automaton: Option<AhoCorasick>,
+    /// Whether some term holds a Greek sigma, whose lowercase depends on its context: such queries
+    /// are matched by running the analyzer on the text instead.
     always_tokenize: bool,
-    /// Scratch buffers reused across texts: the folded text, its lowercased form, the tokens.
+    /// Scratch buffers reused across texts: the folded text, its lowercased form, tokens.
     folded: tokenizer::Folded,
     haystack: String,
     tokens: Vec<Token>,
@@ -30,10 +36,14 @@ impl Highlighter {
     /// A highlighter for these (already analyzed) terms.
     pub fn new(terms: HashSet<String>) -> Highlighter {
         let always_tokenize = terms.iter().any(|t| t.contains(['σ', 'ς']));
-        let mut terms: Vec<String> = terms.into_iter().collect();
-        terms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let mut terms: Vec<String> = terms.into_iter().filter(|t| !t.is_empty()).collect();
+        terms.sort();
+        let automaton = (!terms.is_empty())
+            .then(|| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&terms).ok())
+            .flatten();
         Highlighter {
             terms,
+            automaton,
             always_tokenize,
             folded: tokenizer::Folded::default(),
             haystack: String::new(),
@@ -41,32 +51,36 @@ impl Highlighter {
         }
     }
 
-    /// Whether some term may be a token of `text`. Tokenizing (jieba) costs far more than this
-    /// substring check on the normalised text, and most texts of a hit (bios, takeaways) hold no term.
-    /// `text` must have been folded into `self.folded`.
-    fn may_match(&mut self, text: &str) -> bool {
-        if self.always_tokenize {
-            return true;
-        }
-        tokenizer::token_haystack(&self.folded, text, &mut self.haystack);
-        self.terms.iter().any(|t| self.haystack.contains(t.as_str()))
-    }
-
     /// Byte ranges of `text` to mark, sorted and merged.
     fn marks(&mut self, text: &str) -> Vec<Range<usize>> {
-        let mut ranges = Vec::new();
-        if self.terms.is_empty() || text.is_empty() {
-            return ranges;
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        if text.is_empty() {
+            return Vec::new();
         }
-        // The same analysis as the index's analyzer, folding the text once for the check and the cut.
         self.folded.fold(text);
-        if !self.may_match(text) {
-            return ranges;
+        let norm = self.folded.text_or(text);
+        if self.always_tokenize || !lowercase_keeping_offsets(norm, &mut self.haystack) {
+            return self.marks_by_tokens(text);
         }
+        let hay = self.haystack.as_str();
+        let mut ranges = Vec::new();
+        for m in automaton.find_overlapping_iter(hay) {
+            let term = &self.terms[m.pattern().as_usize()];
+            if is_han_term(term) || whole_latin_word(hay, m.start(), m.end(), term) {
+                ranges.push(self.folded.original_offset(m.start())..self.folded.original_offset(m.end()));
+            }
+        }
+        merge(ranges)
+    }
+
+    /// The slow path, for texts and terms whose lowercase forms change length or depend on context:
+    /// run the analyzer on `text` (already folded into `self.folded`) and mark tokens equal to a term.
+    fn marks_by_tokens(&mut self, text: &str) -> Vec<Range<usize>> {
         let len = tokenizer::tokenize_folded(tokenizer::jieba(), text, &self.folded, &mut self.tokens, 0);
+        let mut ranges = Vec::new();
         for token in &self.tokens[..len] {
-            let text = tokenizer::strip_part(&token.text);
-            if self.terms.iter().any(|t| t.len() == text.len() && t == text) {
+            let token_text = tokenizer::strip_part(&token.text);
+            if self.terms.iter().any(|t| t == token_text) {
                 ranges.push(token.offset_from..token.offset_to);
             }
         }
@@ -96,6 +110,52 @@ impl Highlighter {
         }
         Some(html)
     }
+}
+
+/// Lowercases `norm` into `out` char by char (as the analyzer does) and says whether every char kept
+/// its byte length, so that offsets into `out` are offsets into `norm`.
+fn lowercase_keeping_offsets(norm: &str, out: &mut String) -> bool {
+    out.clear();
+    if norm.is_ascii() {
+        out.push_str(norm);
+        out.make_ascii_lowercase();
+        return true;
+    }
+    out.reserve(norm.len());
+    for c in norm.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            let before = out.len();
+            out.extend(c.to_lowercase());
+            if out.len() - before != c.len_utf8() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn is_han_term(term: &str) -> bool {
+    term.chars().next().is_some_and(is_han)
+}
+
+/// A char the analyzer keeps inside a Latin word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+/// Whether `hay[start..end]` (a match of the Latin `term`) is a whole word as the analyzer cuts them:
+/// no word char before it, none after it, and no `+`/`#` after it unless the term ends so (`c` is
+/// not marked in `C++`).
+fn whole_latin_word(hay: &str, start: usize, end: usize, term: &str) -> bool {
+    let before = hay[..start].chars().next_back();
+    let after = hay[end..].chars().next();
+    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+        return false;
+    }
+    let ends_symbol = term.ends_with(['+', '#']);
+    ends_symbol || !matches!(after, Some('+' | '#'))
 }
 
 /// Sorts ranges and merges those that overlap or touch.
@@ -203,5 +263,24 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(s.contains("<mark>服务网格</mark>"), "{s}");
         assert!(s.chars().count() < 40, "{s}");
+    }
+
+    #[test]
+    fn latin_terms_are_marked_as_whole_words_only() {
+        assert_eq!(h(&["mesh"]).whole("meshes and Mesh"), Some("meshes and <mark>Mesh</mark>".into()));
+        assert_eq!(h(&["c"]).whole("C++ and C"), Some("C++ and <mark>C</mark>".into()));
+        assert_eq!(h(&["c++"]).whole("C++ and C"), Some("<mark>C++</mark> and C".into()));
+        assert_eq!(h(&["api7", "ai"]).whole("API7.ai"), Some("<mark>API7</mark>.<mark>ai</mark>".into()));
+        assert_eq!(h(&["tls"]).whole("服务网格中TLS的加速"), Some("服务网格中<mark>TLS</mark>的加速".into()));
+        assert_eq!(h(&["go"]).whole("golang"), None);
+    }
+
+    #[test]
+    fn overlapping_terms_merge_into_one_mark() {
+        assert_eq!(h(&["服务网格", "网格", "服务"]).whole("服务网格"), Some("<mark>服务网格</mark>".into()));
+        assert_eq!(
+            h(&["service", "mesh"]).whole("Service Mesh"),
+            Some("<mark>Service</mark> <mark>Mesh</mark>".into())
+        );
     }
 }

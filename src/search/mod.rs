@@ -8,6 +8,7 @@ pub mod facets;
 pub mod glossary;
 pub mod highlight;
 pub mod query;
+pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -29,10 +30,9 @@ use crate::speakers::{self, CompanyStats, SpeakerEntity};
 use crate::talk::Talk;
 pub use facets::Facets;
 use highlight::Highlighter;
-pub use query::{Clause, Filters, Mode};
+pub use query::{Clause, Corrected, Filters, Mode};
+use vocab::Vocabulary;
 
-/// Below this many exact matches, Latin words are also tried with typos.
-const FEW_RESULTS: usize = 3;
 /// Longest abstract excerpt in a hit, in characters.
 const ABSTRACT_CHARS: usize = 200;
 /// Longest highlight snippet, in bytes (a Chinese character is 3).
@@ -55,10 +55,15 @@ pub struct SearchResponse {
     pub took_ms: f64,
     /// True when no talk matched every word as typed and the results come from a fallback.
     pub relaxed: bool,
-    /// How the words matched: `all` (every word as typed), `fuzzy` (with typos in Latin words), or
-    /// `most` (at least half of the words).
+    /// How the words matched: `all` (every word as typed), `fuzzy` (misspelt Latin words also
+    /// through their likely corrections), or `most` (at least half of the words).
     #[serde(rename = "match")]
     pub matched: Mode,
+    /// Misspelt words and the corrections they were also searched with (empty when none).
+    pub corrections: Vec<Corrected>,
+    /// Why the results are what they are, when that is not obvious (e.g. nothing searchable in `q`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
@@ -124,6 +129,10 @@ struct Generation {
     speakers: Vec<SpeakerEntity>,
     /// Company id → display name, for facets (table names, or the text of companies not in the table).
     company_names: HashMap<String, String>,
+    /// The Latin terms and their talk counts, for typo tolerance.
+    vocab: Vocabulary,
+    /// The facet values, by id, and each segment's ordinals mapped to them.
+    facet_tables: Arc<facets::FacetTables>,
     loaded_at: SystemTime,
 }
 
@@ -139,7 +148,12 @@ impl Generation {
                 company_names.entry(c.id.clone()).or_insert_with(|| c.name.clone());
             }
         }
+        let searcher = reader.searcher();
+        let vocab = Vocabulary::build(&searcher, &opened.fields.weighted_text().map(|(f, _)| f))?;
+        let facet_tables = Arc::new(facets::FacetTables::build(&searcher)?);
         Ok(Generation {
+            vocab,
+            facet_tables,
             path: opened.generation,
             index: opened.index,
             reader,
@@ -242,41 +256,35 @@ impl Engine {
         let limit = req.limit.clamp(1, 1000);
         let offset = req.offset.min(100_000);
         // Top docs, total and facet counts in one pass over the matches.
-        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facets::FacetCollector);
-        let mut mode = Mode::All;
-        let mut built = query::build(&g.fields, &clauses, &req.filters, mode);
+        let facet_collector = facets::FacetCollector { tables: Arc::clone(&g.facet_tables) };
+        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector);
+        let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab);
         let (mut top, mut total, mut counts) = searcher.search(&built.query, &collector)?;
-        // Few talks have every word as typed: allow typos in Latin words (a misspelling often
-        // occurs literally in a talk or two); none at all: settle for most of the words. A fallback's
-        // matches include the exact ones, which still rank first.
-        for fallback in [Mode::Fuzzy, Mode::Most] {
-            let useful = match fallback {
-                Mode::Fuzzy => built.fuzzy_candidates && total < FEW_RESULTS,
-                _ => built.word_count > 1 && total == 0,
-            };
-            if !useful {
-                continue;
-            }
-            let wider = query::build(&g.fields, &clauses, &req.filters, fallback);
-            let (wider_top, wider_total, wider_counts) = searcher.search(&wider.query, &collector)?;
-            if wider_total > total {
-                (mode, built, top, total, counts) = (fallback, wider, wider_top, wider_total, wider_counts);
-            }
+        let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
+        // No talk has every word: settle for most of them (one more query, as bounded as the first).
+        if total == 0 && built.word_count > 1 {
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
+            (top, total, counts) = searcher.search(&wider.query, &collector)?;
+            (mode, built) = (Mode::Most, wider);
         }
-        let facets = facets::facets(counts, &g.company_names);
-        let mut highlighter = Highlighter::new(query::positive_terms(&clauses));
+        let facets = facets::facets(counts, &g.facet_tables, &g.company_names);
+        let mut highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let talk = indexer::talk_from_doc(&g.fields, &doc)?;
             hits.push(hit(talk, score, &mut highlighter));
         }
+        let notice =
+            built.unsearchable.then(|| "nothing in the query can be searched: no words, only symbols".to_string());
         Ok(SearchResponse {
             query: req.q.clone(),
             total,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             relaxed: mode != Mode::All,
             matched: mode,
+            corrections: built.corrections,
+            notice,
             offset,
             limit,
             hits,
@@ -289,7 +297,7 @@ impl Engine {
     pub fn search_floor(&self, req: &SearchRequest) -> Result<usize> {
         let g = self.current();
         let searcher = g.reader.searcher();
-        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All);
+        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab);
         let top = searcher.search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, 1000)).order_by_score())?;
         Ok(top.len())
     }

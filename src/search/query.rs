@@ -6,21 +6,22 @@
 //! is searched as plain text, so no user input can produce an error or a panic.
 //!
 //! Each plain word matches as a whole word (full weight) or inside a longer Chinese word (half
-//! weight); terms of the bilingual glossary also match their translation (lower weight); Latin
-//! words tolerate typos in the [`Mode::Fuzzy`] fallback.
+//! weight); terms of the bilingual glossary also match their translation (lower weight); misspelt
+//! Latin words also match their likely corrections from the index's vocabulary (lower weight).
+//! Work is bounded: at most [`MAX_WORDS`] words and [`MAX_CLAUSES`] other clauses are used.
 
 use std::ops::Bound;
 
 use std::collections::HashSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::glossary::{self, Glossary};
+use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
 use crate::schema::Fields;
 use crate::tokenizer;
@@ -190,17 +191,27 @@ impl Filters {
     }
 }
 
-/// How plain words must match.
+/// How plain words matched, as the response reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// Every word must match (the default).
+    /// Every word must match as typed (the default).
     All,
-    /// Every word must match, Latin words of five letters or more allowing a typo or two; used when
-    /// `All` finds few talks. Never applied to Chinese, where one character changes the word.
+    /// Every word must match, some Latin words also through likely corrections of a misspelling
+    /// (decided from the index's vocabulary). Never applied to Chinese, where one character changes
+    /// the word.
     Fuzzy,
-    /// At least half of the words must match; used when `Fuzzy` finds nothing too.
+    /// At least half of the words must match; used when no talk has them all.
     Most,
+}
+
+/// A query word and the corrections it was also searched with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Corrected {
+    /// The word as analyzed (lowercase).
+    pub word: String,
+    /// What it may have meant, most likely first.
+    pub to: Vec<String>,
 }
 
 /// A built query, with what the search layer needs to know about it.
@@ -208,9 +219,21 @@ pub struct Built {
     pub query: Box<dyn Query>,
     /// How many units (words, or glossary terms) must match in [`Mode::All`].
     pub word_count: usize,
-    /// Whether some word could be matched with a typo in [`Mode::Fuzzy`].
-    pub fuzzy_candidates: bool,
+    /// Words searched with corrections too.
+    pub corrections: Vec<Corrected>,
+    /// The terms worth highlighting: those of the words (with their translations and corrections),
+    /// phrases, speakers and events; not those of exclusions.
+    pub highlight: HashSet<String>,
+    /// Nothing in the query can be searched (no words, only symbols or emoji, or words longer than
+    /// any indexed term) and no filter is set: it finds nothing.
+    pub unsearchable: bool,
 }
+
+/// Plain words of a query that are searched; more are ignored (a query is a few words, and each
+/// word costs a scorer per field).
+pub const MAX_WORDS: usize = 16;
+/// Phrases, exclusions and field clauses of a query that are used; more are ignored.
+pub const MAX_CLAUSES: usize = 16;
 
 /// The distinct search terms of `text`, one per position: the whole word, not its dictionary parts.
 pub fn terms(text: &str) -> Vec<(usize, String)> {
@@ -223,27 +246,11 @@ pub fn terms(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The terms worth highlighting: those of the words, phrases, speakers and events, and the
-/// glossary translations of the words; not those of exclusions.
-pub fn positive_terms(clauses: &[Clause]) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for clause in clauses {
-        match clause {
-            Clause::Words(text) => {
-                for unit in units(&terms(text)) {
-                    out.extend(unit.terms.iter().map(|(_, t)| t.clone()));
-                    for alt in &unit.translations {
-                        out.extend(alt.iter().map(|(_, t)| t.clone()));
-                    }
-                }
-            }
-            Clause::Phrase(t) | Clause::Speaker(t) | Clause::Event(t) | Clause::Company(t) => {
-                out.extend(terms(t).into_iter().map(|(_, term)| term));
-            }
-            Clause::Exclude(_) | Clause::Years(..) => {}
-        }
-    }
-    out
+/// The terms of `text`, at most `max` of them.
+fn terms_upto(text: &str, max: usize) -> Vec<(usize, String)> {
+    let mut t = terms(text);
+    t.truncate(max);
+    t
 }
 
 /// A unit of plain words that must match as one: a single word, or a run of words that is a
@@ -251,24 +258,46 @@ pub fn positive_terms(clauses: &[Clause]) -> HashSet<String> {
 struct Unit {
     terms: Vec<(usize, String)>,
     translations: Vec<Vec<(usize, String)>>,
+    /// Likely corrections of a single misspelt Latin word, from the vocabulary.
+    corrections: Vec<Correction>,
 }
 
-/// Splits the terms of plain words into units, taking the longest glossary term at each point.
+/// Splits the terms of plain words into units: the split whose glossary terms cover the most words
+/// (`container image acceleration` → `container` + `image acceleration`, both with translations,
+/// rather than `container image` + `acceleration`), then the one with fewest units.
 fn units(terms: &[(usize, String)]) -> Vec<Unit> {
     let glossary = Glossary::builtin();
+    let n = terms.len();
+    let lookup = |i: usize, len: usize| {
+        let key: Vec<String> = terms[i..i + len].iter().map(|(_, t)| t.clone()).collect();
+        glossary.translations(&key)
+    };
+    // best[i]: (words covered by glossary terms, -units) for terms[i..], and the length of the first unit.
+    let mut best = vec![((0usize, 0isize), 1usize); n + 1];
+    for i in (0..n).rev() {
+        let mut choice = None;
+        for len in 1..=glossary::MAX_TERMS.min(n - i) {
+            let covered = if lookup(i, len).is_some() { len } else { 0 };
+            if len > 1 && covered == 0 {
+                continue;
+            }
+            let ((rest_covered, rest_units), _) = best[i + len];
+            let score = (covered + rest_covered, rest_units - 1);
+            if choice.is_none_or(|(s, _)| score > s) {
+                choice = Some((score, len));
+            }
+        }
+        best[i] = choice.expect("a single word is always a unit");
+    }
     let mut out = Vec::new();
     let mut i = 0;
-    while i < terms.len() {
-        let longest = (1..=glossary::MAX_TERMS.min(terms.len() - i)).rev().find_map(|n| {
-            let key: Vec<String> = terms[i..i + n].iter().map(|(_, t)| t.clone()).collect();
-            glossary.translations(&key).map(|alts| (n, alts))
-        });
-        let (n, translations) = match longest {
-            Some((n, alts)) => (n, alts.iter().map(|a| self::terms(a)).filter(|t| !t.is_empty()).collect()),
-            None => (1, Vec::new()),
-        };
-        out.push(Unit { terms: terms[i..i + n].to_vec(), translations });
-        i += n;
+    while i < n {
+        let len = best[i].1;
+        let translations = lookup(i, len)
+            .map(|alts| alts.iter().map(|a| self::terms(a)).filter(|t| !t.is_empty()).collect())
+            .unwrap_or_default();
+        out.push(Unit { terms: terms[i..i + len].to_vec(), translations, corrections: Vec::new() });
+        i += len;
     }
     out
 }
@@ -277,23 +306,46 @@ fn units(terms: &[(usize, String)]) -> Vec<Unit> {
 const PART_WEIGHT: f32 = 0.5;
 /// Weight of a glossary translation, relative to the words as typed.
 const TRANSLATION_WEIGHT: f32 = 0.15;
-/// Latin words at least this long may match with one typo; twice this long, with two.
-const FUZZY_MIN_CHARS: usize = 5;
+/// Weight of a correction of a misspelt word, relative to the word as typed (one edit; two edits
+/// weigh half of this).
+const CORRECTION_WEIGHT: f32 = 0.5;
 
-/// Builds the tantivy query for `clauses` and `filters`.
-pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode) -> Built {
+/// Builds the tantivy query for `clauses` and `filters`: every unit of plain words required
+/// ([`Mode::All`], [`Mode::Fuzzy`]) or at least half of them ([`Mode::Most`]); misspelt Latin words
+/// (see [`Vocabulary::corrections`]) also match their likely corrections, at lower weight.
+pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode, vocab: &Vocabulary) -> Built {
     let weighted = fields.weighted_text();
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut fuzzy_candidates = false;
+    let mut corrections = Vec::new();
+    let mut highlight = HashSet::new();
+    let (mut words_left, mut clauses_left) = (MAX_WORDS, MAX_CLAUSES);
     for clause in clauses {
+        if !matches!(clause, Clause::Words(_)) {
+            if clauses_left == 0 {
+                continue;
+            }
+            clauses_left -= 1;
+        }
         match clause {
             Clause::Words(text) => {
-                let terms = terms(text);
-                for unit in units(&terms) {
-                    fuzzy_candidates |= unit.terms.iter().any(|(_, t)| fuzzy_distance(t) > 0);
-                    required.push(unit_query(&weighted, &unit, mode == Mode::Fuzzy));
+                let terms = terms_upto(text, words_left);
+                words_left -= terms.len();
+                for mut unit in units(&terms) {
+                    if let [(_, word)] = unit.terms.as_slice() {
+                        if corrections.len() < vocab::MAX_WORDS {
+                            unit.corrections = vocab.corrections(word);
+                            if !unit.corrections.is_empty() {
+                                let to = unit.corrections.iter().map(|c| c.term.clone()).collect();
+                                corrections.push(Corrected { word: word.clone(), to });
+                            }
+                        }
+                    }
+                    highlight.extend(unit.terms.iter().map(|(_, t)| t.clone()));
+                    highlight.extend(unit.translations.iter().flatten().map(|(_, t)| t.clone()));
+                    highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
+                    required.push(unit_query(&weighted, &unit));
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
@@ -302,29 +354,36 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode)
                     }
                 }
             }
-            Clause::Phrase(text) => {
-                let terms = terms(text);
-                if !terms.is_empty() {
-                    must.push((Occur::Must, across_fields(&weighted, |f| phrase_or_term(f, &terms))));
+            Clause::Phrase(text) | Clause::Exclude(text) => {
+                let terms = terms_upto(text, MAX_WORDS);
+                if terms.is_empty() {
+                    continue;
                 }
-            }
-            Clause::Exclude(text) => {
-                let terms = terms(text);
-                if !terms.is_empty() {
-                    must.push((Occur::MustNot, across_fields(&weighted, |f| phrase_or_term(f, &terms))));
-                }
+                let occur = if matches!(clause, Clause::Phrase(_)) {
+                    highlight.extend(terms.iter().map(|(_, t)| t.clone()));
+                    Occur::Must
+                } else {
+                    Occur::MustNot
+                };
+                must.push((occur, across_fields(&weighted, |f| phrase_or_term(f, &terms))));
             }
             Clause::Speaker(text) | Clause::Event(text) => {
                 let field = if matches!(clause, Clause::Speaker(_)) { fields.speakers } else { fields.event };
-                for (_, term) in terms(text) {
+                for (_, term) in terms_upto(text, MAX_WORDS) {
                     must.push((Occur::Must, word_query(field, &term)));
+                    highlight.insert(term);
                 }
             }
-            Clause::Company(name) => must.push((Occur::Must, company_filter(fields, name))),
+            Clause::Company(name) => {
+                must.push((Occur::Must, company_filter(fields, name)));
+                highlight.extend(terms_upto(name, MAX_WORDS).into_iter().map(|(_, t)| t));
+            }
             Clause::Years(from, to) => must.push((Occur::Must, year_filter(fields, *from, *to))),
         }
     }
     let word_count = required.len();
+    // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
+    let unsearchable = required.is_empty() && must.is_empty() && filters.is_empty();
     match mode {
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
@@ -335,36 +394,28 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode)
         Mode::Most => {}
     }
     must.extend(filter_clauses(fields, filters));
+    if unsearchable {
+        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable };
+    }
     if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
         // Only exclusions or filters: start from every talk.
         must.push((Occur::Must, Box::new(AllQuery)));
     }
     must.extend(bonus);
-    Built { query: Box::new(BooleanQuery::new(must)), word_count, fuzzy_candidates }
+    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable }
 }
 
-/// One unit across all weighted fields: its words (all of them), or one of its translations.
-fn unit_query(weighted: &[(Field, f32)], unit: &Unit, fuzzy: bool) -> Box<dyn Query> {
-    let words: Vec<Box<dyn Query>> = unit
-        .terms
-        .iter()
-        .map(|(_, term)| {
-            let distance = if fuzzy { fuzzy_distance(term) } else { 0 };
-            across_fields(weighted, |f| {
-                if distance > 0 {
-                    fuzzy_word_query(f, term, distance)
-                } else {
-                    word_query(f, term)
-                }
-            })
-        })
-        .collect();
+/// One unit across all weighted fields: its words (all of them), or one of its translations, or
+/// one of its corrections.
+fn unit_query(weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
+    let words: Vec<Box<dyn Query>> =
+        unit.terms.iter().map(|(_, term)| across_fields(weighted, |f| word_query(f, term))).collect();
     let as_typed: Box<dyn Query> = if words.len() == 1 {
         words.into_iter().next().expect("one word")
     } else {
         Box::new(BooleanQuery::intersection(words))
     };
-    if unit.translations.is_empty() {
+    if unit.translations.is_empty() && unit.corrections.is_empty() {
         return as_typed;
     }
     let mut alternatives = vec![(Occur::Should, as_typed)];
@@ -373,6 +424,11 @@ fn unit_query(weighted: &[(Field, f32)], unit: &Unit, fuzzy: bool) -> Box<dyn Qu
         // below the words as typed whatever their lengths.
         let weight = TRANSLATION_WEIGHT / translation.len() as f32;
         let query = across_fields(weighted, |f| phrase_or_term(f, translation));
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    }
+    for correction in &unit.corrections {
+        let weight = CORRECTION_WEIGHT / correction.distance.max(1) as f32;
+        let query = across_fields(weighted, |f| term_query(f, &correction.term));
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     }
     Box::new(BooleanQuery::new(alternatives))
@@ -385,26 +441,6 @@ fn word_query(field: Field, term: &str) -> Box<dyn Query> {
     }
     let part: Box<dyn Query> = Box::new(BoostQuery::new(term_query(field, &tokenizer::part_term(term)), PART_WEIGHT));
     Box::new(BooleanQuery::new(vec![(Occur::Should, term_query(field, term)), (Occur::Should, part)]))
-}
-
-/// A Latin word matched exactly (full weight) or within `distance` edits (lower weight).
-fn fuzzy_word_query(field: Field, term: &str, distance: u8) -> Box<dyn Query> {
-    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, term_query(field, term)),
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.5))),
-    ]))
-}
-
-/// How many typos a word may have in [`Mode::Fuzzy`]: none for Chinese, numbers and short words.
-fn fuzzy_distance(term: &str) -> u8 {
-    if !term.chars().all(|c| c.is_ascii_alphabetic()) || term.len() < FUZZY_MIN_CHARS {
-        0
-    } else if term.len() < 2 * FUZZY_MIN_CHARS {
-        1
-    } else {
-        2
-    }
 }
 
 fn company_filter(fields: &Fields, name: &str) -> Box<dyn Query> {
@@ -501,5 +537,59 @@ mod tests {
         assert_eq!(t[0], "服务网格");
         assert!(t.contains(&"tls".to_string()));
         assert!(!t.contains(&"网格".to_string()), "{t:?}");
+    }
+
+    fn unit_words(q: &str) -> Vec<Vec<String>> {
+        units(&terms(q)).into_iter().map(|u| u.terms.into_iter().map(|(_, t)| t).collect()).collect()
+    }
+
+    #[test]
+    fn units_cover_the_most_words_with_glossary_terms() {
+        assert_eq!(unit_words("container image acceleration"), [vec!["container"], vec!["image", "acceleration"]]);
+        assert_eq!(unit_words("service mesh istio"), [vec!["service", "mesh"], vec!["istio"]]);
+        assert_eq!(unit_words("django orm"), [vec!["django"], vec!["orm"]]);
+    }
+
+    fn fields() -> Fields {
+        Fields::from_schema(&crate::schema::build()).expect("the schema has every field")
+    }
+
+    #[test]
+    fn misspelt_words_are_searched_with_their_corrections_and_highlighted() {
+        let vocab = Vocabulary::from_terms([("kubernetes", 80), ("operator", 120), ("opertor", 1)]);
+        let built = build(&fields(), &parse("kubernets opertor istio"), &Filters::default(), Mode::All, &vocab);
+        let corrected: Vec<(&str, Vec<String>)> =
+            built.corrections.iter().map(|c| (c.word.as_str(), c.to.clone())).collect();
+        assert_eq!(
+            corrected,
+            [("kubernets", vec!["kubernetes".to_string()]), ("opertor", vec!["operator".to_string()])]
+        );
+        assert!(built.highlight.contains("kubernetes") && built.highlight.contains("kubernets"));
+        assert_eq!(built.word_count, 3);
+    }
+
+    #[test]
+    fn work_is_bounded_whatever_the_query() {
+        let vocab = Vocabulary::from_terms([("kubernetes", 80)]);
+        let long: Vec<String> = (0..31).map(|i| format!("kubernetez{}", (b'a' + i as u8 % 26) as char)).collect();
+        let built = build(&fields(), &parse(&long.join(" ")), &Filters::default(), Mode::All, &vocab);
+        assert_eq!(built.word_count, MAX_WORDS);
+        assert!(built.corrections.len() <= vocab::MAX_WORDS);
+        let phrases: String = (0..40).map(|i| format!("\"w{i} x\" -e{i} ")).collect();
+        let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab);
+        assert!(built.highlight.len() <= 2 * MAX_CLAUSES, "{}", built.highlight.len());
+    }
+
+    #[test]
+    fn nothing_searchable_finds_nothing_unless_filtered() {
+        let vocab = Vocabulary::from_terms([]);
+        for q in ["😀", "\"", "*", &"a".repeat(101)] {
+            let built = build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
+            assert!(built.unsearchable, "{q:?}");
+        }
+        let filtered = Filters { lang: Some("zh".into()), ..Filters::default() };
+        assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
+        assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
+        assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab).unsearchable);
     }
 }

@@ -94,13 +94,11 @@ const OPERATIONS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 ///   and status, and logs one line.
 pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
     let method = request.method().clone();
-    let response = if OPERATIONS.contains(&route.as_str()) {
+    let operations = OPERATIONS.contains(&route);
+    let response = if operations {
         next.run(request).await
     } else {
         match state.in_flight.try_acquire() {
@@ -116,8 +114,14 @@ pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: N
     };
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    state.metrics.observe(&route, status, elapsed.as_secs_f64());
-    tracing::info!(%method, %route, status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request");
+    state.metrics.observe(route, status, elapsed.as_secs_f64());
+    let latency_ms = (elapsed.as_secs_f64() * 1e6).round() / 1e3;
+    if operations && status < 400 {
+        // Probes arrive every few seconds from every load balancer: counted, logged only on demand.
+        tracing::debug!(%method, %route, status, latency_ms, "request");
+    } else {
+        tracing::info!(%method, %route, status, latency_ms, "request");
+    }
     response
 }
 

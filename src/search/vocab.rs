@@ -1,0 +1,290 @@
+//! Typo tolerance decided from the vocabulary: which Latin words of a query are misspelt, and what
+//! they most likely meant.
+//!
+//! Per index generation, [`Vocabulary::build`] gathers the Latin terms of the searchable text fields
+//! with the number of talks holding each (the largest count over the fields), and a deletion index
+//! in the manner of SymSpell: the hash of every term and of every form of it with one letter
+//! deleted, sorted, pointing back at the term. A query word that many talks contain is taken as
+//! typed. Any other word's own deletions (one letter; two for long words) are looked up in that
+//! index; the terms found are checked with the true edit distance (optimal string alignment: a
+//! swap of two neighbours is one edit) and at most [`MAX_CANDIDATES`] corrections are kept that are
+//! much more common than the word itself (twice for an unknown or very rare word, ten times for a
+//! word a few pages repeat), nearest first, then most common. The search then runs one query in
+//! which corrections weigh less than the words as typed.
+//!
+//! Everything is bounded: a look-up is a few hundred binary searches whatever the word; words
+//! shorter than [`MIN_CHARS`] or longer than [`MAX_CHARS`] are never corrected, and at most
+//! [`MAX_WORDS`] words of a query are. (Two edits are found when one of them is a deletion or an
+//! insertion; two substitutions in one word are not.)
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use tantivy::schema::Field;
+use tantivy::Searcher;
+
+/// Words shorter than this are never corrected: too many real words lie one edit away.
+pub const MIN_CHARS: usize = 5;
+/// From this length a word may have two edits.
+pub const TWO_EDITS_CHARS: usize = 10;
+/// Words longer than this are matched exactly (such words are identifiers or glued text more
+/// often than misspellings).
+pub const MAX_CHARS: usize = 24;
+/// A word in fewer talks than this may be a misspelling, and is corrected to words at least twice
+/// as common.
+pub const RARE_TALKS: u32 = 3;
+/// A word in fewer talks than this (and at least [`RARE_TALKS`]) may still be a misspelling that
+/// several pages repeat; it is corrected to words at least [`COMMON_RATIO`] times as common.
+/// A word in this many talks or more is always taken as typed.
+pub const KNOWN_TALKS: u32 = 50;
+/// See [`KNOWN_TALKS`].
+pub const COMMON_RATIO: u32 = 10;
+/// Corrections kept per word.
+pub const MAX_CANDIDATES: usize = 3;
+/// Words corrected per query; the others are matched as typed.
+pub const MAX_WORDS: usize = 4;
+/// Terms checked per word at most (a few forms of a word can be shared by many terms).
+const MAX_CHECKED: usize = 500;
+
+/// The Latin vocabulary of one index generation.
+#[derive(Default)]
+pub struct Vocabulary {
+    /// Term → number of talks holding it (largest over the fields).
+    talks: HashMap<Box<str>, u32>,
+    /// The terms, by id.
+    terms: Vec<(Box<str>, u32)>,
+    /// (hash of a term or of the term less one letter, term id), sorted.
+    deletions: Vec<(u64, u32)>,
+}
+
+/// A likely correction of a query word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub term: String,
+    pub distance: u8,
+    pub talks: u32,
+}
+
+impl Vocabulary {
+    /// Gathers the Latin terms of `fields` from every segment `searcher` sees.
+    pub fn build(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Vocabulary> {
+        let mut talks: HashMap<Box<str>, u32> = HashMap::new();
+        for &field in fields {
+            let mut per_field: HashMap<Box<str>, u32> = HashMap::new();
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let key = stream.key();
+                    if is_kept(key) {
+                        let term = std::str::from_utf8(key).expect("ASCII letters");
+                        *per_field.entry(term.into()).or_insert(0) += stream.value().doc_freq;
+                    }
+                }
+            }
+            for (term, n) in per_field {
+                let slot = talks.entry(term).or_insert(0);
+                *slot = (*slot).max(n);
+            }
+        }
+        Ok(Vocabulary::from_counts(talks))
+    }
+
+    /// A vocabulary of the given terms and talk counts (non-Latin terms are left out).
+    pub fn from_terms<'a>(terms: impl IntoIterator<Item = (&'a str, u32)>) -> Vocabulary {
+        let talks = terms.into_iter().filter(|(t, _)| is_kept(t.as_bytes())).map(|(t, n)| (t.into(), n)).collect();
+        Vocabulary::from_counts(talks)
+    }
+
+    fn from_counts(talks: HashMap<Box<str>, u32>) -> Vocabulary {
+        let mut terms: Vec<(Box<str>, u32)> = talks.iter().map(|(t, n)| (t.clone(), *n)).collect();
+        terms.sort_unstable();
+        let mut deletions = Vec::new();
+        let mut buf = Vec::new();
+        for (id, (term, _)) in terms.iter().enumerate() {
+            let bytes = term.as_bytes();
+            deletions.push((hash(bytes), id as u32));
+            for i in 0..bytes.len() {
+                delete(bytes, &[i], &mut buf);
+                deletions.push((hash(&buf), id as u32));
+            }
+        }
+        deletions.sort_unstable();
+        deletions.dedup();
+        Vocabulary { talks, terms, deletions }
+    }
+
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// How many talks hold `term` (0 when none, or when it is not a Latin word).
+    pub fn talks(&self, term: &str) -> u32 {
+        self.talks.get(term).copied().unwrap_or(0)
+    }
+
+    /// The likely corrections of `word` (an analyzed, lowercased term): empty when the word is
+    /// known, too short, too long or not Latin, or when nothing much more common lies within reach.
+    pub fn corrections(&self, word: &str) -> Vec<Correction> {
+        let max = max_edits(word);
+        if max == 0 {
+            return Vec::new();
+        }
+        let own = self.talks(word);
+        if own >= KNOWN_TALKS {
+            return Vec::new();
+        }
+        // A correction must be clearly more common than the word as typed.
+        let at_least = if own < RARE_TALKS { own * 2 + 1 } else { own * COMMON_RATIO };
+        let mut ids: Vec<u32> = Vec::new();
+        let bytes = word.as_bytes();
+        let mut buf = Vec::new();
+        let look_up = |form: &[u8], ids: &mut Vec<u32>| {
+            let h = hash(form);
+            let from = self.deletions.partition_point(|&(k, _)| k < h);
+            ids.extend(self.deletions[from..].iter().take_while(|&&(k, _)| k == h).map(|&(_, id)| id));
+        };
+        look_up(bytes, &mut ids);
+        for i in 0..bytes.len() {
+            delete(bytes, &[i], &mut buf);
+            look_up(&buf, &mut ids);
+            if max >= 2 {
+                for j in i + 1..bytes.len() {
+                    delete(bytes, &[i, j], &mut buf);
+                    look_up(&buf, &mut ids);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found: Vec<Correction> = ids
+            .into_iter()
+            .take(MAX_CHECKED)
+            .filter_map(|id| {
+                let (term, talks) = &self.terms[id as usize];
+                if **term == *word || *talks < at_least {
+                    return None;
+                }
+                let distance = strsim::osa_distance(word, term);
+                (distance <= max as usize).then(|| Correction {
+                    term: term.to_string(),
+                    distance: distance as u8,
+                    talks: *talks,
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| a.distance.cmp(&b.distance).then(b.talks.cmp(&a.talks)).then(a.term.cmp(&b.term)));
+        found.truncate(MAX_CANDIDATES);
+        found
+    }
+}
+
+/// `word` without the letters at the (ascending) positions `at`, into `out`.
+fn delete(word: &[u8], at: &[usize], out: &mut Vec<u8>) {
+    out.clear();
+    let mut from = 0;
+    for &i in at {
+        out.extend_from_slice(&word[from..i]);
+        from = i + 1;
+    }
+    out.extend_from_slice(&word[from..]);
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Terms the vocabulary keeps: lowercase ASCII letters, of a length that may be corrected or may be
+/// a correction.
+fn is_kept(term: &[u8]) -> bool {
+    (MIN_CHARS - 1..=MAX_CHARS + 2).contains(&term.len()) && term.iter().all(u8::is_ascii_lowercase)
+}
+
+/// How many edits `word` may have: none for short, long or non-Latin words.
+pub fn max_edits(word: &str) -> u8 {
+    let n = word.len();
+    if !(MIN_CHARS..=MAX_CHARS).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        0
+    } else if n < TWO_EDITS_CHARS {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        Vocabulary::from_terms([
+            ("kubernetes", 80),
+            ("kubernets", 1),
+            ("istio", 20),
+            ("python", 900),
+            ("pyhton", 1),
+            ("prometheus", 8),
+            ("predictive", 4),
+            ("productive", 30),
+            ("opertor", 4),
+            ("operator", 120),
+            ("asyncio", 100),
+            ("django", 500),
+            ("服务网格", 10),
+        ])
+    }
+
+    fn terms(c: Vec<Correction>) -> Vec<String> {
+        c.into_iter().map(|c| c.term).collect()
+    }
+
+    #[test]
+    fn known_words_are_never_corrected() {
+        let v = vocab();
+        assert!(v.corrections("python").is_empty());
+        assert!(v.corrections("predictive").is_empty(), "rare, but nothing ten times as common is near");
+        assert!(v.corrections("productive").is_empty());
+    }
+
+    #[test]
+    fn unknown_and_very_rare_words_get_nearby_more_common_terms() {
+        let v = vocab();
+        assert_eq!(terms(v.corrections("kubernets")), ["kubernetes"], "rare misspelling, 1 talk");
+        assert_eq!(terms(v.corrections("isito")), ["istio"], "a transposition is one edit");
+        assert_eq!(terms(v.corrections("promethues")), ["prometheus"]);
+        assert_eq!(terms(v.corrections("opertor")), ["operator"], "a misspelling several pages repeat");
+        let c = v.corrections("kubernetez");
+        assert_eq!(c[0].distance, 1);
+        // Two edits for long words, when one of them deletes or inserts a letter.
+        assert_eq!(terms(v.corrections("kubrnetez")), Vec::<String>::new(), "two edits, but only nine letters");
+        assert_eq!(terms(v.corrections("kubernettez")), ["kubernetes"]);
+        assert_eq!(terms(v.corrections("prometeuss")), ["prometheus"]);
+    }
+
+    #[test]
+    fn short_long_and_non_latin_words_are_left_alone() {
+        let v = vocab();
+        assert_eq!(max_edits("isto"), 0);
+        assert_eq!(max_edits("istioo"), 1);
+        assert_eq!(max_edits("kubernetess"), 2);
+        assert_eq!(max_edits(&"a".repeat(MAX_CHARS + 1)), 0);
+        assert_eq!(max_edits("服务网格"), 0);
+        assert_eq!(max_edits("k8sio"), 0);
+        assert!(v.corrections("djang").len() <= MAX_CANDIDATES);
+    }
+
+    #[test]
+    fn talk_counts_come_from_the_vocabulary() {
+        let v = vocab();
+        assert_eq!(v.talks("django"), 500);
+        assert_eq!(v.talks("nope"), 0);
+        assert_eq!(v.talks("服务网格"), 0, "only Latin words are kept");
+    }
+}
