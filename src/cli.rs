@@ -92,7 +92,7 @@ pub enum Command {
     },
     /// Measure query latency in-process or against a running server, with the floor beside it.
     Bench(crate::bench::BenchArgs),
-    /// Write a larger synthetic corpus recombined deterministically from a real one.
+    /// Write a larger synthetic corpus, or benchmark queries, drawn deterministically from a real one.
     Gen(crate::gen::GenArgs),
     /// Measure search quality on a judged query set: success@1/@10, MRR and nDCG@10 per query kind.
     Eval(crate::eval::EvalArgs),
