@@ -1,11 +1,28 @@
-//! The bench command itself: a tiny run in each mode produces a well-formed report.
+//! The bench command itself: a tiny run in each mode produces a well-formed report and, with `--plot`, an SVG.
 
+use std::path::Path;
 use std::process::Command;
 
 use talksearch::bench::{parse_queries, run_http, Options, DEFAULT_QUERIES};
 use talksearch::server::app;
 
 use crate::util::seed;
+
+/// Checks the SVG `--plot` wrote: a drawing with a legend entry for each class of `report` and the floor.
+fn assert_plot(path: &Path, report: &serde_json::Value) {
+    let svg = std::fs::read_to_string(path).expect("--plot writes the file");
+    assert!(svg.trim_start().starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", &svg[..200]);
+    assert!(svg.contains("<polyline") || svg.contains("<path"), "no lines drawn");
+    let classes = report["search"]["classes"].as_array().unwrap();
+    assert!(!classes.is_empty());
+    for class in classes {
+        let name = class["class"].as_str().unwrap();
+        assert!(svg.contains(&format!("{name}: p50")), "no legend entry for class {name}");
+    }
+    assert!(svg.contains("all classes: p50") && svg.contains("floor ("), "no overall or floor curve");
+    let target = report["target"].as_str().unwrap();
+    assert!(svg.contains(&format!("talksearch bench: {target}, ")), "the title names the target");
+}
 
 #[test]
 fn inproc_bench_prints_a_well_formed_json_report() {
@@ -20,12 +37,16 @@ fn inproc_bench_prints_a_well_formed_json_report() {
         .output()
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let plot = dir.path().join("latency.svg");
     let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))
-        .args(["bench", "--json", "--requests", "200", "--warmup", "10", "--index"])
+        .args(["bench", "--json", "--requests", "200", "--warmup", "10", "--plot"])
+        .arg(&plot)
+        .arg("--index")
         .arg(&index)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("sorted_nanos"), "raw samples stay out of --json");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
     assert_eq!(report["mode"], "inproc");
     assert_eq!(report["machine"]["talks"], 9);
@@ -47,6 +68,8 @@ fn inproc_bench_prints_a_well_formed_json_report() {
         assert!(classes.contains(&class), "{class} missing from {classes:?}");
     }
     assert!(report["ratios"]["p50"].as_f64().unwrap() > 0.0);
+    assert_plot(&plot, &report);
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("floor (tantivy TopDocs)"));
 }
 
 #[test]
@@ -62,5 +85,30 @@ fn http_bench_counts_every_request_against_a_real_server() {
     assert_eq!(report.search.overall.errors, 0);
     assert_eq!(report.floor.overall.ok, 100, "the floor is /healthz");
     assert!(report.search.overall.p50_ms > 0.0 && report.ratios.qps > 0.0);
+    assert_eq!(report.search.overall.sorted_nanos.len(), 100, "raw samples are kept for --plot");
+    let per_class: usize = report.search.classes.iter().map(|c| c.stats.sorted_nanos.len()).sum();
+    assert_eq!(per_class, 100);
+    assert!(report.search.classes.iter().all(|c| c.stats.sorted_nanos.is_sorted()));
     assert!(run_http("http://10.0.0.1:80", &queries, &opts).is_err(), "only loopback targets");
+}
+
+#[test]
+fn http_bench_plots_through_the_command_line() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app(seed())).await });
+    let dir = tempfile::tempdir().unwrap();
+    let plot = dir.path().join("http.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["bench", "--mode", "http", "--json", "--requests", "100", "--warmup", "10", "--concurrency", "4"])
+        .args(["--url", &format!("http://{addr}"), "--plot"])
+        .arg(&plot)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    assert_eq!((report["mode"].as_str(), report["search"]["overall"]["errors"].as_u64()), (Some("http"), Some(0)));
+    assert_plot(&plot, &report);
+    assert!(std::fs::read_to_string(&plot).unwrap().contains("floor (GET /healthz)"));
 }
