@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use tantivy::tokenizer::Token;
 
 use super::escape_html;
@@ -39,7 +39,15 @@ impl Highlighter {
         let mut terms: Vec<String> = terms.into_iter().filter(|t| !t.is_empty()).collect();
         terms.sort();
         let automaton = (!terms.is_empty())
-            .then(|| AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&terms).ok())
+            // A handful of terms over a few short texts: the NFA is built in a fraction of the time a
+            // DFA takes (callgrind: the default builder was 8 % of a search) and scans fast enough.
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(&terms)
+                    .ok()
+            })
             .flatten();
         Highlighter {
             terms,
