@@ -302,6 +302,80 @@ fn units(terms: &[(usize, String)]) -> Vec<Unit> {
     out
 }
 
+/// Words that ask rather than say: questions and function words, in English and Chinese (as the
+/// analyzer writes them: lowercase, simplified). A query's words of this kind are optional.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "best",
+    "by",
+    "can",
+    "could",
+    "do",
+    "does",
+    "for",
+    "from",
+    "how",
+    "i",
+    "in",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "should",
+    "the",
+    "this",
+    "to",
+    "way",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "with",
+    "would",
+    "you",
+    "your",
+    "了",
+    "什么",
+    "什么样",
+    "吗",
+    "吧",
+    "呢",
+    "哪些",
+    "如何",
+    "怎么",
+    "怎么样",
+    "怎样",
+    "我",
+    "我们",
+    "是",
+    "的",
+    "请问",
+    "为什么",
+    "能否",
+];
+
+/// Weight of an optional function word, relative to the words that must match.
+const FUNCTION_WORD_WEIGHT: f32 = 0.1;
+
+fn is_function_word(term: &str) -> bool {
+    FUNCTION_WORDS.contains(&term)
+}
+
 /// Weight of a match inside a longer Chinese word, relative to a whole-word match.
 const PART_WEIGHT: f32 = 0.5;
 /// Weight of a glossary translation, relative to the words as typed.
@@ -320,6 +394,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut corrections = Vec::new();
     let mut highlight = HashSet::new();
+    let mut function_words: Vec<Box<dyn Query>> = Vec::new();
     let (mut words_left, mut clauses_left) = (MAX_WORDS, MAX_CLAUSES);
     for clause in clauses {
         if !matches!(clause, Clause::Words(_)) {
@@ -345,7 +420,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     highlight.extend(unit.terms.iter().map(|(_, t)| t.clone()));
                     highlight.extend(unit.translations.iter().flatten().map(|(_, t)| t.clone()));
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
-                    required.push(unit_query(&weighted, &unit));
+                    let query = unit_query(&weighted, &unit);
+                    if unit.translations.is_empty() && unit.terms.iter().all(|(_, t)| is_function_word(t)) {
+                        function_words.push(query);
+                    } else {
+                        required.push(query);
+                    }
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
@@ -380,6 +460,15 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             }
             Clause::Years(from, to) => must.push((Occur::Must, year_filter(fields, *from, *to))),
         }
+    }
+    // Question and function words (`how`, `the`, 如何, 的) need not match: they only add to the score
+    // of talks that have them. A query of nothing else still needs them.
+    if required.is_empty() {
+        required = function_words;
+    } else {
+        let weak =
+            |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, FUNCTION_WORD_WEIGHT)) as Box<dyn Query>);
+        bonus.extend(function_words.into_iter().map(weak));
     }
     let word_count = required.len();
     // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
@@ -591,5 +680,15 @@ mod tests {
         assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
         assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
         assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab).unsearchable);
+    }
+
+    #[test]
+    fn question_and_function_words_are_optional() {
+        let vocab = Vocabulary::from_terms([]);
+        let count = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab).word_count;
+        assert_eq!(count("how can I make my Django tests run faster"), 5, "make django tests run faster");
+        assert_eq!(count("怎样给微服务做熔断限流"), count("给微服务做熔断限流"), "怎样 is optional");
+        assert_eq!(count("what is the"), 3, "a query of nothing else still needs them");
+        assert_eq!(count("Service Mesh 的 性能优化"), count("Service Mesh 性能优化"));
     }
 }
