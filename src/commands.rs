@@ -88,6 +88,9 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     let _ = writeln!(s, "pages without talks: {}", ingested.without_talks.len());
     let _ = writeln!(s, "duplicate talks:     {}", ingested.duplicates);
     let _ = writeln!(s, "other files skipped: {}", ingested.skipped);
+    if ingested.symlinks > 0 {
+        let _ = writeln!(s, "symlinks skipped:    {} (not followed)", ingested.symlinks);
+    }
     if !ingested.cut.is_empty() {
         let _ = writeln!(s, "talks cut to bounds: {}", ingested.cut.len());
         for c in &ingested.cut {

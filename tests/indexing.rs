@@ -97,3 +97,59 @@ fn two_engines_share_one_index_directory() {
     assert!(a.reload_if_changed().unwrap() && b.reload_if_changed().unwrap());
     assert_eq!((a.num_talks(), b.num_talks()), (4, 4));
 }
+
+fn run(command: &mut std::process::Command) -> (Option<i32>, String, String) {
+    let out = command.env("RUST_LOG", "warn").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default().to_string();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+}
+
+/// A folder both this process and a user dropped to (see [`as_unprivileged`]) may use.
+fn shared_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    dir
+}
+
+/// Runs as user `nobody` when the tests run as root, for whom `chmod 000` denies nothing.
+fn as_unprivileged(command: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    command
+}
+
+#[test]
+fn an_unreadable_folder_is_reported_and_everything_else_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = shared_tempdir();
+    let index = shared_tempdir();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    fs::create_dir(data.path().join("locked")).unwrap();
+    fs::copy(test_data().join("pages/sofastack-sofa-meetup-5.md"), data.path().join("locked/sofa.md")).unwrap();
+    std::os::unix::fs::symlink("seed.md", data.path().join("again.md")).unwrap();
+    fs::set_permissions(data.path().join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let (code, out, error) = run(as_unprivileged(
+        std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+            .arg("index")
+            .arg("--data")
+            .arg(data.path())
+            .arg("--index")
+            .arg(index.path()),
+    ));
+    fs::set_permissions(data.path().join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!((code, error.as_str()), (Some(0), ""), "{out}");
+    assert!(out.contains("files read:          1\n"), "{out}");
+    assert!(out.contains("talks in the index:  9\n"), "{out}");
+    assert!(out.contains("symlinks skipped:    1 (not followed)\n"), "{out}");
+    let locked = data.path().join("locked");
+    let failed = format!(
+        "files failed:        1\n  {}: cannot read folder: Permission denied (os error 13)\n",
+        locked.display()
+    );
+    assert!(out.contains(&failed), "{out}");
+}

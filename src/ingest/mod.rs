@@ -20,6 +20,12 @@ use crate::talk::Talk;
 pub enum IngestError {
     #[error("cannot read file: {0}")]
     Io(String),
+    /// A folder the walk could not list (or an entry that vanished while it ran).
+    #[error("cannot read folder: {0}")]
+    Folder(String),
+    /// A `--data` path that does not exist.
+    #[error("does not exist")]
+    Missing,
     #[error("not valid UTF-8 (first bad byte at offset {0})")]
     Utf8(usize),
     #[error("broken front matter: {0}")]
@@ -76,6 +82,8 @@ pub struct Ingested {
     pub failed: Vec<Failure>,
     /// Files skipped because they are not talk sources.
     pub skipped: usize,
+    /// Symbolic links met in the walk, not followed (a link could lead out of the data or in a loop).
+    pub symlinks: usize,
     /// Talks dropped because an earlier file already gave a talk with the same id.
     pub duplicates: usize,
     /// Talks whose texts were cut to [`crate::talk::bounds`]: file, title and the fields cut.
@@ -126,26 +134,63 @@ pub fn parse_bytes(
     Ok(talks)
 }
 
+/// What a walk over the `--data` paths found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// (the `--data` root's folder, file) for every regular file, in a stable order.
+    pub files: Vec<(PathBuf, PathBuf)>,
+    /// Folders that could not be listed, and why; what they hold is left out.
+    pub failed: Vec<Failure>,
+    /// Symbolic links, not followed.
+    pub symlinks: usize,
+}
+
 /// Lists the files under `paths` (files as given, folders recursively, sorted for a stable order).
-pub fn list_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
-    let mut files = Vec::new();
+/// A folder that cannot be read is one more failure in the listing, never the end of the walk;
+/// only a path that does not exist is an error.
+pub fn list_files(paths: &[PathBuf]) -> Result<Listing, Failure> {
+    let mut listing = Listing::default();
     for root in paths {
         if !root.exists() {
-            return Err(Failure { path: root.clone(), error: IngestError::Io("no such file or directory".into()) });
+            return Err(Failure { path: root.clone(), error: IngestError::Missing });
         }
-        let base = if root.is_dir() { root.clone() } else { root.parent().map(Path::to_path_buf).unwrap_or_default() };
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => files.push((base.clone(), e.into_path())),
-                Ok(_) => {}
-                Err(e) => {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
-                    return Err(Failure { path, error: IngestError::Io(e.to_string()) });
-                }
-            }
+        // A root is taken as given, a link included: only links met inside a folder are skipped.
+        if !root.is_dir() {
+            listing.files.push((root.parent().map(Path::to_path_buf).unwrap_or_default(), root.clone()));
+            continue;
+        }
+        list_entries(root, root, walkdir::WalkDir::new(root).sort_by_file_name(), &mut listing);
+    }
+    Ok(listing)
+}
+
+/// Adds the entries of one walk under `root` to `listing`.
+fn list_entries(
+    root: &Path,
+    base: &Path,
+    entries: impl IntoIterator<Item = walkdir::Result<walkdir::DirEntry>>,
+    listing: &mut Listing,
+) {
+    for entry in entries {
+        match entry {
+            Ok(e) if e.file_type().is_file() => listing.files.push((base.to_path_buf(), e.into_path())),
+            Ok(e) if e.depth() > 0 && e.path_is_symlink() => listing.symlinks += 1,
+            Ok(_) => {}
+            Err(e) => listing.failed.push(walk_failure(root, &e)),
         }
     }
-    Ok(files)
+}
+
+/// A walk error as a failure to report: the folder it could not list (or the entry that vanished),
+/// and the system's reason.
+fn walk_failure(root: &Path, e: &walkdir::Error) -> Failure {
+    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+    let reason = match (e.loop_ancestor(), e.io_error()) {
+        (Some(ancestor), _) => format!("a symbolic link loop back to {}", ancestor.display()),
+        (None, Some(io)) => io.to_string(),
+        (None, None) => e.to_string(),
+    };
+    Failure { path, error: IngestError::Folder(reason) }
 }
 
 /// What a build recorded about each source file, so the next build re-reads only what changed.
@@ -163,8 +208,8 @@ pub struct FileRecord {
     pub ids: Vec<String>,
 }
 
-/// Reads every file under `paths`, calling `progress` once per file. Unreadable files are
-/// reported in the result, never fatal; only a `--data` path that does not exist is an error.
+/// Reads every file under `paths`, calling `progress` once per file. Unreadable files and folders
+/// are reported in the result, never fatal; only a `--data` path that does not exist is an error.
 pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Result<Ingested, Failure> {
     read_paths_since(paths, None, progress)
 }
@@ -206,8 +251,8 @@ pub fn scan(
     mut progress: impl FnMut(usize, usize),
     mut sink: impl FnMut(Change),
 ) -> Result<Ingested, Failure> {
-    let files = list_files(paths)?;
-    let mut out = Ingested::default();
+    let Listing { files, failed, symlinks } = list_files(paths)?;
+    let mut out = Ingested { failed, symlinks, ..Ingested::default() };
     let mut event_titles: HashMap<PathBuf, Option<String>> = HashMap::new();
     // First pass: hash every source file and keep the unchanged ones as they were.
     let mut changed = Vec::new();
@@ -321,6 +366,43 @@ mod tests {
         assert_eq!(kind_of(Path::new("pyvideo/pycon-china-2019/videos/x.json")), Kind::PyvideoTalk);
         assert_eq!(kind_of(Path::new("pyvideo/pycon-china-2019/category.json")), Kind::Other);
         assert_eq!(kind_of(Path::new("a/banner.jpg")), Kind::Other);
+    }
+
+    /// Stands for a folder the walk may not read (`chmod 000`, which does not stop root, who runs
+    /// the tests): a folder that vanishes between the listing of its parent and its own fails the
+    /// same way, with the system's reason, and the walk goes on.
+    #[test]
+    fn a_folder_that_cannot_be_read_is_a_failure_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["a.md", "b/in-b.md", "c/in-c.md"] {
+            std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+            std::fs::write(dir.path().join(file), "x").unwrap();
+        }
+        std::os::unix::fs::symlink("a.md", dir.path().join("link.md")).unwrap();
+        let walk = walkdir::WalkDir::new(dir.path()).sort_by_file_name().into_iter().inspect(|e| {
+            if e.as_ref().is_ok_and(|e| e.file_name() == "a.md") {
+                std::fs::remove_dir_all(dir.path().join("b")).unwrap();
+            }
+        });
+        let mut listing = Listing::default();
+        list_entries(dir.path(), dir.path(), walk, &mut listing);
+        let files: Vec<PathBuf> = listing.files.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(files, [dir.path().join("a.md"), dir.path().join("c/in-c.md")]);
+        assert_eq!(
+            listing.failed,
+            [Failure {
+                path: dir.path().join("b"),
+                error: IngestError::Folder("No such file or directory (os error 2)".into())
+            }]
+        );
+        assert_eq!(listing.failed[0].error.to_string(), "cannot read folder: No such file or directory (os error 2)");
+        assert_eq!(listing.symlinks, 1);
+    }
+
+    #[test]
+    fn a_missing_data_path_is_an_error() {
+        let err = list_files(&[PathBuf::from("/no/such/talks")]).unwrap_err();
+        assert_eq!((err.path, err.error), (PathBuf::from("/no/such/talks"), IngestError::Missing));
     }
 
     #[test]
