@@ -13,6 +13,9 @@ pub enum Error {
     Query(#[from] tantivy::query::QueryParserError),
     #[error("no index at {0}: build one with `talksearch index`")]
     NoIndex(PathBuf),
+    /// Another build holds the index folder's lock; `holder` is the pid it wrote, when readable.
+    #[error("another build{} is updating {}; wait for it to finish", holder.map(|p| format!(" (pid {p})")).unwrap_or_default(), dir.display())]
+    Locked { dir: PathBuf, holder: Option<u32> },
     #[error("invalid input: {0}")]
     Invalid(String),
     #[error("{0}")]

@@ -3,7 +3,10 @@
 //! An index directory holds generations: `gen-000001/`, `gen-000002/` … (each a complete tantivy
 //! index) and a `CURRENT` file naming the one to serve. A build writes a new generation beside the
 //! old one and only then replaces `CURRENT` by an atomic rename, so a build that fails or is killed
-//! leaves the previous generation in place and servable.
+//! leaves the previous generation in place and servable. A build holds the folder's lock
+//! ([`folder::lock`]) from start to end: a second build stops at once.
+
+mod folder;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -91,6 +94,7 @@ pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
 
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
+    let _lock = folder::lock(dir)?;
     let (_, stats) = write(dir, None, progress, |sink| {
         talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(Manifest::default())
@@ -102,6 +106,7 @@ pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<Build
 /// read was incremental, the current generation with the talks of changed and deleted files
 /// replaced. Returns `None` when nothing changed (no new generation is made).
 pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
+    let _lock = folder::lock(dir)?;
     let base = if ingested.incremental { Some(current_required(dir)?) } else { None };
     let (_, stats) = write(dir, base.as_deref(), progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
@@ -115,7 +120,7 @@ pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<
 /// Reads `paths` and streams their talks into a new generation without holding them in memory:
 /// incrementally (only files changed since the current generation) unless `full` or there is no
 /// current generation with a manifest. Returns what was read, and `None` for the stats when nothing
-/// changed.
+/// changed. Fails at once with [`Error::Locked`] while another build runs.
 pub fn index_paths(
     dir: &Path,
     paths: &[PathBuf],
@@ -123,6 +128,7 @@ pub fn index_paths(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
+    let _lock = folder::lock(dir)?;
     // An index of another schema cannot be updated in place: read everything again.
     let previous = if full || !is_compatible(dir) { None } else { current_manifest(dir) };
     let base = if previous.is_some() { Some(current_required(dir)?) } else { None };
@@ -419,7 +425,7 @@ fn remove_old_generations(dir: &Path, current: &str) {
     for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         // Another build's staging folder has another pid in its name; only ours (failed) and
-        // those of dead processes matter, and a live concurrent build is rare enough to leave alone.
+        // those of dead processes matter (a live one cannot be there: we hold the lock).
         if name.starts_with(".gen-") && name.contains(".tmp-") && !name.ends_with(&pid) {
             let other_pid = name.rsplit("tmp-").next().and_then(|p| p.parse::<u32>().ok());
             if other_pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {

@@ -98,11 +98,25 @@ fn two_engines_share_one_index_directory() {
     assert_eq!((a.num_talks(), b.num_talks()), (4, 4));
 }
 
+/// Runs the `talksearch` binary with `args` and returns its exit code, stdout and the `error:` line
+/// of its stderr (empty when there is none).
+fn talksearch(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    run(std::process::Command::new(env!("CARGO_BIN_EXE_talksearch")).args(args))
+}
+
 fn run(command: &mut std::process::Command) -> (Option<i32>, String, String) {
     let out = command.env("RUST_LOG", "warn").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default().to_string();
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), error)
+}
+
+/// The names in a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
 }
 
 /// A folder both this process and a user dropped to (see [`as_unprivileged`]) may use.
@@ -152,4 +166,44 @@ fn an_unreadable_folder_is_reported_and_everything_else_indexed() {
         locked.display()
     );
     assert!(out.contains(&failed), "{out}");
+}
+
+#[test]
+fn a_second_build_on_the_same_folder_stops_at_once_naming_the_holder() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    let args =
+        ["index".as_ref(), "--data".as_ref(), data.path().as_os_str(), "--index".as_ref(), index.path().as_os_str()];
+    assert_eq!(talksearch(&args).0, Some(0));
+    let before = names(index.path());
+
+    // This process stands for a build in progress: it holds the lock and has written its pid.
+    let lock = fs::OpenOptions::new().write(true).create(true).truncate(false).open(index.path().join("LOCK")).unwrap();
+    lock.try_lock().unwrap();
+    fs::write(index.path().join("LOCK"), format!("{}\n", std::process::id())).unwrap();
+    fs::write(data.path().join("sofa.md"), fs::read(test_data().join("pages/sofastack-sofa-meetup-5.md")).unwrap())
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, error) = talksearch(&args);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        error,
+        format!(
+            "error: indexing {} into {} (the current index was left unchanged): another build (pid {}) is updating {}; wait for it to finish",
+            data.path().display(),
+            index.path().display(),
+            std::process::id(),
+            index.path().display()
+        )
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "it stopped at once, not after a build");
+    assert_eq!(names(index.path()), before, "no staging folder, no new generation");
+
+    // The holder is gone (its lock released, as the system does when a process dies): the pid it
+    // left in the file does not matter.
+    drop(lock);
+    let (code, out, error) = talksearch(&args);
+    assert_eq!((code, error.as_str()), (Some(0), ""));
+    assert!(out.contains("talks (re)indexed:   "), "{out}");
 }
