@@ -13,6 +13,9 @@ pub enum Error {
     Query(#[from] tantivy::query::QueryParserError),
     #[error("no index at {0}: build one with `talksearch index`")]
     NoIndex(PathBuf),
+    /// The index folder cannot be served as it is: `what` names the damaged pointer or files.
+    #[error("the index in {} is damaged: {what}; {}", dir.display(), rebuild_hint(dir))]
+    Damaged { dir: PathBuf, what: String },
     /// Another build holds the index folder's lock; `holder` is the pid it wrote, when readable.
     #[error("another build{} is updating {}; wait for it to finish", holder.map(|p| format!(" (pid {p})")).unwrap_or_default(), dir.display())]
     Locked { dir: PathBuf, holder: Option<u32> },
@@ -20,6 +23,11 @@ pub enum Error {
     Invalid(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// How to replace an index that cannot be served.
+fn rebuild_hint(dir: &std::path::Path) -> String {
+    format!("rebuild it with `talksearch index --full --data PATH --index {}`", dir.display())
 }
 
 impl Error {

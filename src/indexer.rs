@@ -1,10 +1,10 @@
 //! Builds the index from talks, atomically, and opens the current one.
 //!
 //! An index directory holds generations: `gen-000001/`, `gen-000002/` … (each a complete tantivy
-//! index) and a `CURRENT` file naming the one to serve. A build writes a new generation beside the
-//! old one and only then replaces `CURRENT` by an atomic rename, so a build that fails or is killed
-//! leaves the previous generation in place and servable. A build holds the folder's lock
-//! ([`folder::lock`]) from start to end: a second build stops at once.
+//! index) and a `CURRENT` file naming the one to serve ([`folder`] owns that layout). A build holds
+//! the folder's lock, writes a new generation beside the old one and only then replaces `CURRENT` by
+//! an atomic rename, so a build that fails or is killed leaves the previous generation in place and
+//! servable.
 
 mod folder;
 
@@ -22,14 +22,13 @@ use crate::schema::{self, Fields};
 use crate::speakers::{People, SpeakerEntity};
 use crate::talk::Talk;
 use crate::tokenizer;
+pub use folder::current_generation;
+use folder::BuildLock;
 
-const CURRENT: &str = "CURRENT";
 /// The speakers of a generation, as JSON, beside its tantivy files.
 const SPEAKERS: &str = "speakers.json";
 /// What each source file held when the generation was built ([`Manifest`]).
 const MANIFEST: &str = "manifest.json";
-/// Generations kept besides the current one, so servers still reading the previous one keep working.
-const KEEP_PREVIOUS: usize = 1;
 /// Memory budget per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 100 << 20;
 
@@ -76,26 +75,11 @@ pub fn exists(dir: &Path) -> bool {
     matches!(current_generation(dir), Ok(Some(_)))
 }
 
-/// The path of the generation `CURRENT` names, `None` when there is no index yet.
-pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
-    let pointer = dir.join(CURRENT);
-    match fs::read_to_string(&pointer) {
-        Ok(name) => {
-            let name = name.trim();
-            if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-                return Err(Error::Other(format!("{}: corrupt generation name {name:?}", pointer.display())));
-            }
-            Ok(Some(dir.join(name)))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(pointer, e)),
-    }
-}
-
 /// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
 pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
-    let _lock = folder::lock(dir)?;
-    let (_, stats) = write(dir, None, progress, |sink| {
+    let lock = folder::lock(dir)?;
+    folder::tidy(dir, &lock);
+    let (_, stats) = write(dir, &lock, None, progress, |sink| {
         talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(Manifest::default())
     })?;
@@ -106,9 +90,10 @@ pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<Build
 /// read was incremental, the current generation with the talks of changed and deleted files
 /// replaced. Returns `None` when nothing changed (no new generation is made).
 pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
-    let _lock = folder::lock(dir)?;
+    let lock = folder::lock(dir)?;
+    folder::tidy(dir, &lock);
     let base = if ingested.incremental { Some(current_required(dir)?) } else { None };
-    let (_, stats) = write(dir, base.as_deref(), progress, |sink| {
+    let (_, stats) = write(dir, &lock, base.as_deref(), progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
         ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
         ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
@@ -128,11 +113,12 @@ pub fn index_paths(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
-    let _lock = folder::lock(dir)?;
+    let lock = folder::lock(dir)?;
+    folder::tidy(dir, &lock);
     // An index of another schema cannot be updated in place: read everything again.
     let previous = if full || !is_compatible(dir) { None } else { current_manifest(dir) };
     let base = if previous.is_some() { Some(current_required(dir)?) } else { None };
-    write(dir, base.as_deref(), indexing, |sink| {
+    write(dir, &lock, base.as_deref(), indexing, |sink| {
         let report = |done: usize, total: usize| {
             reading.set_length(total as u64);
             reading.set_position(done as u64);
@@ -160,14 +146,14 @@ pub fn current_manifest(dir: &Path) -> Option<Manifest> {
 /// holds talks.
 fn write<R: AsRef<Manifest>>(
     dir: &Path,
+    lock: &BuildLock,
     base: Option<&Path>,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
 ) -> Result<(R, Option<BuildStats>)> {
     let started = Instant::now();
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = format!("gen-{:06}", next_generation_number(dir)?);
-    let staging = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let name = folder::next_generation(dir);
+    let staging = folder::staging(dir, &name);
     let result = fill(&staging, base, progress, feed);
     let (read, talks) = match result {
         Ok((read, Some(talks))) if talks > 0 => (read, talks),
@@ -186,8 +172,8 @@ fn write<R: AsRef<Manifest>>(
     };
     let generation = dir.join(&name);
     fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
-    set_current(dir, &name)?;
-    remove_old_generations(dir, &name);
+    folder::make_current(dir, &name, lock)?;
+    folder::tidy(dir, lock);
     let stats =
         BuildStats { talks, bytes: dir_size(&generation), generation, seconds: started.elapsed().as_secs_f64() };
     Ok((read, Some(stats)))
@@ -379,62 +365,6 @@ pub fn pinyin_forms(name: &str) -> Option<String> {
     }
 }
 
-fn generation_number(name: &str) -> Option<u64> {
-    name.strip_prefix("gen-")?.parse().ok()
-}
-
-fn generations(dir: &Path) -> Vec<(u64, String)> {
-    let mut out: Vec<(u64, String)> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            Some((generation_number(&name)?, name))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn next_generation_number(dir: &Path) -> Result<u64> {
-    Ok(generations(dir).last().map_or(1, |(n, _)| n + 1))
-}
-
-/// Points `CURRENT` at `name` by writing a temporary file and renaming it over the old pointer.
-fn set_current(dir: &Path, name: &str) -> Result<()> {
-    let tmp = dir.join(format!(".{CURRENT}.tmp-{}", std::process::id()));
-    fs::write(&tmp, format!("{name}\n")).map_err(|e| Error::io(&tmp, e))?;
-    fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, dir.join(CURRENT)).map_err(|e| Error::io(dir.join(CURRENT), e))?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Deletes generations older than the previous one, and staging folders left by killed builds.
-/// Failures are ignored: a leftover folder costs disk space, never correctness.
-fn remove_old_generations(dir: &Path, current: &str) {
-    let gens = generations(dir);
-    let keep_from = gens.iter().position(|(_, n)| n == current).unwrap_or(0).saturating_sub(KEEP_PREVIOUS);
-    for (_, name) in &gens[..keep_from] {
-        let _ = fs::remove_dir_all(dir.join(name));
-    }
-    let pid = std::process::id().to_string();
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        // Another build's staging folder has another pid in its name; only ours (failed) and
-        // those of dead processes matter (a live one cannot be there: we hold the lock).
-        if name.starts_with(".gen-") && name.contains(".tmp-") && !name.ends_with(&pid) {
-            let other_pid = name.rsplit("tmp-").next().and_then(|p| p.parse::<u32>().ok());
-            if other_pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
-                let _ = fs::remove_dir_all(entry.path());
-            }
-        }
-    }
-}
-
 /// Total size in bytes of the files under `path`.
 pub fn dir_size(path: &Path) -> u64 {
     walkdir::WalkDir::new(path)
@@ -487,7 +417,7 @@ mod tests {
     #[test]
     fn a_corrupt_pointer_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join(CURRENT), "../../etc\n").unwrap();
+        fs::write(dir.path().join("CURRENT"), "../../etc\n").unwrap();
         assert!(open(dir.path()).is_err());
     }
 }

@@ -119,6 +119,14 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Every talk of the served generation, each read back from the store (a damaged store fails here).
+fn read_every_talk(engine: &Engine) -> usize {
+    let filters = talksearch::search::Filters { years: Some((1900, 2999)), ..Default::default() };
+    let response = engine.search(&SearchRequest { limit: 100, filters, ..Default::default() }).unwrap();
+    assert_eq!(response.hits.len(), response.total);
+    response.total
+}
+
 /// A folder both this process and a user dropped to (see [`as_unprivileged`]) may use.
 fn shared_tempdir() -> tempfile::TempDir {
     use std::os::unix::fs::PermissionsExt;
@@ -206,4 +214,67 @@ fn a_second_build_on_the_same_folder_stops_at_once_naming_the_holder() {
     let (code, out, error) = talksearch(&args);
     assert_eq!((code, error.as_str()), (Some(0), ""));
     assert!(out.contains("talks (re)indexed:   "), "{out}");
+}
+
+#[test]
+fn a_build_with_nothing_to_change_still_cleans_what_dead_builds_left() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    let hidden = ProgressBar::hidden();
+    let paths = [data.path().to_path_buf()];
+    indexer::index_paths(index.path(), &paths, false, &hidden, &hidden).unwrap();
+    // Left by dead builds: a staging folder, a temporary CURRENT, and a generation never made current.
+    fs::create_dir(index.path().join(".gen-000003.tmp-999999")).unwrap();
+    fs::write(index.path().join(".gen-000003.tmp-999999/meta.json"), "{ partial").unwrap();
+    fs::write(index.path().join(".CURRENT.tmp-999999"), "gen-000002\n").unwrap();
+    fs::create_dir(index.path().join("gen-000002")).unwrap();
+    fs::write(index.path().join("gen-000002/meta.json"), "{}").unwrap();
+
+    let (_, stats) = indexer::index_paths(index.path(), &paths, false, &hidden, &hidden).unwrap();
+    assert!(stats.is_none(), "nothing changed");
+    assert_eq!(names(index.path()), ["CURRENT", "LOCK", "gen-000001"]);
+    assert_eq!(read_every_talk(&Engine::open(index.path()).unwrap()), 9);
+}
+
+#[test]
+fn previous_is_the_generation_last_current_not_a_newer_orphan() {
+    let index = tempfile::tempdir().unwrap();
+    let seed = ingest::read_paths(&[seed_page()], |_, _| {}).unwrap();
+    let hidden = ProgressBar::hidden();
+    indexer::build(index.path(), &seed.talks, &hidden).unwrap();
+    indexer::build(index.path(), &seed.talks[..4], &hidden).unwrap();
+    // A build whose CURRENT write failed (disk full) left its generation and its temporary file.
+    fs::create_dir(index.path().join("gen-000003")).unwrap();
+    for entry in fs::read_dir(index.path().join("gen-000002")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), index.path().join("gen-000003").join(entry.file_name())).unwrap();
+    }
+    fs::write(index.path().join("gen-000003/never-served"), "").unwrap();
+    fs::write(index.path().join(".CURRENT.tmp-999999"), "gen-").unwrap();
+    let engine = Engine::open(index.path()).unwrap();
+
+    let made = indexer::build(index.path(), &seed.talks[..5], &hidden).unwrap();
+    assert!(index.path().join("gen-000002").exists(), "the generation that was serving is kept");
+    assert_eq!(fs::read_to_string(index.path().join("PREVIOUS")).unwrap(), "gen-000002\n");
+    assert!(!index.path().join("gen-000001").exists());
+    assert!(!index.path().join(".CURRENT.tmp-999999").exists());
+    let orphan_left = fs::read_dir(index.path()).unwrap().any(|e| e.unwrap().path().join("never-served").exists());
+    assert!(!orphan_left, "the generation never made current is removed");
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!(engine.status().generation, made.generation.file_name().unwrap().to_string_lossy());
+    assert_eq!(read_every_talk(&engine), 5);
+}
+
+#[test]
+fn a_failed_switch_leaves_no_orphan_generation() {
+    let index = tempfile::tempdir().unwrap();
+    let seed = ingest::read_paths(&[seed_page()], |_, _| {}).unwrap();
+    let hidden = ProgressBar::hidden();
+    indexer::build(index.path(), &seed.talks, &hidden).unwrap();
+    // CURRENT cannot be replaced (here: a non-empty folder is in its place; on a full disk, the write fails).
+    fs::remove_file(index.path().join("CURRENT")).unwrap();
+    fs::create_dir_all(index.path().join("CURRENT/in-the-way")).unwrap();
+    assert!(indexer::build(index.path(), &seed.talks, &hidden).is_err());
+    assert_eq!(names(index.path()), ["CURRENT", "LOCK", "gen-000001"]);
 }

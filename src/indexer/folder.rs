@@ -1,7 +1,17 @@
-//! The index folder on disk, as builds share it: the lock a build holds on it.
+//! The index folder on disk: its generations, the `CURRENT` and `PREVIOUS` pointers, the build
+//! lock, and the removal of what dead builds left.
 //!
-//! `LOCK` in the index folder is locked (an OS lock) by the build in progress, which writes its
-//! pid in it.
+//! ```text
+//! index/
+//!   CURRENT               the generation to serve ("gen-000003"), replaced by an atomic rename
+//!   PREVIOUS              the generation that was current before it, kept for readers still on it
+//!   LOCK                  locked by the build in progress (an OS lock), which writes its pid in it
+//!   gen-000002/           a generation: a tantivy index, speakers.json and manifest.json
+//!   gen-000003/
+//!   .gen-000004.tmp-PID/  a build's staging folder, renamed to gen-000004 once complete
+//! ```
+//!
+//! Servers only read this folder; everything that changes it runs under the lock.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -9,7 +19,36 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+const CURRENT: &str = "CURRENT";
+const PREVIOUS: &str = "PREVIOUS";
 const LOCK: &str = "LOCK";
+
+/// The path of the generation `CURRENT` names (it may not exist), `None` when there is no `CURRENT`.
+pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
+    Ok(read_pointer(dir, CURRENT)?.map(|name| dir.join(name)))
+}
+
+/// The generation name in the pointer file `file`, `None` when there is no such file.
+fn read_pointer(dir: &Path, file: &str) -> Result<Option<String>> {
+    match fs::read_to_string(dir.join(file)) {
+        Ok(text) => {
+            let name = text.trim();
+            if name.is_empty() {
+                return Err(damaged(dir, format!("{file} is empty")));
+            }
+            if generation_number(name).is_none() {
+                return Err(damaged(dir, format!("{file} names {name:?}, which is not a generation")));
+            }
+            Ok(Some(name.to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(damaged(dir, format!("{file} cannot be read: {e}"))),
+    }
+}
+
+fn damaged(dir: &Path, what: String) -> Error {
+    Error::Damaged { dir: dir.to_path_buf(), what }
+}
 
 /// The lock a build holds on an index folder for its whole run. It is an OS file lock, so it is
 /// released when the build ends and also when its process dies: a killed build never leaves the
@@ -53,6 +92,134 @@ fn claim(mut file: File, path: &Path) -> Result<BuildLock> {
         .and_then(|()| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
         .map_err(|e| Error::io(path, e))?;
     Ok(BuildLock { _file: file })
+}
+
+/// The number of the next generation: one past the highest there.
+pub fn next_generation(dir: &Path) -> String {
+    format!("gen-{:06}", generations(dir).last().map_or(1, |(n, _)| n + 1))
+}
+
+/// The staging folder a build fills before it becomes generation `name`.
+pub fn staging(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Makes the complete generation folder `name` current: `PREVIOUS` is pointed at the generation
+/// current until now, then `CURRENT` at `name`, each by writing a temporary file and renaming it
+/// over the old one. If `CURRENT` cannot be replaced (a full disk), the new generation and the
+/// temporary files are removed again, so nothing is left that was never current.
+pub fn make_current(dir: &Path, name: &str, _lock: &BuildLock) -> Result<()> {
+    let old = current_name(dir);
+    let temps = [temp_pointer(dir, PREVIOUS), temp_pointer(dir, CURRENT)];
+    let switched = (|| {
+        // PREVIOUS first: should the switch not happen, PREVIOUS names the current generation,
+        // which `previous` ignores.
+        match &old {
+            Some(old) => {
+                write_synced(&temps[0], old)?;
+                rename(&temps[0], &dir.join(PREVIOUS))?;
+            }
+            None => remove_if_there(&dir.join(PREVIOUS))?,
+        }
+        write_synced(&temps[1], name)?;
+        rename(&temps[1], &dir.join(CURRENT))
+    })();
+    if let Err(e) = switched {
+        for temp in &temps {
+            let _ = fs::remove_file(temp);
+        }
+        let _ = fs::remove_dir_all(dir.join(name));
+        return Err(e);
+    }
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn temp_pointer(dir: &Path, file: &str) -> PathBuf {
+    dir.join(format!(".{file}.tmp-{}", std::process::id()))
+}
+
+fn write_synced(path: &Path, name: &str) -> Result<()> {
+    let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
+    file.write_all(format!("{name}\n").as_bytes()).and_then(|()| file.sync_all()).map_err(|e| Error::io(path, e))
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to).map_err(|e| Error::io(to, e))
+}
+
+fn remove_if_there(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes what dead builds left: staging folders, temporary pointer files, and every generation
+/// that is neither current nor previous (older ones, and those never made current). It runs under
+/// the lock, so no live build owns any of them. Generations are removed only while `CURRENT` is
+/// sound: when it is not, nothing says which one servers still use. Failures are ignored: a
+/// leftover costs disk space, never correctness.
+pub fn tidy(dir: &Path, _lock: &BuildLock) {
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".gen-") && name.contains(".tmp-") {
+            let _ = fs::remove_dir_all(entry.path());
+        } else if [CURRENT, PREVIOUS].iter().any(|p| name.starts_with(&format!(".{p}.tmp-"))) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    let Some(current) = current_name(dir) else { return };
+    let previous = previous(dir, &current);
+    for (_, name) in generations(dir) {
+        if name != current && Some(&name) != previous.as_ref() {
+            let _ = fs::remove_dir_all(dir.join(&name));
+        }
+    }
+}
+
+/// The generation `CURRENT` names, when it is sound and the generation is there.
+fn current_name(dir: &Path) -> Option<String> {
+    read_pointer(dir, CURRENT).ok().flatten().filter(|name| dir.join(name).is_dir())
+}
+
+/// The generation kept for readers still on it: the one `PREVIOUS` names, or, in folders written
+/// before `PREVIOUS` existed (or when it names nothing usable), the newest one older than `current`.
+fn previous(dir: &Path, current: &str) -> Option<String> {
+    match read_pointer(dir, PREVIOUS) {
+        Ok(Some(name)) if name != current && dir.join(&name).is_dir() => Some(name),
+        _ => {
+            let current = generation_number(current)?;
+            generations(dir).into_iter().rev().find(|(n, _)| *n < current).map(|(_, name)| name)
+        }
+    }
+}
+
+/// `gen-000042` → 42.
+fn generation_number(name: &str) -> Option<u64> {
+    let digits = name.strip_prefix("gen-")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The generation folders in `dir`, oldest first.
+fn generations(dir: &Path) -> Vec<(u64, String)> {
+    let mut out: Vec<(u64, String)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            Some((generation_number(&name)?, name))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 #[cfg(test)]
