@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
-use crate::config::Settings;
+use crate::config::{self, Settings};
 use crate::search::Filters;
 
 /// Search conference talks in Chinese and English.
@@ -47,6 +47,18 @@ pub enum Command {
         /// CORS is off unless given.
         #[arg(long = "cors-origin", value_name = "ORIGIN")]
         cors_origins: Vec<axum::http::HeaderValue>,
+        /// Connections open at once; more are closed as soon as they are accepted. Lowered to fit
+        /// the open-file limit when that is smaller.
+        #[arg(long, value_name = "N", default_value_t = config::DEFAULT_MAX_CONNECTIONS, value_parser = connection_cap)]
+        max_connections: usize,
+        /// Seconds a client has to send a request's head (method, path and headers).
+        #[arg(long, value_name = "SECS", default_value_t = config::DEFAULT_HEADER_TIMEOUT_SECS,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_timeout: u64,
+        /// Seconds an idle keep-alive connection is kept open for its next request.
+        #[arg(long, value_name = "SECS", default_value_t = config::DEFAULT_KEEP_ALIVE_SECS,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        keep_alive_timeout: u64,
     },
     /// Search from the terminal.
     Search {
@@ -107,14 +119,25 @@ pub struct IndexArg {
 
 pub use crate::search::query::parse_years;
 
+/// `--max-connections`: 1 to a million.
+fn connection_cap(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        _ => Err(format!("{s:?} is not a number of connections between 1 and 1000000")),
+    }
+}
+
 impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
             Command::Index { data, full, index } => commands::index(&Settings::new(index.dir, data, None), full),
-            Command::Serve { index, data, addr, cors_origins } => {
+            Command::Serve { index, data, addr, cors_origins, max_connections, header_timeout, keep_alive_timeout } => {
                 let mut settings = Settings::new(index.dir, data, addr);
                 settings.cors_origins = cors_origins;
+                settings.limits.max_connections = max_connections;
+                settings.limits.header_timeout_secs = header_timeout;
+                settings.limits.keep_alive_secs = keep_alive_timeout;
                 commands::serve(&settings)
             }
             Command::Speakers { company, name, limit, json, index } => commands::speakers(

@@ -9,7 +9,16 @@ pub const DEFAULT_DATA: &str = "data/corpus";
 pub const DEFAULT_INDEX: &str = "index";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// Bounds on what one request may ask for. They are part of the API and listed in the README.
+/// Connections open at once unless `--max-connections` says otherwise: well below the usual
+/// open-file limits, so accepting never fails for want of file descriptors.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Seconds a client has to send a request's head unless `--header-timeout` says otherwise.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Seconds an idle keep-alive connection is kept unless `--keep-alive-timeout` says otherwise.
+pub const DEFAULT_KEEP_ALIVE_SECS: u64 = 60;
+
+/// Bounds on what one request may ask for and on the connections that carry requests. They are
+/// part of the API and listed in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Longest `q`, in characters.
@@ -24,6 +33,13 @@ pub struct Limits {
     pub request_timeout_secs: u64,
     /// Requests served at once; more are shed with 503 and `Retry-After`.
     pub max_in_flight: usize,
+    /// Seconds a client has to send a whole request head, counted from the connection's start or
+    /// from the first byte of a later request; then the connection is closed.
+    pub header_timeout_secs: u64,
+    /// Seconds a keep-alive connection may wait for its next request (head included); then it is closed.
+    pub keep_alive_secs: u64,
+    /// Connections open at once; more are closed as soon as they are accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +51,9 @@ impl Default for Limits {
             default_limit: 10,
             request_timeout_secs: 10,
             max_in_flight: 256,
+            header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,
+            keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -1,12 +1,20 @@
-//! The HTTP contract: routes, JSON shapes, and a precise 4xx for each kind of bad input.
+//! The HTTP contract: routes, JSON shapes, and a precise 4xx for each kind of bad input; and the
+//! real server's bounds on connections.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use tokio::net::TcpStream;
 use tower::ServiceExt;
 
-use talksearch::server::app;
+use talksearch::config::Limits;
+use talksearch::server::{app, conn, AppState};
+use talksearch::Engine;
 
 use crate::util::seed;
 
@@ -104,9 +112,8 @@ async fn unknown_routes_are_json_404() {
 
 #[tokio::test]
 async fn the_real_server_answers_on_loopback() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, app(seed())).await });
+    let server = Server::start(Limits::default()).await;
+    let addr = server.addr;
     let client = reqwest::Client::new();
     let res = client.get(format!("http://{addr}/api/search?q=Istio&limit=2")).send().await.unwrap();
     assert_eq!(res.status(), 200);
@@ -118,7 +125,7 @@ async fn the_real_server_answers_on_loopback() {
     assert_eq!(res.status(), 400);
     let res = client.get(format!("http://{addr}/")).send().await.unwrap();
     assert!(res.text().await.unwrap().contains("<title>talksearch</title>"));
-    server.abort();
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -137,4 +144,199 @@ async fn analyze_shows_normalisation_and_segmentation() {
     let (status, body) = get("/api/analyze").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "give the text to analyze as text=…");
+}
+
+/// A real server (`conn::serve_on`) on 127.0.0.1:0 over the seed index, with `limits`.
+struct Server {
+    addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(limits: Limits) -> Server {
+        let engine = Engine::open(seed().engine.dir()).unwrap();
+        let state = Arc::new(AppState::new(engine, limits));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(conn::serve_on(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Server { addr, stop, task }
+    }
+
+    /// Shuts the server down gracefully and waits for it (bounded).
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(30), self.task).await.unwrap().unwrap().unwrap();
+    }
+
+    async fn connect(&self) -> TcpStream {
+        TcpStream::connect(self.addr).await.unwrap()
+    }
+}
+
+/// Raw HTTP/1.1 over a socket, for what clients like reqwest never do (stall, hold, overflow).
+mod raw {
+    use std::io;
+    use std::time::Duration;
+
+    use tokio::net::TcpStream;
+
+    pub async fn send(stream: &TcpStream, bytes: &[u8]) -> io::Result<()> {
+        let mut at = 0;
+        while at < bytes.len() {
+            stream.writable().await?;
+            match stream.try_write(&bytes[at..]) {
+                Ok(n) => at += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads once into `buf`; `Ok(0)` when the peer closed.
+    async fn recv(stream: &TcpStream, buf: &mut Vec<u8>) -> io::Result<usize> {
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            stream.readable().await?;
+            match stream.try_read(&mut chunk) {
+                Ok(n) => {
+                    buf.extend_from_slice(&chunk[..n]);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One response: status, head (lowercased), body.
+    #[derive(Debug)]
+    pub struct Response {
+        pub status: u16,
+        pub head: String,
+        pub body: String,
+    }
+
+    /// Reads one whole response (head and `content-length` body); `None` when the connection is
+    /// closed or reset first, or nothing whole comes within 10 s.
+    pub async fn response(stream: &TcpStream) -> Option<Response> {
+        let read = async {
+            let mut buf = Vec::new();
+            loop {
+                if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+                    if buf.len() >= end + 4 + length {
+                        let status = head.get(9..12)?.parse().ok()?;
+                        let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + length]).into_owned();
+                        return Some(Response { status, head, body });
+                    }
+                }
+                if recv(stream, &mut buf).await.ok()? == 0 {
+                    return None;
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), read).await.ok().flatten()
+    }
+
+    /// `GET path` on a kept-alive connection and its response.
+    pub async fn get(stream: &TcpStream, path: &str) -> Option<Response> {
+        send(stream, format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n").as_bytes()).await.ok()?;
+        response(stream).await
+    }
+
+    /// Whether the server closes `stream` within `limit` (reading and dropping anything it sends).
+    pub async fn closed_within(stream: &TcpStream, limit: Duration) -> bool {
+        let drain = async {
+            let mut buf = Vec::new();
+            while matches!(recv(stream, &mut buf).await, Ok(n) if n > 0) {
+                buf.clear();
+            }
+        };
+        tokio::time::timeout(limit, drain).await.is_ok()
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_request_head_is_closed_within_the_header_timeout() {
+    let server = Server::start(Limits { header_timeout_secs: 1, ..Limits::default() }).await;
+    let started = Instant::now();
+    let half = server.connect().await;
+    raw::send(&half, b"GET /healthz HTTP/1.1\r\nHost: test\r\nX-Slow: ").await.unwrap();
+    let silent = server.connect().await;
+    assert!(raw::closed_within(&half, Duration::from_secs(6)).await, "a half-sent head is closed");
+    assert!(raw::closed_within(&silent, Duration::from_secs(6)).await, "a connection that sends nothing is closed");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(900), "closed after {took:?}, before the timeout");
+    // A head sent in parts, each in time, is answered.
+    let slow = server.connect().await;
+    raw::send(&slow, b"GET /healthz HTTP/1.1\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    raw::send(&slow, b"Host: test\r\n\r\n").await.unwrap();
+    assert_eq!(raw::response(&slow).await.unwrap().status, 200);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_kept_for_the_keep_alive_timeout_then_closed() {
+    let server = Server::start(Limits { header_timeout_secs: 1, keep_alive_secs: 4, ..Limits::default() }).await;
+    let client = server.connect().await;
+    assert_eq!(raw::get(&client, "/healthz").await.unwrap().status, 200);
+    // Idle past the header timeout: still open, and still answers.
+    assert!(!raw::closed_within(&client, Duration::from_millis(1800)).await, "closed at the header timeout");
+    assert_eq!(raw::get(&client, "/healthz").await.unwrap().status, 200);
+    let idle = Instant::now();
+    assert!(raw::closed_within(&client, Duration::from_secs(15)).await, "an idle connection is closed");
+    let took = idle.elapsed();
+    assert!(took >= Duration::from_millis(3500), "closed after {took:?} idle, before the keep-alive timeout");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_closed_and_new_clients_get_in_when_others_leave() {
+    let server = Server::start(Limits { max_connections: 8, ..Limits::default() }).await;
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let client = server.connect().await;
+        assert_eq!(raw::get(&client, "/healthz").await.unwrap().status, 200);
+        held.push(client);
+    }
+    // Over the cap: accepted and closed at once, unanswered.
+    for _ in 0..3 {
+        let extra = server.connect().await;
+        let started = Instant::now();
+        assert!(raw::get(&extra, "/healthz").await.is_none(), "a connection over the cap was answered");
+        assert!(raw::closed_within(&extra, Duration::from_secs(2)).await);
+        assert!(started.elapsed() < Duration::from_secs(2), "closed after {:?}", started.elapsed());
+    }
+    // Those inside are still served.
+    assert_eq!(raw::get(&held[0], "/api/search?q=Istio").await.unwrap().status, 200);
+    // Two leave: a new client gets in (once the server has seen them go).
+    held.truncate(6);
+    let client = reqwest::Client::new();
+    let mut healthy = false;
+    for _ in 0..50 {
+        if client.get(format!("http://{}/healthz", server.addr)).send().await.is_ok_and(|r| r.status() == 200) {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "no room for a new client after two left");
+    let metrics = raw::get(&held[1], "/metrics").await.unwrap();
+    assert!(metrics.head.contains("content-type: text/plain"), "{}", metrics.head);
+    let metrics = metrics.body;
+    let refused = metrics.lines().find_map(|l| l.strip_prefix("talksearch_connections_refused_total "));
+    assert!(refused.unwrap().parse::<u64>().unwrap() >= 3, "{metrics}");
+    assert!(metrics.contains("talksearch_connections_open "), "{metrics}");
+    drop(held);
+    server.stop().await;
 }

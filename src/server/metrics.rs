@@ -9,7 +9,9 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use prometheus::{Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 use super::AppState;
 
@@ -21,6 +23,8 @@ pub struct Metrics {
     talks: IntGauge,
     generation: IntGauge,
     loaded_at: Gauge,
+    connections: IntGauge,
+    refused: IntCounter,
 }
 
 /// Latency buckets in seconds: fine-grained below 10 ms, where searches should be.
@@ -55,7 +59,27 @@ impl Metrics {
             registry.register(m).expect("metric names are unique");
         }
         registry.register(Box::new(loaded_at.clone())).expect("metric names are unique");
-        Metrics { registry, requests, latency, talks, generation, loaded_at }
+        let connections =
+            IntGauge::new("talksearch_connections_open", "Client connections open").expect("valid metric");
+        let refused = IntCounter::new(
+            "talksearch_connections_refused_total",
+            "Connections closed at once because --max-connections were open",
+        )
+        .expect("valid metric");
+        registry.register(Box::new(connections.clone())).expect("metric names are unique");
+        registry.register(Box::new(refused.clone())).expect("metric names are unique");
+        Metrics { registry, requests, latency, talks, generation, loaded_at, connections, refused }
+    }
+
+    /// Counts a connection as open until the returned guard is dropped.
+    pub fn connection_opened(&self) -> OpenConnection {
+        self.connections.inc();
+        OpenConnection(self.connections.clone())
+    }
+
+    /// Counts a connection closed at once for being over the cap.
+    pub fn connection_refused(&self) {
+        self.refused.inc();
     }
 
     fn observe(&self, route: &str, status: u16, seconds: f64) {
@@ -74,6 +98,15 @@ impl Metrics {
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding cannot fail");
         String::from_utf8(out).expect("the text format is UTF-8")
+    }
+}
+
+/// An open connection, counted until dropped.
+pub struct OpenConnection(IntGauge);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 

@@ -1,9 +1,10 @@
 //! The HTTP service: shared state, the router, and start-up with graceful shutdown.
 //!
 //! Handlers live in [`api`] and stay thin: validate with [`params`], call the [`Engine`] off the
-//! async workers (searching is CPU-bound), serialize.
+//! async workers (searching is CPU-bound), serialize. Connections and their bounds are [`conn`]'s.
 
 pub mod api;
+pub mod conn;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
@@ -76,17 +77,74 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Listens on `settings.addr` until SIGTERM or Ctrl-C, then finishes in-flight requests.
 pub async fn serve(engine: Engine, settings: Settings) -> anyhow::Result<()> {
     let talks = engine.num_talks();
-    let mut state = AppState::new(engine, settings.limits);
+    let mut limits = settings.limits;
+    limits.max_connections = fit_connections(limits.max_connections, raise_fd_limit());
+    let mut state = AppState::new(engine, limits);
     state.cors_origins = settings.cors_origins.clone();
     let state = Arc::new(state);
     tokio::spawn(watch_generations(state.clone()));
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.addr))?;
-    tracing::info!(addr = %listener.local_addr()?, talks, "talksearch is listening; try /api/search?q=服务网格");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        talks,
+        max_connections = limits.max_connections,
+        header_timeout_secs = limits.header_timeout_secs,
+        keep_alive_secs = limits.keep_alive_secs,
+        "talksearch is listening; try /api/search?q=服务网格"
+    );
+    conn::serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// File descriptors kept for everything but client connections: index files, logs, the listener.
+const FD_RESERVE: u64 = 256;
+/// Below this many file descriptors a server is easily starved: warn.
+const FD_LOW: u64 = 4096;
+
+/// Raises the soft limit on open files to the hard limit (many systems start processes at 1024
+/// with a far higher hard limit) and returns the soft limit in force; `None` if it cannot be read.
+pub fn raise_fd_limit() -> Option<u64> {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes into the struct we own.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        tracing::warn!(error = %std::io::Error::last_os_error(), "cannot read the open-file limit");
+        return None;
+    }
+    if limit.rlim_cur < limit.rlim_max {
+        // An unlimited hard limit is not a valid soft one on Linux (above fs.nr_open): take its default.
+        let wanted = if limit.rlim_max == libc::RLIM_INFINITY { 1 << 20 } else { limit.rlim_max };
+        let raised = libc::rlimit { rlim_cur: wanted.max(limit.rlim_cur), rlim_max: limit.rlim_max };
+        // SAFETY: setrlimit reads the struct we own.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit.rlim_cur = raised.rlim_cur;
+        } else {
+            tracing::warn!(error = %std::io::Error::last_os_error(), soft = limit.rlim_cur, hard = limit.rlim_max, "cannot raise the open-file limit");
+        }
+    }
+    let soft: u64 = limit.rlim_cur;
+    if soft < FD_LOW {
+        tracing::warn!(limit = soft, "the open-file limit is low; raise it (ulimit -n) to serve many clients at once");
+    }
+    Some(soft)
+}
+
+/// The connection cap that fits in `fd_limit` open files with room to spare.
+fn fit_connections(max_connections: usize, fd_limit: Option<u64>) -> usize {
+    let Some(fd_limit) = fd_limit else { return max_connections };
+    let room = usize::try_from(fd_limit.saturating_sub(FD_RESERVE)).unwrap_or(usize::MAX).max(1);
+    if max_connections > room {
+        tracing::warn!(
+            max_connections,
+            fd_limit,
+            lowered_to = room,
+            "the connection cap does not fit the open-file limit; lowering it"
+        );
+        return room;
+    }
+    max_connections
 }
 
 /// How often the server looks for a new index generation.
@@ -114,7 +172,8 @@ async fn watch_generations(state: Arc<AppState>) {
     }
 }
 
-async fn shutdown_signal() {
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -132,5 +191,30 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fd_limit_is_raised_to_the_hard_limit() {
+        let soft = raise_fd_limit().expect("the limit can be read");
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit writes into the struct we own.
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) }, 0);
+        assert_eq!(limit.rlim_cur, soft);
+        if limit.rlim_max != libc::RLIM_INFINITY {
+            assert_eq!(limit.rlim_cur, limit.rlim_max);
+        }
+    }
+
+    #[test]
+    fn the_connection_cap_fits_the_fd_limit() {
+        assert_eq!(fit_connections(4096, Some(20_000)), 4096);
+        assert_eq!(fit_connections(4096, Some(1024)), 768);
+        assert_eq!(fit_connections(4096, Some(10)), 1);
+        assert_eq!(fit_connections(4096, None), 4096);
     }
 }

@@ -1,0 +1,251 @@
+//! Connections: the accept loop with a cap on open connections, the deadlines of each connection
+//! (its request heads, its idle keep-alive), and graceful shutdown.
+//!
+//! `axum::serve` has none of these knobs: it runs hyper without a timer (so no timeout ever
+//! fires) and accepts until the process runs out of file descriptors. This loop is the same
+//! hyper HTTP/1 server with them.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::time::{Instant, Sleep};
+
+use super::{app, AppState};
+
+/// Serves `state` on `listener` until `shutdown` completes, then stops accepting and lets the
+/// open connections finish their requests in flight (at most a request timeout plus a header
+/// timeout; what is still open then is dropped).
+///
+/// Bounds, all from `state.limits`:
+/// - at most `max_connections` open: one more is accepted and closed at once, so the process
+///   keeps file descriptors for the clients it serves and new ones get in as others leave;
+/// - a request head (connection start or first byte of a later request, to the blank line) must
+///   arrive within `header_timeout_secs`;
+/// - a keep-alive connection waits at most `keep_alive_secs` for its next request.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()> {
+    let limits = state.limits;
+    let header_timeout = Duration::from_secs(limits.header_timeout_secs);
+    let mut http = http1::Builder::new();
+    // hyper's own header timer runs from the moment a connection is idle to the end of the next
+    // head: that is the keep-alive timeout. The tighter head deadline is `Guarded`'s.
+    http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(limits.keep_alive_secs)).keep_alive(true);
+    let router = app(state.clone());
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let (stop, stopping) = watch::channel(false);
+    let mut refused_log = Every::new(Duration::from_secs(10));
+    let mut accept_error_log = Every::new(Duration::from_secs(10));
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    if accept_error_log.due() {
+                        tracing::warn!(error = %e, "accept failed");
+                    }
+                    // Out of file descriptors (another process, or a limit below the cap): wait
+                    // for some to be released instead of spinning on the error.
+                    if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            drop(stream);
+            state.metrics.connection_refused();
+            if refused_log.due() {
+                tracing::warn!(%peer, max_connections = limits.max_connections, "connection limit reached; closing new connections");
+            }
+            continue;
+        };
+        // Responses are written whole (see `writev(false)`): nothing to gain from Nagle's delay.
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(
+            TokioIo::new(Guarded::new(stream, header_timeout)),
+            TowerToHyperService::new(router.clone()),
+        );
+        let mut stopping = stopping.clone();
+        let open_state = state.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _open = open_state.metrics.connection_opened();
+            tokio::pin!(connection);
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                () = async { drop(stopping.wait_for(|stop| *stop).await) } => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = result {
+                tracing::debug!(%peer, error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    // Each connection holds a permit until it ends: all permits back means all connections done.
+    let grace = Duration::from_secs(limits.request_timeout_secs + limits.header_timeout_secs);
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(grace, permits.acquire_many(all)).await.is_err() {
+        let open = limits.max_connections - permits.available_permits();
+        tracing::warn!(open, "connections still open {} s after shutdown began; dropping them", grace.as_secs());
+    }
+    Ok(())
+}
+
+/// A rate limit for a repeated warning: at most one per `period`.
+struct Every {
+    period: Duration,
+    last: Option<Instant>,
+}
+
+impl Every {
+    fn new(period: Duration) -> Every {
+        Every { period, last: None }
+    }
+
+    fn due(&mut self) -> bool {
+        let now = Instant::now();
+        let due = self.last.is_none_or(|last| now.duration_since(last) >= self.period);
+        if due {
+            self.last = Some(now);
+        }
+        due
+    }
+}
+
+/// Where a connection is in its request cycle, as far as its bytes tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for the first byte of a request (hyper's keep-alive timer runs).
+    Idle,
+    /// Reading a request head, which must be complete by the deadline. `content`: a byte other
+    /// than CR or LF has come (blank lines before a request are allowed); `blank`: the current
+    /// line has nothing in it yet.
+    Head { content: bool, blank: bool },
+    /// The head is complete; the request is being answered.
+    Answering,
+}
+
+impl Phase {
+    /// A connection's phase at its start: reading its first head.
+    const START: Phase = Phase::Head { content: false, blank: true };
+
+    /// The phase after `bytes` are read. A head ends at the first empty line (CRLF or bare LF).
+    fn after(mut self, bytes: &[u8]) -> Phase {
+        for &b in bytes {
+            self = match (self, b) {
+                (Phase::Answering, _) => return Phase::Answering,
+                (Phase::Idle, b'\r' | b'\n') => Phase::Idle,
+                (Phase::Idle, _) => Phase::Head { content: true, blank: false },
+                (Phase::Head { content: true, blank: true }, b'\n') => Phase::Answering,
+                (Phase::Head { content, .. }, b'\n') => Phase::Head { content, blank: true },
+                (head @ Phase::Head { .. }, b'\r') => head,
+                (Phase::Head { .. }, _) => Phase::Head { content: true, blank: false },
+            };
+        }
+        self
+    }
+}
+
+/// A client's TCP stream with the head deadline.
+struct Guarded {
+    inner: TcpStream,
+    header_timeout: Duration,
+    phase: Phase,
+    /// When the head being read must be complete; polled only in [`Phase::Head`].
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl Guarded {
+    fn new(inner: TcpStream, header_timeout: Duration) -> Guarded {
+        Guarded { inner, header_timeout, phase: Phase::START, deadline: Box::pin(tokio::time::sleep(header_timeout)) }
+    }
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if matches!(this.phase, Phase::Head { .. }) && this.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request head did not arrive within the header timeout",
+            )));
+        }
+        let before = buf.filled().len();
+        ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
+        let was = this.phase;
+        this.phase = was.after(&buf.filled()[before..]);
+        if was == Phase::Idle && matches!(this.phase, Phase::Head { .. }) {
+            // hyper reads again for the rest of the head, and that read polls the new deadline.
+            this.deadline.as_mut().reset(Instant::now() + this.header_timeout);
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        // Writing means a response: the next bytes read start a new request.
+        this.phase = Phase::Idle;
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_head_ends_at_the_first_empty_line() {
+        let table: &[(&[u8], Phase)] = &[
+            (b"", Phase::START),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n", Phase::Head { content: true, blank: true }),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", Phase::Answering),
+            (b"GET / HTTP/1.1\nHost: x\n\n", Phase::Answering),
+            (b"GET / HTTP/1.1\r\n\r\nGET /next", Phase::Answering),
+            // Blank lines before a request are not its end.
+            (b"\r\n\r\n", Phase::START),
+            (b"\r\n\r\nGET / HTTP/1.1\r\n", Phase::Head { content: true, blank: true }),
+            (b"GET / HTTP/1.1\r\nHost: x\r\n\r", Phase::Head { content: true, blank: true }),
+        ];
+        for (bytes, phase) in table {
+            assert_eq!(Phase::START.after(bytes), *phase, "{:?}", String::from_utf8_lossy(bytes));
+        }
+        // Split anywhere, the same.
+        let whole = b"GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n";
+        for cut in 0..whole.len() {
+            assert_eq!(Phase::START.after(&whole[..cut]).after(&whole[cut..]), Phase::Answering, "cut at {cut}");
+        }
+        assert_eq!(Phase::Idle.after(b"\r\n"), Phase::Idle);
+        assert_eq!(Phase::Idle.after(b"G"), Phase::Head { content: true, blank: false });
+        assert_eq!(Phase::Answering.after(b"anything\r\n\r\n"), Phase::Answering);
+    }
+}
