@@ -340,3 +340,78 @@ async fn connections_over_the_cap_are_closed_and_new_clients_get_in_when_others_
     drop(held);
     server.stop().await;
 }
+
+/// Sends `request` through the router without a socket; returns status, headers and body text.
+async fn send(request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app(seed()).oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    for uri in ["/", "/assets/app.js", "/api/search?q=Istio", "/api/search", "/healthz", "/metrics", "/api/nope"] {
+        let (_, headers, _) = send(Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{uri}");
+    }
+    // The page: its own <meta> policy, and no framing (which only a header can forbid).
+    let (status, headers, page) = send(Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let meta = page.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).unwrap();
+    let meta = &meta[..meta.find('"').unwrap()];
+    assert_eq!(headers["content-security-policy"], format!("{meta}; frame-ancestors 'none'").as_str());
+}
+
+#[tokio::test]
+async fn errors_axum_answers_itself_are_json_too() {
+    let (status, headers, body) = send(Request::post("/api/search?q=Istio").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["allow"], "GET,HEAD");
+    assert_eq!(body, r#"{"error":"method not allowed: this API answers GET (and HEAD) only"}"#);
+    let (status, headers, body) = send(Request::get("/api/talks/%FF").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(body, r#"{"error":"the talk id is not valid UTF-8 once percent-decoded"}"#);
+}
+
+#[tokio::test]
+async fn errors_hyper_answers_itself_are_json_too() {
+    let server = Server::start(Limits::default()).await;
+    let long_target = format!("GET /api/search?q={} HTTP/1.1\r\nHost: test\r\n\r\n", "a".repeat(70_000));
+    let many_headers = format!("GET /healthz HTTP/1.1\r\nHost: test\r\n{}\r\n", "X-A: 1\r\n".repeat(101));
+    let huge_header = format!("GET /healthz HTTP/1.1\r\nHost: test\r\nX-A: {}\r\n\r\n", "a".repeat(500_000));
+    let cases = [
+        (long_target.as_str(), 414, r#"{"error":"the request target (path and query) is too long"}"#),
+        (many_headers.as_str(), 431, r#"{"error":"the request's headers are too large or too many"}"#),
+        (huge_header.as_str(), 431, r#"{"error":"the request's headers are too large or too many"}"#),
+        ("GARBAGE\r\n\r\n", 400, r#"{"error":"the request is not valid HTTP/1.1"}"#),
+        ("GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n", 400, r#"{"error":"the request is not valid HTTP/1.1"}"#),
+    ];
+    for (request, status, body) in cases {
+        let client = server.connect().await;
+        // The server may answer and close before reading all of a long request.
+        let _ = raw::send(&client, request.as_bytes()).await;
+        let response = raw::response(&client).await.unwrap_or_else(|| panic!("no answer to {:.60}", request));
+        assert_eq!((response.status, response.body.as_str()), (status, body), "{:.60}", request);
+        assert!(response.head.contains("content-type: application/json"), "{}", response.head);
+        assert!(response.head.contains("x-content-type-options: nosniff"), "{}", response.head);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn numbers_are_digits_only() {
+    for (uri, message) in [
+        ("/api/search?q=istio&limit=+5", "limit must be a whole number between 1 and 100, not \" 5\""),
+        ("/api/search?q=istio&limit=%2B5", "limit must be a whole number between 1 and 100, not \"+5\""),
+        ("/api/search?q=istio&offset=%205", "offset must be a whole number between 0 and 10000, not \" 5\""),
+        ("/api/speakers?limit=+5", "limit must be a whole number between 1 and 1000, not \" 5\""),
+    ] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(body, serde_json::json!({ "error": message }), "{uri}");
+    }
+}

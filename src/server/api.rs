@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
@@ -41,8 +42,20 @@ pub async fn search(
 /// `GET /api/talks/{id}`: the whole talk.
 #[utoipa::path(get, path = "/api/talks/{id}", tag = "talks",
     params(("id" = String, Path, description = "The talk id from a search hit")),
-    responses((status = 200, description = "The whole talk", body = Talk), (status = 404, description = "No such talk", body = ErrorBody)))]
-pub async fn talk(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Talk>, ApiError> {
+    responses(
+        (status = 200, description = "The whole talk", body = Talk),
+        (status = 400, description = "The id is not valid UTF-8 once percent-decoded", body = ErrorBody),
+        (status = 404, description = "No such talk", body = ErrorBody),
+    ))]
+pub async fn talk(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Talk>, ApiError> {
+    // The route guarantees the segment; only its decoding can fail.
+    let Path(id) = id.map_err(|e| match e.status() {
+        axum::http::StatusCode::BAD_REQUEST => ApiError::bad("the talk id is not valid UTF-8 once percent-decoded"),
+        _ => ApiError::Internal(e.body_text()),
+    })?;
     let lookup = id.clone();
     match blocking(move || state.engine.get(&lookup)).await? {
         Some(talk) => Ok(Json(talk)),
@@ -112,9 +125,14 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }
 
+/// The page's Content-Security-Policy: its `<meta>` policy, plus what only a header can say
+/// (`frame-ancestors`: no site may frame the page).
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// `GET /`: the search page over the JSON API; its script and styles are embedded in the binary too.
-pub async fn home() -> Html<&'static str> {
-    Html(include_str!("assets/index.html"))
+pub async fn home() -> impl IntoResponse {
+    ([(header::CONTENT_SECURITY_POLICY, PAGE_CSP)], Html(include_str!("assets/index.html")))
 }
 
 /// `GET /assets/app.js`

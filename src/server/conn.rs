@@ -1,5 +1,6 @@
 //! Connections: the accept loop with a cap on open connections, the deadlines of each connection
-//! (its request heads, its idle keep-alive), and graceful shutdown.
+//! (its request heads, its idle keep-alive), JSON bodies for the errors hyper answers on its own,
+//! and graceful shutdown.
 //!
 //! `axum::serve` has none of these knobs: it runs hyper without a timer (so no timeout ever
 //! fires) and accepts until the process runs out of file descriptors. This loop is the same
@@ -42,7 +43,11 @@ pub async fn serve_on(
     let mut http = http1::Builder::new();
     // hyper's own header timer runs from the moment a connection is idle to the end of the next
     // head: that is the keep-alive timeout. The tighter head deadline is `Guarded`'s.
-    http.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(limits.keep_alive_secs)).keep_alive(true);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(limits.keep_alive_secs))
+        .keep_alive(true)
+        // One buffer per response, so that `Guarded` sees hyper's own error responses whole.
+        .writev(false);
     let router = app(state.clone());
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);
@@ -166,18 +171,46 @@ impl Phase {
     }
 }
 
-/// A client's TCP stream with the head deadline.
+/// A client's TCP stream with the head deadline, and JSON bodies on hyper's own error responses.
+///
+/// hyper answers some bad requests itself, without calling the service: a malformed head (`400`),
+/// a request target over 64 KiB (`414`), headers over its buffer or over 100 of them (`431`), an
+/// unsupported version (`505`). It sends them with an empty body and offers no hook to change
+/// that, so they are rewritten here, on their way out, into this API's `{"error": "…"}` form.
 struct Guarded {
     inner: TcpStream,
     header_timeout: Duration,
     phase: Phase,
     /// When the head being read must be complete; polled only in [`Phase::Head`].
     deadline: Pin<Box<Sleep>>,
+    /// A rewritten error response and how much of it is written.
+    rewritten: Option<(Vec<u8>, usize)>,
 }
 
 impl Guarded {
     fn new(inner: TcpStream, header_timeout: Duration) -> Guarded {
-        Guarded { inner, header_timeout, phase: Phase::START, deadline: Box::pin(tokio::time::sleep(header_timeout)) }
+        Guarded {
+            inner,
+            header_timeout,
+            phase: Phase::START,
+            deadline: Box::pin(tokio::time::sleep(header_timeout)),
+            rewritten: None,
+        }
+    }
+
+    /// Writes what is left of a rewritten response.
+    fn poll_rewritten(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while let Some((bytes, written)) = &mut self.rewritten {
+            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &bytes[*written..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            *written += n;
+            if *written == bytes.len() {
+                self.rewritten = None;
+            }
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
@@ -205,17 +238,86 @@ impl AsyncRead for Guarded {
 impl AsyncWrite for Guarded {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        ready!(this.poll_rewritten(cx))?;
         // Writing means a response: the next bytes read start a new request.
         this.phase = Phase::Idle;
+        if let Some(json) = error_as_json(buf) {
+            this.rewritten = Some((json, 0));
+            if let Poll::Ready(Err(e)) = this.poll_rewritten(cx) {
+                return Poll::Ready(Err(e));
+            }
+            // hyper's bytes are replaced; the rest of ours goes out on flush or shutdown.
+            return Poll::Ready(Ok(buf.len()));
+        }
         Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+        let this = self.get_mut();
+        ready!(this.poll_rewritten(cx))?;
+        Pin::new(&mut this.inner).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+        let this = self.get_mut();
+        ready!(this.poll_rewritten(cx))?;
+        Pin::new(&mut this.inner).poll_shutdown(cx)
+    }
+}
+
+/// hyper's own error response in `buf` (status 4xx or 5xx, `content-length: 0`, no content type,
+/// nothing after the head) as the same response with a JSON body; `None` for anything else.
+/// The service never sends such a response: every error it sends has a JSON body.
+fn error_as_json(buf: &[u8]) -> Option<Vec<u8>> {
+    if !buf.starts_with(b"HTTP/1.") || !buf.ends_with(b"\r\n\r\n") {
+        return None;
+    }
+    let head = std::str::from_utf8(&buf[..buf.len() - 4]).ok()?;
+    if head.contains("\r\n\r\n") {
+        return None;
+    }
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next()?;
+    let status: u16 = status_line.get(9..12)?.parse().ok()?;
+    if status < 400 {
+        return None;
+    }
+    let headers: Vec<(&str, &str)> = lines.filter_map(|line| line.split_once(':')).collect();
+    let is = |name: &str, wanted: &str| name.trim().eq_ignore_ascii_case(wanted);
+    if headers.iter().any(|(name, _)| is(name, "content-type"))
+        || !headers.iter().any(|(name, value)| is(name, "content-length") && value.trim() == "0")
+    {
+        return None;
+    }
+    let body = serde_json::json!({ "error": hyper_error_message(status) }).to_string();
+    let mut out = format!("{status_line}\r\n");
+    for (name, value) in headers {
+        if !is(name, "content-length") && !is(name, "connection") {
+            out.push_str(&format!("{name}:{value}\r\n"));
+        }
+    }
+    out.push_str("content-type: application/json\r\n");
+    out.push_str(&format!("content-length: {}\r\n", body.len()));
+    out.push_str("connection: close\r\n");
+    for (name, value) in super::SECURITY_HEADERS {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(&body);
+    Some(out.into_bytes())
+}
+
+/// What each status hyper sends on its own means for the client.
+fn hyper_error_message(status: u16) -> String {
+    match status {
+        400 => "the request is not valid HTTP/1.1".to_string(),
+        414 => "the request target (path and query) is too long".to_string(),
+        431 => "the request's headers are too large or too many".to_string(),
+        505 => "only HTTP/1.0 and HTTP/1.1 are served".to_string(),
+        _ => axum::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map_or_else(|| format!("error {status}"), str::to_lowercase),
     }
 }
 
@@ -247,5 +349,30 @@ mod tests {
         assert_eq!(Phase::Idle.after(b"\r\n"), Phase::Idle);
         assert_eq!(Phase::Idle.after(b"G"), Phase::Head { content: true, blank: false });
         assert_eq!(Phase::Answering.after(b"anything\r\n\r\n"), Phase::Answering);
+    }
+
+    #[test]
+    fn hyper_errors_get_json_bodies_and_nothing_else_changes() {
+        let hyper_431 = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: Sun, 30 Nov 2025 08:00:00 GMT\r\n\r\n";
+        let out = String::from_utf8(error_as_json(hyper_431).unwrap()).unwrap();
+        let body = r#"{"error":"the request's headers are too large or too many"}"#;
+        assert_eq!(
+            out,
+            format!(
+                "HTTP/1.1 431 Request Header Fields Too Large\r\ndate: Sun, 30 Nov 2025 08:00:00 GMT\r\n\
+                 content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\
+                 x-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\n\r\n{body}",
+                body.len()
+            )
+        );
+        for untouched in [
+            &b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"[..],
+            b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n",
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\n\r\n{}",
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n",
+            b"{\"error\":\"x\"}",
+        ] {
+            assert_eq!(error_as_json(untouched), None, "{:?}", String::from_utf8_lossy(untouched));
+        }
     }
 }

@@ -13,7 +13,9 @@ pub mod params;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderValue, Method};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{middleware, Router};
 use tokio::sync::Semaphore;
@@ -71,7 +73,46 @@ pub fn app(state: Arc<AppState>) -> Router {
         Some(cors) => router.layer(cors),
         None => router,
     };
-    router.with_state(state)
+    router.layer(middleware::map_response(finish)).with_state(state)
+}
+
+/// Headers on every response, the server's own error responses included: no MIME sniffing, and
+/// no referrer sent from the page to other sites.
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 2] =
+    [("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer")];
+
+/// Largest error body read to reuse as the JSON message (axum's rejections are a line).
+const ERROR_TEXT_MAX: usize = 4096;
+
+/// The last step of every response: the security headers, and errors in the API's one form,
+/// `{"error": "…"}`. Handlers already answer so; this catches what axum answers itself (`405`
+/// with an empty body, rejections in plain text).
+async fn finish(response: Response) -> Response {
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let mut response =
+        if response.status().as_u16() >= 400 && !is_json { json_error(response).await } else { response };
+    for (name, value) in SECURITY_HEADERS {
+        response.headers_mut().insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// `response` with its plain-text or empty body turned into `{"error": "…"}`; other headers (such
+/// as `Allow` on a `405`) kept.
+async fn json_error(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, ERROR_TEXT_MAX).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let message = match parts.status {
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed: this API answers GET (and HEAD) only".to_string(),
+        _ if !text.is_empty() => text,
+        status => status.canonical_reason().map_or_else(|| format!("error {}", status.as_u16()), str::to_lowercase),
+    };
+    let body = serde_json::json!({ "error": message }).to_string();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Listens on `settings.addr` until SIGTERM or Ctrl-C, then finishes in-flight requests.

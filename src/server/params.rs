@@ -47,11 +47,13 @@ fn decode_component(s: &str, what: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::bad(format!("{what} is not valid UTF-8")))
 }
 
+/// A whole number written in digits only: no sign, no spaces (`limit=+5` is `" 5"`), no decimals.
 fn number(name: &str, value: &str, max: usize, min: usize) -> Result<usize, ApiError> {
-    match value.trim().parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        Ok(_) => Err(ApiError::bad(format!("{name} must be between {min} and {max}"))),
-        Err(_) => Err(ApiError::bad(format!("{name} must be a whole number between {min} and {max}, not {value:?}"))),
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<usize>() {
+        Ok(n) if digits && (min..=max).contains(&n) => Ok(n),
+        Ok(_) if digits => Err(ApiError::bad(format!("{name} must be between {min} and {max}"))),
+        _ => Err(ApiError::bad(format!("{name} must be a whole number between {min} and {max}, not {value:?}"))),
     }
 }
 
@@ -168,6 +170,10 @@ mod tests {
         assert_eq!(err("q=x&limit=1000"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&offset=abc"), "offset must be a whole number between 0 and 10000, not \"abc\"");
         assert_eq!(err("q=x&offset=-1"), "offset must be a whole number between 0 and 10000, not \"-1\"");
+        assert_eq!(err("q=x&limit=+5"), "limit must be a whole number between 1 and 100, not \" 5\"");
+        assert_eq!(err("q=x&limit=%2B5"), "limit must be a whole number between 1 and 100, not \"+5\"");
+        assert_eq!(err("q=x&limit=5.0"), "limit must be a whole number between 1 and 100, not \"5.0\"");
+        assert_eq!(err("q=x&offset="), "offset must be a whole number between 0 and 10000, not \"\"");
         assert_eq!(
             err("q=x&foo=1"),
             "unknown parameter \"foo\"; known parameters: q, limit, offset, company, event, year, lang"
