@@ -21,7 +21,7 @@ pub const DEFAULT_KEEP_ALIVE_SECS: u64 = 60;
 /// part of the API and listed in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Longest `q`, in characters.
+    /// Longest `q` (and `company`, `event`, `lang`), in characters.
     pub max_query_chars: usize,
     /// Largest `limit`.
     pub max_limit: usize,
@@ -29,6 +29,12 @@ pub struct Limits {
     pub max_offset: usize,
     /// Results per page when `limit` is not given.
     pub default_limit: usize,
+    /// Largest `limit` of `/api/speakers`.
+    pub max_speakers_limit: usize,
+    /// Speakers per answer when `limit` is not given.
+    pub default_speakers_limit: usize,
+    /// Longest `text` of `/api/analyze`, in characters.
+    pub max_analyze_chars: usize,
     /// Seconds before a request is answered with 503.
     pub request_timeout_secs: u64,
     /// Requests served at once; more are shed with 503 and `Retry-After`.
@@ -49,6 +55,9 @@ impl Default for Limits {
             max_limit: 100,
             max_offset: 10_000,
             default_limit: 10,
+            max_speakers_limit: 1000,
+            default_speakers_limit: 50,
+            max_analyze_chars: 5000,
             request_timeout_secs: 10,
             max_in_flight: 256,
             header_timeout_secs: DEFAULT_HEADER_TIMEOUT_SECS,

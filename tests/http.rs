@@ -73,8 +73,8 @@ async fn healthz_counts_talks() {
 async fn bad_input_gets_a_clear_400() {
     let long = "a".repeat(501);
     let cases = [
-        ("/api/search", "give a query q or a filter (company, event, year, lang)"),
-        ("/api/search?q=", "give a query q or a filter (company, event, year, lang)"),
+        ("/api/search?year=1899", "\"1899\" is not a year (expected e.g. 2022 or 2020..2022)"),
+        ("/api/search?year=%202022", "\" 2022\" is not a year (expected e.g. 2022 or 2020..2022)"),
         ("/api/search?q=istio&limit=0", "limit must be between 1 and 100"),
         ("/api/search?q=istio&limit=101", "limit must be between 1 and 100"),
         ("/api/search?q=istio&offset=ten", "offset must be a whole number between 0 and 10000, not \"ten\""),
@@ -93,6 +93,24 @@ async fn bad_input_gets_a_clear_400() {
     let (status, body) = get(&format!("/api/search?q={long}")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "q is too long (501 characters; the limit is 500)");
+}
+
+#[tokio::test]
+async fn nothing_asked_finds_nothing_and_says_so() {
+    for uri in ["/api/search", "/api/search?q=", "/api/search?q=+&company=&event=&year=&lang="] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!((body["total"].as_u64(), body["hits"].as_array().map(Vec::len)), (Some(0), Some(0)), "{uri}");
+        assert_eq!(body["notice"], "nothing asked: give words (q) or a filter (company, event, year, lang)", "{uri}");
+    }
+    // A filter alone is a search.
+    let (status, body) = get("/api/search?year=2022").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["total"], 9);
+    assert!(body["notice"].is_null());
+    // A range backwards is the same range.
+    let (_, backwards) = get("/api/search?year=2023..2021").await;
+    assert_eq!(backwards["total"], 9);
 }
 
 #[tokio::test]

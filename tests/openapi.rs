@@ -6,7 +6,9 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use talksearch::config::Limits;
 use talksearch::server::app;
+use talksearch::server::openapi::{bounds, Bound};
 
 use crate::util::seed;
 
@@ -61,6 +63,81 @@ async fn real_responses_validate_against_the_document() {
             for key in fields.keys() {
                 assert!(documented.contains_key(key), "{uri}: field {key:?} is not documented in {name}");
             }
+        }
+    }
+}
+
+/// The parameter `name` of `GET path` in the document.
+fn parameter<'a>(doc: &'a Value, path: &str, name: &str) -> &'a Value {
+    let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap_or_else(|| panic!("{path}: no parameters"));
+    params.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{path} documents no {name}"))
+}
+
+#[tokio::test]
+async fn the_document_declares_the_bounds_the_server_checks() {
+    let (_, doc) = get("/api/openapi.json").await;
+    let l = Limits::default();
+    // The numbers, against the limits the handlers check (the document is generated from them).
+    let schema = |path: &str, name: &str| parameter(&doc, path, name)["schema"].clone();
+    assert_eq!(schema("/api/search", "limit")["minimum"], 1);
+    assert_eq!(schema("/api/search", "limit")["maximum"], l.max_limit);
+    assert_eq!(schema("/api/search", "limit")["default"], l.default_limit);
+    assert_eq!(schema("/api/search", "offset")["minimum"], 0);
+    assert_eq!(schema("/api/search", "offset")["maximum"], l.max_offset);
+    for name in ["q", "company", "event", "lang"] {
+        assert_eq!(schema("/api/search", name)["maxLength"], l.max_query_chars, "{name}");
+    }
+    assert_eq!(schema("/api/search", "year")["pattern"], talksearch::server::params::YEAR_PATTERN);
+    assert_eq!(schema("/api/speakers", "limit")["maximum"], l.max_speakers_limit);
+    assert_eq!(schema("/api/speakers", "limit")["default"], l.default_speakers_limit);
+    assert_eq!(schema("/api/speakers", "company")["maxLength"], l.max_query_chars);
+    assert_eq!(schema("/api/analyze", "text")["minLength"], 1);
+    assert_eq!(schema("/api/analyze", "text")["maxLength"], l.max_analyze_chars);
+    // Which parameters are needed.
+    assert_eq!(parameter(&doc, "/api/analyze", "text")["required"], true);
+    assert_eq!(parameter(&doc, "/api/talks/{id}", "id")["required"], true);
+    for name in ["q", "limit", "offset", "company", "event", "year", "lang"] {
+        assert_eq!(parameter(&doc, "/api/search", name)["required"], false, "{name}");
+    }
+}
+
+/// At each declared bound the server accepts the value on the bound and refuses the one past it:
+/// what the document calls valid is answered, what it calls invalid is a 400.
+#[tokio::test]
+async fn the_server_accepts_exactly_what_the_document_allows() {
+    for (path, name, bound) in bounds(&Limits::default()) {
+        let mut cases: Vec<(String, u16)> = Vec::new();
+        match bound {
+            Bound::Number { min, max, default: _ } => {
+                cases.push((min.to_string(), 200));
+                cases.push((max.to_string(), 200));
+                cases.push(((max + 1).to_string(), 400));
+                if min > 0 {
+                    cases.push(((min - 1).to_string(), 400));
+                }
+            }
+            Bound::Text { min, max } => {
+                // Counted in characters, not bytes: 网 is three bytes.
+                cases.push(("%E7%BD%91".repeat(max), 200));
+                cases.push(("%E7%BD%91".repeat(max + 1), 400));
+                cases.push(("%E7%BD%91".repeat(min), 200));
+                if min > 0 {
+                    cases.push(("%E7%BD%91".repeat(min - 1), 400));
+                }
+            }
+            Bound::Pattern(_) => {
+                for valid in ["", "2022", "1900", "2999", "2020..2022", "2022..2020"] {
+                    cases.push((valid.replace("..", "%2E%2E"), 200));
+                }
+                for invalid in ["1899", "3000", "%202022", "2022%0A", "22", "2022..", "2022...2023", "%2B2022"] {
+                    cases.push((invalid.to_string(), 400));
+                }
+            }
+        }
+        for (value, expected) in cases {
+            let uri = format!("{}?{name}={value}", path.replace("{id}", "x"));
+            let (status, body) = get(&uri).await;
+            assert_eq!(status.as_u16(), expected, "{:.120}: {body}", uri);
         }
     }
 }

@@ -15,15 +15,18 @@ use crate::search::{SearchResponse, SpeakersResponse};
 use crate::talk::Talk;
 
 /// `GET /api/search?q=…&limit=…&offset=…&company=…&event=…&year=…&lang=…`
+///
+/// Bounds (lengths, ranges, the year pattern) are declared in the document by
+/// [`super::openapi`] from the same [`crate::config::Limits`] that [`params`] checks.
 #[utoipa::path(get, path = "/api/search", tag = "talks",
     params(
-        ("q" = Option<String>, Query, description = "Words (all must match), \"exact phrase\", -exclude, speaker:, company:, event:, year:. At most 500 characters; may be empty only with a filter."),
-        ("limit" = Option<usize>, Query, description = "Hits per page, 1–100 (default 10)"),
-        ("offset" = Option<usize>, Query, description = "Hits to skip, 0–10000"),
-        ("company" = Option<String>, Query, description = "A company in any alias (Tencent, 腾讯, 腾讯云): its whole family"),
-        ("event" = Option<String>, Query, description = "Exact event title"),
-        ("year" = Option<String>, Query, description = "2022 or 2020..2022"),
-        ("lang" = Option<String>, Query, description = "zh, en, …"),
+        ("q" = Option<String>, Query, description = "Words (all must match), \"exact phrase\", -exclude, speaker:, company:, event:, year:. With no words and no filter nothing is found (the response's notice says so)."),
+        ("limit" = Option<usize>, Query, description = "Hits per page"),
+        ("offset" = Option<usize>, Query, description = "Hits to skip"),
+        ("company" = Option<String>, Query, description = "A company in any alias (Tencent, 腾讯, 腾讯云): its whole family; empty: any"),
+        ("event" = Option<String>, Query, description = "Exact event title; empty: any"),
+        ("year" = Option<String>, Query, description = "2022, or 2020..2022 (a range backwards is read forwards); empty: any"),
+        ("lang" = Option<String>, Query, description = "zh, en, …; empty: any"),
     ),
     responses(
         (status = 200, description = "Ranked talks with highlights and facets", body = SearchResponse),
@@ -35,7 +38,11 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let req = params::search_request(raw.as_deref(), &state.limits)?;
-    let response = blocking(move || state.engine.search(&req)).await?;
+    let nothing_asked = req.q.trim().is_empty() && req.filters.is_empty();
+    let mut response = blocking(move || state.engine.search(&req)).await?;
+    if nothing_asked {
+        response.notice = Some("nothing asked: give words (q) or a filter (company, event, year, lang)".into());
+    }
     Ok(Json(response))
 }
 
@@ -46,6 +53,7 @@ pub async fn search(
         (status = 200, description = "The whole talk", body = Talk),
         (status = 400, description = "The id is not valid UTF-8 once percent-decoded", body = ErrorBody),
         (status = 404, description = "No such talk", body = ErrorBody),
+        (status = 503, description = "Busy or timed out; see Retry-After", body = ErrorBody),
     ))]
 pub async fn talk(
     State(state): State<Arc<AppState>>,
@@ -68,9 +76,13 @@ pub async fn talk(
     params(
         ("company" = Option<String>, Query, description = "A company in any alias: its whole family"),
         ("q" = Option<String>, Query, description = "Part of a speaker's name"),
-        ("limit" = Option<usize>, Query, description = "1–1000 (default 50)"),
+        ("limit" = Option<usize>, Query, description = "Speakers at most"),
     ),
-    responses((status = 200, description = "Speakers with their talks", body = SpeakersResponse), (status = 400, description = "Bad input", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "Speakers with their talks", body = SpeakersResponse),
+        (status = 400, description = "Bad input", body = ErrorBody),
+        (status = 503, description = "Busy or timed out; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn speakers(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
@@ -81,7 +93,11 @@ pub async fn speakers(
 
 /// `GET /api/companies`: every company with aliases and speaker and talk counts, most talks first.
 #[utoipa::path(get, path = "/api/companies", tag = "speakers",
-    responses((status = 200, description = "Companies, most talks first", body = CompaniesResponse), (status = 400, description = "Bad input", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "Companies, most talks first", body = CompaniesResponse),
+        (status = 400, description = "Bad input", body = ErrorBody),
+        (status = 503, description = "Busy or timed out; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn companies(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
@@ -93,7 +109,11 @@ pub async fn companies(
 /// `GET /api/analyze?text=…`: how a text is normalised and segmented, token by token.
 #[utoipa::path(get, path = "/api/analyze", tag = "analysis",
     params(("text" = String, Query, description = "The text to analyze")),
-    responses((status = 200, description = "Normalised text and tokens", body = crate::tokenizer::Analysis), (status = 400, description = "Bad input", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "Normalised text and tokens", body = crate::tokenizer::Analysis),
+        (status = 400, description = "Bad input", body = ErrorBody),
+        (status = 503, description = "Busy or timed out; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn analyze(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,

@@ -59,36 +59,55 @@ fn number(name: &str, value: &str, max: usize, min: usize) -> Result<usize, ApiE
 
 pub const SEARCH_PARAMS: &[&str] = &["q", "limit", "offset", "company", "event", "year", "lang"];
 
-/// A validated search request from `/api/search`'s query string.
+/// What `year` may be: a year from 1900 to 2999, or a range of two (`2020..2022`), or nothing.
+/// The OpenAPI document declares this same pattern.
+pub const YEAR_PATTERN: &str = r"^((19|2[0-9])[0-9]{2}(\.\.(19|2[0-9])[0-9]{2})?)?$";
+
+/// A validated search request from `/api/search`'s query string. Every parameter may be left
+/// out: with no words and no filter the request finds nothing, and says so.
 pub fn search_request(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest { limit: limits.default_limit, ..SearchRequest::default() };
     let mut filters = Filters::default();
     for (name, value) in decode(raw, SEARCH_PARAMS)? {
         match name.as_str() {
-            "q" => {
-                let chars = value.chars().count();
-                if chars > limits.max_query_chars {
-                    return Err(ApiError::bad(format!(
-                        "q is too long ({chars} characters; the limit is {})",
-                        limits.max_query_chars
-                    )));
-                }
-                req.q = value;
-            }
+            "q" => req.q = bounded(&name, value, limits.max_query_chars)?,
             "limit" => req.limit = number("limit", &value, limits.max_limit, 1)?,
             "offset" => req.offset = number("offset", &value, limits.max_offset, 0)?,
-            "company" => filters.company = non_empty(value),
-            "event" => filters.event = non_empty(value),
-            "lang" => filters.lang = non_empty(value),
-            "year" if !value.trim().is_empty() => filters.years = Some(parse_years(&value).map_err(ApiError::bad)?),
+            "company" => filters.company = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "event" => filters.event = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "lang" => filters.lang = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "year" => filters.years = years(&value)?,
             _ => {}
         }
     }
-    if req.q.trim().is_empty() && filters.is_empty() {
-        return Err(ApiError::bad("give a query q or a filter (company, event, year, lang)"));
-    }
     req.filters = filters;
     Ok(req)
+}
+
+/// `value` if it has at most `max` characters.
+fn bounded(name: &str, value: String, max: usize) -> Result<String, ApiError> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(ApiError::bad(format!("{name} is too long ({chars} characters; the limit is {max})")));
+    }
+    Ok(value)
+}
+
+/// `year`: as [`YEAR_PATTERN`] says; a range given backwards is read forwards.
+fn years(value: &str) -> Result<Option<(u64, u64)>, ApiError> {
+    static PATTERN: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(YEAR_PATTERN).expect("the year pattern compiles"));
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if !PATTERN.is_match(value) {
+        return Err(ApiError::bad(format!("{value:?} is not a year (expected e.g. 2022 or 2020..2022)")));
+    }
+    let years = parse_years(value).or_else(|e| match value.split_once("..") {
+        Some((a, b)) => parse_years(&format!("{b}..{a}")),
+        None => Err(e),
+    });
+    years.map(Some).map_err(ApiError::bad)
 }
 
 pub const SPEAKERS_PARAMS: &[&str] = &["company", "q", "limit"];
@@ -101,38 +120,25 @@ pub struct SpeakersQuery {
 }
 
 pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuery, ApiError> {
-    let mut out = SpeakersQuery { company: None, q: None, limit: 50 };
+    let mut out = SpeakersQuery { company: None, q: None, limit: limits.default_speakers_limit };
     for (name, value) in decode(raw, SPEAKERS_PARAMS)? {
-        if value.chars().count() > limits.max_query_chars {
-            return Err(ApiError::bad(format!(
-                "{name} is too long (the limit is {} characters)",
-                limits.max_query_chars
-            )));
-        }
         match name.as_str() {
-            "company" => out.company = non_empty(value),
-            "q" => out.q = non_empty(value),
-            "limit" => out.limit = number("limit", &value, 1000, 1)?,
+            "company" => out.company = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "q" => out.q = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "limit" => out.limit = number("limit", &value, limits.max_speakers_limit, 1)?,
             _ => {}
         }
     }
     Ok(out)
 }
 
-/// The `text` of `/api/analyze`, required and bounded like a query.
+/// The `text` of `/api/analyze`: required, not empty, bounded.
 pub fn analyze_text(raw: Option<&str>, limits: &Limits) -> Result<String, ApiError> {
     let text = decode(raw, &["text"])?.into_iter().next().map(|(_, v)| v).unwrap_or_default();
     if text.is_empty() {
         return Err(ApiError::bad("give the text to analyze as text=…"));
     }
-    let chars = text.chars().count();
-    if chars > limits.max_query_chars * 10 {
-        return Err(ApiError::bad(format!(
-            "text is too long ({chars} characters; the limit is {})",
-            limits.max_query_chars * 10
-        )));
-    }
-    Ok(text)
+    bounded("text", text, limits.max_analyze_chars)
 }
 
 fn non_empty(value: String) -> Option<String> {
@@ -160,12 +166,17 @@ mod tests {
         assert_eq!((r.q.as_str(), r.limit), ("service mesh", 10));
         let r = search_request(Some("year=2020..2022"), &Limits::default()).unwrap();
         assert_eq!(r.filters.years, Some((2020, 2022)));
+        let r = search_request(Some("year=2022..2020"), &Limits::default()).unwrap();
+        assert_eq!(r.filters.years, Some((2020, 2022)), "a range backwards is read forwards");
+        // Nothing asked is a valid request (it finds nothing, and says so).
+        for raw in ["", "q=", "q=+", "q=&company=&event=&year=&lang="] {
+            let r = search_request(Some(raw), &Limits::default()).unwrap();
+            assert!(r.q.trim().is_empty() && r.filters.is_empty(), "{raw}");
+        }
     }
 
     #[test]
     fn bad_requests_say_what_is_wrong() {
-        assert_eq!(err(""), "give a query q or a filter (company, event, year, lang)");
-        assert_eq!(err("q=+"), "give a query q or a filter (company, event, year, lang)");
         assert_eq!(err("q=x&limit=0"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&limit=1000"), "limit must be between 1 and 100");
         assert_eq!(err("q=x&offset=abc"), "offset must be a whole number between 0 and 10000, not \"abc\"");
@@ -182,6 +193,10 @@ mod tests {
         assert_eq!(err("q=%ZZ"), "parameter q has a bad percent-encoding (a % not followed by two hex digits)");
         assert_eq!(err("q=%FF%FE"), "parameter q is not valid UTF-8");
         assert_eq!(err("year=20x"), "\"20x\" is not a year (expected e.g. 2022 or 2020..2022)");
+        assert_eq!(err("year=+2022"), "\" 2022\" is not a year (expected e.g. 2022 or 2020..2022)");
+        assert_eq!(err("year=1899"), "\"1899\" is not a year (expected e.g. 2022 or 2020..2022)");
+        assert_eq!(err("year=2022.."), "\"2022..\" is not a year (expected e.g. 2022 or 2020..2022)");
+        assert!(err(&format!("company={}", "网".repeat(501))).starts_with("company is too long (501 characters"));
         assert!(err(&format!("q={}", "网".repeat(501))).starts_with("q is too long (501 characters"));
     }
 }
