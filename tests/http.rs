@@ -101,7 +101,7 @@ async fn nothing_asked_finds_nothing_and_says_so() {
         let (status, body) = get(uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert_eq!((body["total"].as_u64(), body["hits"].as_array().map(Vec::len)), (Some(0), Some(0)), "{uri}");
-        assert_eq!(body["notice"], "nothing asked: give words (q) or a filter (company, event, year, lang)", "{uri}");
+        assert_eq!(body["notice"], "nothing asked: give a query q or a filter (company, event, year, lang)", "{uri}");
     }
     // A filter alone is a search.
     let (status, body) = get("/api/search?year=2022").await;

@@ -70,6 +70,7 @@ pub fn query_string(raw: &str, engine: Option<&Engine>) {
             assert!((1..=limits.max_limit).contains(&req.limit), "limit {} out of bounds for {raw:?}", req.limit);
             assert!(req.offset <= limits.max_offset, "offset {} out of bounds for {raw:?}", req.offset);
             assert!(req.q.chars().count() <= limits.max_query_chars, "q too long accepted for {raw:?}");
+            assert!(!req.q.trim().is_empty() || !req.filters.is_empty(), "empty request accepted for {raw:?}");
             if let Some(engine) = engine {
                 if let Err(e) = engine.search(&req) {
                     panic!("valid request {raw:?} failed to search: {e}");
@@ -80,11 +81,7 @@ pub fn query_string(raw: &str, engine: Option<&Engine>) {
     }
     match params::speakers_query(Some(raw), &limits) {
         Ok(sq) => {
-            assert!(
-                (1..=limits.max_speakers_limit).contains(&sq.limit),
-                "speakers limit {} out of bounds for {raw:?}",
-                sq.limit
-            );
+            assert!((1..=1000).contains(&sq.limit), "speakers limit {} out of bounds for {raw:?}", sq.limit);
             if let Some(engine) = engine {
                 engine.speakers(sq.company.as_deref(), sq.q.as_deref(), sq.limit);
             }

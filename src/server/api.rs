@@ -37,11 +37,11 @@ pub async fn search(
     State(state): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let req = params::search_request(raw.as_deref(), &state.limits)?;
-    let nothing_asked = req.q.trim().is_empty() && req.filters.is_empty();
+    let req = params::search_params(raw.as_deref(), &state.limits)?;
+    let nothing_asked = params::asks_nothing(&req);
     let mut response = blocking(move || state.engine.search(&req)).await?;
     if nothing_asked {
-        response.notice = Some("nothing asked: give words (q) or a filter (company, event, year, lang)".into());
+        response.notice = Some(format!("nothing asked: {}", params::NOTHING_ASKED));
     }
     Ok(Json(response))
 }

@@ -63,9 +63,27 @@ pub const SEARCH_PARAMS: &[&str] = &["q", "limit", "offset", "company", "event",
 /// The OpenAPI document declares this same pattern.
 pub const YEAR_PATTERN: &str = r"^((19|2[0-9])[0-9]{2}(\.\.(19|2[0-9])[0-9]{2})?)?$";
 
-/// A validated search request from `/api/search`'s query string. Every parameter may be left
-/// out: with no words and no filter the request finds nothing, and says so.
+/// What a search with no words and no filter is told.
+pub const NOTHING_ASKED: &str = "give a query q or a filter (company, event, year, lang)";
+
+/// A validated search request from a query string, which must ask for something: words or a filter.
 pub fn search_request(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
+    let req = search_params(raw, limits)?;
+    if asks_nothing(&req) {
+        return Err(ApiError::bad(NOTHING_ASKED));
+    }
+    Ok(req)
+}
+
+/// Whether `req` has no words and no filter.
+pub fn asks_nothing(req: &SearchRequest) -> bool {
+    req.q.trim().is_empty() && req.filters.is_empty()
+}
+
+/// `/api/search`'s query string as a request, each parameter within its bounds. Every parameter
+/// may be left out (the OpenAPI document says so): the API answers a request that
+/// [`asks_nothing`] with no hits and a notice, where [`search_request`] refuses it.
+pub fn search_params(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest { limit: limits.default_limit, ..SearchRequest::default() };
     let mut filters = Filters::default();
     for (name, value) in decode(raw, SEARCH_PARAMS)? {
@@ -168,10 +186,10 @@ mod tests {
         assert_eq!(r.filters.years, Some((2020, 2022)));
         let r = search_request(Some("year=2022..2020"), &Limits::default()).unwrap();
         assert_eq!(r.filters.years, Some((2020, 2022)), "a range backwards is read forwards");
-        // Nothing asked is a valid request (it finds nothing, and says so).
+        // Nothing asked: within bounds (the API answers it), but not a request to search.
         for raw in ["", "q=", "q=+", "q=&company=&event=&year=&lang="] {
-            let r = search_request(Some(raw), &Limits::default()).unwrap();
-            assert!(r.q.trim().is_empty() && r.filters.is_empty(), "{raw}");
+            assert!(asks_nothing(&search_params(Some(raw), &Limits::default()).unwrap()), "{raw}");
+            assert_eq!(err(raw), NOTHING_ASKED, "{raw}");
         }
     }
 
