@@ -23,25 +23,36 @@ pub fn index(settings: &Settings, full: bool) -> anyhow::Result<()> {
 /// was already up to date. Refuses to replace an index with an empty one.
 pub fn build_index(settings: &Settings, full: bool) -> anyhow::Result<(Ingested, Option<BuildStats>)> {
     let started = Instant::now();
-    let (reading, indexing) = (progress_bar("reading"), progress_bar("indexed"));
-    indexing.set_style(
-        ProgressStyle::with_template("{prefix:>9} {pos} talks ({per_sec})").expect("the progress template is valid"),
-    );
-    let result = indexer::index_paths(&settings.index_dir, &settings.data, full, &reading, &indexing);
-    reading.finish_and_clear();
-    indexing.finish_and_clear();
-    let (ingested, stats) = result.with_context(|| {
-        format!(
-            "indexing {} into {} (the current index was left unchanged)",
-            paths(settings),
-            settings.index_dir.display()
-        )
+    let (ingested, stats) = with_progress(settings, |reading, indexing| {
+        indexer::index_paths(&settings.index_dir, &settings.data, full, reading, indexing)
     })?;
     let stats = stats.map(|mut s| {
         s.seconds = started.elapsed().as_secs_f64();
         s
     });
     Ok((ingested, stats))
+}
+
+/// Runs a build with progress bars for reading and indexing, saying what was being indexed where
+/// when it fails.
+fn with_progress<T>(
+    settings: &Settings,
+    build: impl FnOnce(&ProgressBar, &ProgressBar) -> crate::Result<T>,
+) -> anyhow::Result<T> {
+    let (reading, indexing) = (progress_bar("reading"), progress_bar("indexed"));
+    indexing.set_style(
+        ProgressStyle::with_template("{prefix:>9} {pos} talks ({per_sec})").expect("the progress template is valid"),
+    );
+    let result = build(&reading, &indexing);
+    reading.finish_and_clear();
+    indexing.finish_and_clear();
+    result.with_context(|| {
+        format!(
+            "indexing {} into {} (the current index was left unchanged)",
+            paths(settings),
+            settings.index_dir.display()
+        )
+    })
 }
 
 /// Opens the index in `dir` for a command, saying which folder failed.
@@ -119,15 +130,29 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     s
 }
 
-/// Serves the HTTP API, building the index first when there is none.
+/// Serves the HTTP API. A server only reads the index folder: it builds an index only into a folder
+/// that has none at all (a first start), and refuses to start on one it cannot read or serve,
+/// saying what is damaged, rather than replace it.
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
-    if !indexer::is_compatible(&settings.index_dir) {
-        let why = if indexer::exists(&settings.index_dir) { "built by an older version" } else { "none yet" };
-        tracing::info!(index = %settings.index_dir.display(), data = %paths(settings), "no usable index ({why}); building it");
-        let (ingested, stats) = build_index(settings, true)?;
-        eprint!("{}", summary(&ingested, stats.as_ref()));
+    let dir = &settings.index_dir;
+    if indexer::state(dir).context("cannot serve")? == indexer::State::Empty {
+        if let Some(missing) = settings.data.iter().find(|p| !p.exists()) {
+            bail!(
+                "there is no index in {} yet, and the data folder {} to build it from does not exist (give --data PATH)",
+                dir.display(),
+                missing.display()
+            );
+        }
+        tracing::info!(index = %dir.display(), data = %paths(settings), "no index yet; building it");
+        let built = with_progress(settings, |reading, indexing| {
+            indexer::index_paths_if_empty(dir, &settings.data, reading, indexing)
+        })?;
+        // None: another process built it meanwhile; that one is served.
+        if let Some((ingested, stats)) = built {
+            eprint!("{}", summary(&ingested, stats.as_ref()));
+        }
     }
-    let engine = open_engine(&settings.index_dir)?;
+    let engine = Engine::open(dir).context("cannot serve")?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(server::serve(engine, settings.clone()))
 }

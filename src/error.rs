@@ -16,9 +16,15 @@ pub enum Error {
     /// The index folder cannot be served as it is: `what` names the damaged pointer or files.
     #[error("the index in {} is damaged: {what}; {}", dir.display(), rebuild_hint(dir))]
     Damaged { dir: PathBuf, what: String },
+    /// The current generation is whole but was written with another schema.
+    #[error("the index in {} ({generation}) was built by an incompatible version of talksearch; {}", dir.display(), rebuild_hint(dir))]
+    Incompatible { dir: PathBuf, generation: String },
     /// Another build holds the index folder's lock; `holder` is the pid it wrote, when readable.
     #[error("another build{} is updating {}; wait for it to finish", holder.map(|p| format!(" (pid {p})")).unwrap_or_default(), dir.display())]
     Locked { dir: PathBuf, holder: Option<u32> },
+    /// A `--data` path that does not exist.
+    #[error("no such data file or folder: {}", .0.display())]
+    NoData(PathBuf),
     #[error("invalid input: {0}")]
     Invalid(String),
     #[error("{0}")]

@@ -127,6 +127,30 @@ fn read_every_talk(engine: &Engine) -> usize {
     response.total
 }
 
+/// Overwrites bytes in the first half of `path` in place, every 97 bytes, as a disk or a stray
+/// script would: the file keeps its inode, so every hard link to it sees the damage too, and
+/// tantivy's footer at the end stays whole, so it still opens.
+fn spray(path: &Path) {
+    use std::os::unix::fs::FileExt;
+    let file = fs::OpenOptions::new().write(true).open(path).unwrap();
+    let len = file.metadata().unwrap().len();
+    for offset in (0..len / 2).step_by(97) {
+        file.write_at(b"\xde\xad", offset).unwrap();
+    }
+}
+
+/// The files of a generation with this extension (`store`, `fast` …), sorted.
+fn segment_files(generation: &Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(generation)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .{ext} file in {}", generation.display());
+    files
+}
+
 /// A folder both this process and a user dropped to (see [`as_unprivileged`]) may use.
 fn shared_tempdir() -> tempfile::TempDir {
     use std::os::unix::fs::PermissionsExt;
@@ -277,4 +301,44 @@ fn a_failed_switch_leaves_no_orphan_generation() {
     fs::create_dir_all(index.path().join("CURRENT/in-the-way")).unwrap();
     assert!(indexer::build(index.path(), &seed.talks, &hidden).is_err());
     assert_eq!(names(index.path()), ["CURRENT", "LOCK", "gen-000001"]);
+}
+
+#[test]
+fn damage_to_an_old_generation_does_not_reach_the_current_one() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    fs::copy(test_data().join("pages/sofastack-sofa-meetup-5.md"), data.path().join("sofa.md")).unwrap();
+    update(data.path(), index.path());
+    let seed = fs::read_to_string(data.path().join("seed.md")).unwrap();
+    fs::write(data.path().join("seed.md"), seed.replace("性能优化的实践与思考", "性能调优实战")).unwrap();
+    let (changed, made) = update(data.path(), index.path());
+    assert!(made && changed.incremental);
+    // The incremental build took the old generation's segments; damage to those files (in place)
+    // must not reach the new generation.
+    for store in segment_files(&index.path().join("gen-000001"), "store") {
+        spray(&store);
+    }
+    let engine = Engine::open(index.path()).unwrap();
+    assert_eq!(engine.status().generation, "gen-000002");
+    assert_eq!(read_every_talk(&engine), engine.num_talks() as usize);
+}
+
+#[test]
+fn an_update_over_a_damaged_generation_reads_everything_again() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    fs::copy(test_data().join("pages/sofastack-sofa-meetup-5.md"), data.path().join("sofa.md")).unwrap();
+    let hidden = ProgressBar::hidden();
+    let paths = [data.path().to_path_buf()];
+    indexer::index_paths(index.path(), &paths, false, &hidden, &hidden).unwrap();
+    for store in segment_files(&index.path().join("gen-000001"), "store") {
+        spray(&store);
+    }
+    fs::remove_file(data.path().join("sofa.md")).unwrap();
+    let (ingested, stats) = indexer::index_paths(index.path(), &paths, false, &hidden, &hidden).unwrap();
+    assert!(!ingested.incremental, "the damaged generation is not built upon");
+    assert_eq!(stats.unwrap().talks, 9);
+    assert_eq!(read_every_talk(&Engine::open(index.path()).unwrap()), 9);
 }

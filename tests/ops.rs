@@ -274,3 +274,265 @@ async fn sigterm_shuts_the_server_down_cleanly() {
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut log).unwrap();
     assert!(log.contains("shut down"), "{log}");
 }
+
+/// Starts `talksearch serve` on `index` from the folder `cwd` (where a relative `data/corpus` would
+/// be found) and waits for it to stop, at most 60 s. Returns the exit code and the `error:` line of
+/// its stderr, or `None` for the code when it was still serving (it is then killed).
+fn serve_exit(index: &std::path::Path, cwd: &std::path::Path) -> (Option<i32>, String) {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+        .arg(index)
+        .current_dir(cwd)
+        .env("RUST_LOG", "warn")
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let mut code = None;
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            code = Some(status.code());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if code.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let stderr = std::fs::read_to_string(log.path()).unwrap();
+    let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default().to_string();
+    (code.flatten(), error)
+}
+
+/// Every name under `dir` with the size and the first bytes of each file: what a server must not change.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, u64, Vec<u8>)> {
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+            let name = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (name, bytes.len() as u64, bytes.into_iter().take(64).collect())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A working folder with `data/corpus` in it, as `serve` would find (and, before, rebuild from).
+fn folder_with_default_data() -> tempfile::TempDir {
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(cwd.path().join("data/corpus")).unwrap();
+    std::fs::copy(seed_page(), cwd.path().join("data/corpus/seed.md")).unwrap();
+    cwd
+}
+
+fn rebuild_hint(index: &std::path::Path) -> String {
+    format!("rebuild it with `talksearch index --full --data PATH --index {}`", index.display())
+}
+
+#[test]
+fn serve_refuses_an_index_it_cannot_read_and_changes_nothing() {
+    let cwd = folder_with_default_data();
+    type Damage = fn(&std::path::Path);
+    let cases: [(Damage, &str); 4] = [
+        (
+            |dir| std::fs::write(dir.join("gen-000002/meta.json"), "{ not json").unwrap(),
+            "gen-000002/meta.json is not valid JSON",
+        ),
+        (
+            |dir| std::fs::write(dir.join("CURRENT"), "gen-000007\n").unwrap(),
+            "CURRENT names gen-000007, which does not exist",
+        ),
+        (|dir| std::fs::write(dir.join("CURRENT"), "").unwrap(), "CURRENT is empty"),
+        (
+            |dir| std::fs::rename(dir.join("CURRENT"), dir.join("CURRENT.old")).unwrap(),
+            "there is no CURRENT file, but there are generations (gen-000001, gen-000002)",
+        ),
+    ];
+    for (damage, what) in cases {
+        let index = tempfile::tempdir().unwrap();
+        build(index.path(), &[seed_page()]);
+        build(index.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+        damage(index.path());
+        let before = snapshot(index.path());
+        let (code, error) = serve_exit(index.path(), cwd.path());
+        let expected = format!(
+            "error: cannot serve: the index in {} is damaged: {what}; {}",
+            index.path().display(),
+            rebuild_hint(index.path())
+        );
+        assert_eq!((code, error), (Some(1), expected));
+        assert!(snapshot(index.path()) == before, "{what}: the server changed the index folder");
+    }
+}
+
+#[test]
+fn serve_refuses_an_intact_index_of_another_schema() {
+    let cwd = folder_with_default_data();
+    let index = tempfile::tempdir().unwrap();
+    let generation = index.path().join("gen-000001");
+    std::fs::create_dir(&generation).unwrap();
+    let mut schema = tantivy::schema::Schema::builder();
+    let title = schema.add_text_field("title", tantivy::schema::TEXT | tantivy::schema::STORED);
+    let old = tantivy::Index::create_in_dir(&generation, schema.build()).unwrap();
+    let mut writer: tantivy::IndexWriter = old.writer(15_000_000).unwrap();
+    writer.add_document(tantivy::doc!(title => "an old talk")).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    std::fs::write(generation.join("speakers.json"), "[]").unwrap();
+    std::fs::write(index.path().join("CURRENT"), "gen-000001\n").unwrap();
+    let before = snapshot(index.path());
+    let (code, error) = serve_exit(index.path(), cwd.path());
+    let expected = format!(
+        "error: cannot serve: the index in {} (gen-000001) was built by an incompatible version of talksearch; {}",
+        index.path().display(),
+        rebuild_hint(index.path())
+    );
+    assert_eq!((code, error), (Some(1), expected));
+    assert!(snapshot(index.path()) == before, "the server changed the index folder");
+}
+
+#[test]
+fn serve_without_an_index_and_without_data_says_the_data_folder_is_missing() {
+    let cwd = tempfile::tempdir().unwrap();
+    let index = cwd.path().join("index");
+    let (code, error) = serve_exit(&index, cwd.path());
+    let expected = format!(
+        "error: there is no index in {} yet, and the data folder data/corpus to build it from does not exist (give --data PATH)",
+        index.display()
+    );
+    assert_eq!((code, error), (Some(1), expected));
+    assert!(!index.join("CURRENT").exists());
+}
+
+/// The first file of a generation with this extension (`store`, `fast` …).
+fn segment_file(generation: &std::path::Path, ext: &str) -> std::path::PathBuf {
+    let mut files: Vec<_> = std::fs::read_dir(generation)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    files.into_iter().next().unwrap_or_else(|| panic!("no .{ext} file in {}", generation.display()))
+}
+
+/// Overwrites bytes in the first half of `path` in place, every 97 bytes, as a disk or a stray
+/// script would: tantivy's footer at the end stays whole, so the file still opens.
+fn spray(path: &std::path::Path) {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    let len = file.metadata().unwrap().len();
+    for offset in (0..len / 2).step_by(97) {
+        file.write_at(b"\xde\xad", offset).unwrap();
+    }
+}
+
+#[test]
+fn serve_refuses_a_generation_with_damaged_files() {
+    let cwd = folder_with_default_data();
+    let cases: [(&str, &str); 4] = [
+        ("fast", "fails its checksum"),
+        ("store", "fails its checksum"),
+        ("term", "fails its checksum"),
+        ("pos", "is missing"),
+    ];
+    for (ext, what) in cases {
+        let index = tempfile::tempdir().unwrap();
+        build(index.path(), &[seed_page()]);
+        let file = segment_file(&index.path().join("gen-000001"), ext);
+        match ext {
+            // Overwritten with zeros up to tantivy's footer (the last ~100 bytes), which stays whole.
+            "fast" => {
+                use std::os::unix::fs::FileExt;
+                let len = std::fs::metadata(&file).unwrap().len();
+                let zeros = vec![0u8; len.saturating_sub(120) as usize];
+                std::fs::OpenOptions::new().write(true).open(&file).unwrap().write_at(&zeros, 0).unwrap();
+            }
+            "pos" => std::fs::remove_file(&file).unwrap(),
+            _ => spray(&file),
+        }
+        let (code, error) = serve_exit(index.path(), cwd.path());
+        let name = file.file_name().unwrap().to_string_lossy();
+        let expected = format!(
+            "error: cannot serve: the index in {} is damaged: gen-000001/{name} {what}; {}",
+            index.path().display(),
+            rebuild_hint(index.path())
+        );
+        assert_eq!((code, error), (Some(1), expected), ".{ext}");
+    }
+}
+
+#[test]
+fn a_running_server_refuses_a_damaged_generation_and_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &[seed_page()]);
+    let engine = Engine::open(dir.path()).unwrap();
+    build(dir.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+    let store = segment_file(&dir.path().join("gen-000002"), "store");
+    spray(&store);
+    let error = engine.reload_if_changed().unwrap_err().to_string();
+    let name = store.file_name().unwrap().to_string_lossy();
+    assert_eq!(
+        error,
+        format!(
+            "the index in {} is damaged: gen-000002/{name} fails its checksum; {}",
+            dir.path().display(),
+            rebuild_hint(dir.path())
+        )
+    );
+    assert_eq!(engine.status().generation, "gen-000001");
+    assert_eq!(engine.num_talks(), 9);
+    let res = engine.search(&talksearch::SearchRequest { q: "Istio".into(), limit: 10, ..Default::default() });
+    assert_eq!(res.unwrap().total, 3);
+    assert!(!engine.reload_if_changed().unwrap(), "refused once, not again every half second");
+    // The next good generation is taken.
+    build(dir.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!(engine.status().generation, "gen-000003");
+}
+
+/// Two servers started together on a fresh folder: one builds the index, the other waits for that
+/// build and serves it; one generation is made.
+#[tokio::test]
+async fn servers_started_together_on_a_fresh_folder_build_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let ports = [free_port(), free_port()];
+    let mut children: Vec<std::process::Child> = ports
+        .iter()
+        .map(|port| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+                .args(["serve", "--index"])
+                .arg(&index)
+                .arg("--data")
+                .arg(seed_page())
+                .args(["--addr", &format!("127.0.0.1:{port}")])
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let client = reqwest::Client::new();
+    let mut generations = Vec::new();
+    for port in ports {
+        // Bounded wait for start-up: at most 300 tries, 100 ms apart.
+        for _ in 0..300 {
+            if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await {
+                generations.push(r.json::<serde_json::Value>().await.unwrap()["index"]["generation"].clone());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert_eq!(generations, ["gen-000001", "gen-000001"]);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&index).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["CURRENT", "LOCK", "gen-000001"]);
+}

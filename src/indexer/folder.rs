@@ -1,5 +1,6 @@
 //! The index folder on disk: its generations, the `CURRENT` and `PREVIOUS` pointers, the build
-//! lock, and the removal of what dead builds left.
+//! lock, the check of a generation before it is served or built upon, and the removal of what dead
+//! builds left.
 //!
 //! ```text
 //! index/
@@ -16,12 +17,42 @@
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tantivy::directory::error::OpenReadError;
+use tantivy::Index;
 
 use crate::error::{Error, Result};
 
 const CURRENT: &str = "CURRENT";
 const PREVIOUS: &str = "PREVIOUS";
 const LOCK: &str = "LOCK";
+
+/// What an index folder holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Nothing was ever published here: no `CURRENT` and no generation (the folder may not exist).
+    Empty,
+    /// `CURRENT` names this generation folder, which exists.
+    Current(PathBuf),
+}
+
+/// What `dir` holds, or [`Error::Damaged`] when `CURRENT` cannot be followed: empty, unreadable,
+/// naming no generation or a missing one, or absent beside generations.
+pub fn state(dir: &Path) -> Result<State> {
+    match read_pointer(dir, CURRENT)? {
+        Some(name) if dir.join(&name).is_dir() => Ok(State::Current(dir.join(name))),
+        Some(name) => Err(damaged(dir, format!("{CURRENT} names {name}, which does not exist"))),
+        None => {
+            let generations = generations(dir);
+            if generations.is_empty() {
+                return Ok(State::Empty);
+            }
+            let names: Vec<String> = generations.into_iter().map(|(_, n)| n).collect();
+            Err(damaged(dir, format!("there is no {CURRENT} file, but there are generations ({})", names.join(", "))))
+        }
+    }
+}
 
 /// The path of the generation `CURRENT` names (it may not exist), `None` when there is no `CURRENT`.
 pub fn current_generation(dir: &Path) -> Result<Option<PathBuf>> {
@@ -50,6 +81,74 @@ fn damaged(dir: &Path, what: String) -> Error {
     Error::Damaged { dir: dir.to_path_buf(), what }
 }
 
+/// Checks a generation before it is served or built upon, and returns it opened: `meta.json` (and
+/// `.managed.json`) parse, every segment file `meta.json` names is there, and each one's bytes match
+/// the checksum in its footer (tantivy's CRC32, as `Index::validate_checksum` checks, but also for
+/// files missing from `.managed.json`). Every damaged file is named in the error. Costs one read of
+/// the generation's files.
+pub fn verify(dir: &Path, generation: &Path) -> Result<Index> {
+    let started = Instant::now();
+    let name = generation.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for (file, required) in [("meta.json", true), (".managed.json", false)] {
+        match fs::read(generation.join(file)) {
+            Ok(bytes) if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() => {
+                return Err(damaged(dir, format!("{name}/{file} is not valid JSON")));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(damaged(dir, format!("{name}/{file} is missing")));
+            }
+            Err(e) => return Err(damaged(dir, format!("{name}/{file} cannot be read: {e}"))),
+        }
+    }
+    let index = Index::open_in_dir(generation).map_err(|e| damaged(dir, format!("{name} does not open: {e}")))?;
+    let meta = index.load_metas().map_err(|e| damaged(dir, format!("{name}/meta.json does not load: {e}")))?;
+    // Candidates tantivy lists that need not exist: the delete file of a segment without deletes,
+    // and the temporary store of a segment still being written.
+    let without_deletes: Vec<PathBuf> = meta
+        .segments
+        .iter()
+        .filter(|s| !s.has_deletes())
+        .map(|s| s.relative_path(tantivy::index::SegmentComponent::Delete))
+        .collect();
+    let mut files: Vec<PathBuf> = meta
+        .list_segment_files()
+        .into_iter()
+        .filter(|f| !without_deletes.contains(f) && !f.to_string_lossy().ends_with(".store.temp"))
+        .collect();
+    files.sort();
+    let mut problems = Vec::new();
+    let mut bytes = 0;
+    for file in &files {
+        let problem = match index.directory().validate_checksum(file) {
+            Ok(true) => {
+                bytes += fs::metadata(generation.join(file)).map_or(0, |m| m.len());
+                continue;
+            }
+            Ok(false) => "fails its checksum".to_string(),
+            Err(OpenReadError::FileDoesNotExist(_)) => "is missing".to_string(),
+            Err(OpenReadError::IoError { io_error, .. }) if io_error.kind() == std::io::ErrorKind::InvalidData => {
+                "is damaged (its footer does not read)".to_string()
+            }
+            Err(OpenReadError::IoError { io_error, .. }) => format!("cannot be read: {io_error}"),
+            Err(e) => format!("cannot be read: {e}"),
+        };
+        problems.push(format!("{name}/{} {problem}", file.display()));
+    }
+    if !problems.is_empty() {
+        return Err(damaged(dir, problems.join(", ")));
+    }
+    tracing::debug!(
+        generation = %generation.display(),
+        files = files.len(),
+        mib = bytes as f64 / (1024.0 * 1024.0),
+        ms = started.elapsed().as_secs_f64() * 1e3,
+        "verified"
+    );
+    Ok(index)
+}
+
 /// The lock a build holds on an index folder for its whole run. It is an OS file lock, so it is
 /// released when the build ends and also when its process dies: a killed build never leaves the
 /// folder locked.
@@ -70,6 +169,13 @@ pub fn lock(dir: &Path) -> Result<BuildLock> {
         }
         Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
     }
+}
+
+/// Takes the build lock on `dir`, waiting for a build that holds it to end.
+pub fn lock_waiting(dir: &Path) -> Result<BuildLock> {
+    let (file, path) = open_lock_file(dir)?;
+    file.lock().map_err(|e| Error::io(&path, e))?;
+    claim(file, &path)
 }
 
 fn open_lock_file(dir: &Path) -> Result<(File, PathBuf)> {
@@ -225,6 +331,26 @@ fn generations(dir: &Path) -> Vec<(u64, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_name_generations_only() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(state(dir.path()).unwrap(), State::Empty);
+        for (text, what) in [
+            ("", "CURRENT is empty"),
+            ("../../etc\n", "CURRENT names \"../../etc\", which is not a generation"),
+            ("gen-+5", "CURRENT names \"gen-+5\", which is not a generation"),
+            ("gen-000003\n", "CURRENT names gen-000003, which does not exist"),
+        ] {
+            fs::write(dir.path().join(CURRENT), text).unwrap();
+            match state(dir.path()) {
+                Err(Error::Damaged { what: got, .. }) => assert_eq!(got, what),
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+        fs::create_dir(dir.path().join("gen-000003")).unwrap();
+        assert_eq!(state(dir.path()).unwrap(), State::Current(dir.path().join("gen-000003")));
+    }
 
     #[test]
     fn a_second_lock_on_one_folder_is_refused_until_the_first_is_dropped() {

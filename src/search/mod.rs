@@ -118,6 +118,9 @@ pub struct SpeakerRef {
 pub struct Engine {
     dir: PathBuf,
     current: RwLock<Arc<Generation>>,
+    /// What `CURRENT` named when a switch to it was last refused (a damaged generation): it is
+    /// reported once, not verified again every reload, until `CURRENT` names something else.
+    refused: std::sync::Mutex<Option<String>>,
 }
 
 /// One opened generation: the tantivy index, its reader and the speakers built with it.
@@ -180,7 +183,7 @@ impl Engine {
     /// Opens the current generation of the index in `dir`.
     pub fn open(dir: &Path) -> Result<Engine> {
         let generation = Generation::open(dir)?;
-        Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new(Arc::new(generation)) })
+        Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new(Arc::new(generation)), refused: Default::default() })
     }
 
     fn current(&self) -> Arc<Generation> {
@@ -188,16 +191,33 @@ impl Engine {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Switches to the generation `CURRENT` names if it is not the one being served. Returns whether
-    /// it switched. On error the old generation stays in service.
+    /// Switches to the generation `CURRENT` names if it is not the one being served, once it has
+    /// been verified. Returns whether it switched. On error (a damaged pointer or generation) the old
+    /// generation stays in service, and the same refusal is not returned again: until `CURRENT`
+    /// changes, later calls return `Ok(false)`.
     pub fn reload_if_changed(&self) -> Result<bool> {
-        let Some(path) = indexer::current_generation(&self.dir)? else { return Ok(false) };
-        if path == self.current().path {
+        let named = indexer::current_generation(&self.dir);
+        let key = match &named {
+            Ok(None) => return Ok(false),
+            Ok(Some(path)) if *path == self.current().path => return Ok(false),
+            Ok(Some(path)) => path.display().to_string(),
+            Err(e) => e.to_string(),
+        };
+        let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if refused.as_deref() == Some(key.as_str()) {
             return Ok(false);
         }
-        let generation = Arc::new(Generation::open(&self.dir)?);
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = generation;
-        Ok(true)
+        match named.and_then(|_| Generation::open(&self.dir)) {
+            Ok(generation) => {
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(generation);
+                *refused = None;
+                Ok(true)
+            }
+            Err(e) => {
+                *refused = Some(key);
+                Err(e)
+            }
+        }
     }
 
     /// What is being served.
