@@ -209,8 +209,13 @@ impl Engine {
         }
         match named.and_then(|_| Generation::open(&self.dir)) {
             Ok(generation) => {
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(generation);
+                let old = std::mem::replace(
+                    &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
+                    Arc::new(generation),
+                );
                 *refused = None;
+                drop(old);
+                give_back_freed_memory();
                 Ok(true)
             }
             Err(e) => {
@@ -332,6 +337,19 @@ impl Engine {
             Some((_, address)) => Ok(Some(indexer::talk_from_doc(&g.fields, &searcher.doc(*address)?)?)),
             None => Ok(None),
         }
+    }
+}
+
+/// Returns memory freed by a dropped generation (its vocabulary and tables: many small allocations
+/// made on whichever thread opened it) to the system. glibc keeps freed memory in per-thread arenas;
+/// without this a server's resident memory grew by about the size of a generation's tables at every
+/// switch (soak: +96 % over 10 switches).
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the top of glibc's heaps and arenas; it has
+    // no preconditions and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

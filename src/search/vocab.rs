@@ -49,9 +49,8 @@ const MAX_CHECKED: usize = 500;
 /// The Latin vocabulary of one index generation.
 #[derive(Default)]
 pub struct Vocabulary {
-    /// Term → number of talks holding it (largest over the fields).
-    talks: HashMap<Box<str>, u32>,
-    /// The terms, by id.
+    /// The terms, sorted (a term's id is its place here), with the number of talks holding each
+    /// (largest over the fields).
     terms: Vec<(Box<str>, u32)>,
     /// (hash of a term or of the term less one letter, term id), sorted.
     deletions: Vec<(u64, u32)>,
@@ -97,8 +96,9 @@ impl Vocabulary {
     }
 
     fn from_counts(talks: HashMap<Box<str>, u32>) -> Vocabulary {
-        let mut terms: Vec<(Box<str>, u32)> = talks.iter().map(|(t, n)| (t.clone(), *n)).collect();
+        let mut terms: Vec<(Box<str>, u32)> = talks.into_iter().collect();
         terms.sort_unstable();
+        terms.shrink_to_fit();
         let mut deletions = Vec::new();
         let mut buf = Vec::new();
         for (id, (term, _)) in terms.iter().enumerate() {
@@ -111,7 +111,8 @@ impl Vocabulary {
         }
         deletions.sort_unstable();
         deletions.dedup();
-        Vocabulary { talks, terms, deletions }
+        deletions.shrink_to_fit();
+        Vocabulary { terms, deletions }
     }
 
     /// Number of distinct terms.
@@ -125,7 +126,7 @@ impl Vocabulary {
 
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).
     pub fn talks(&self, term: &str) -> u32 {
-        self.talks.get(term).copied().unwrap_or(0)
+        self.terms.binary_search_by(|(t, _)| (**t).cmp(term)).map_or(0, |i| self.terms[i].1)
     }
 
     /// The likely corrections of `word` (an analyzed, lowercased term): empty when the word is
