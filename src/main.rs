@@ -26,10 +26,24 @@ fn main() -> std::process::ExitCode {
     match cli.run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", chain(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, `: `-separated, each said once: our errors already quote their source
+/// (`index: No space left on device`), so a cause the message holds is not repeated.
+fn chain(e: &anyhow::Error) -> String {
+    let mut message = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 /// Lets `talksearch search … | head` end quietly: Rust ignores SIGPIPE, so printing to a closed pipe
@@ -39,5 +53,21 @@ fn restore_sigpipe() {
     // SAFETY: called at start-up before any thread exists; resets one signal to its default action.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("index: {0}")]
+    struct Quoting(#[source] std::io::Error);
+
+    #[test]
+    fn causes_the_message_already_says_are_said_once() {
+        let e = anyhow::Error::new(Quoting(std::io::Error::other("No space left on device")))
+            .context("indexing data into idx");
+        assert_eq!(super::chain(&e), "indexing data into idx: index: No space left on device");
+        let e = anyhow::Error::new(std::io::Error::other("denied")).context("reading x");
+        assert_eq!(super::chain(&e), "reading x: denied");
     }
 }
