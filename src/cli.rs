@@ -40,8 +40,8 @@ pub enum Command {
         /// Where to read talks from when the index has to be built. Default: data/corpus.
         #[arg(long = "data", value_name = "PATH")]
         data: Vec<PathBuf>,
-        /// Address to listen on.
-        #[arg(long, value_name = "HOST:PORT", env = "TALKSEARCH_ADDR")]
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, value_name = "HOST:PORT", env = "TALKSEARCH_ADDR", default_value = config::DEFAULT_ADDR)]
         addr: Option<SocketAddr>,
         /// Allow browsers on this origin (e.g. https://example.org) to call the API; repeatable.
         /// CORS is off unless given.
@@ -64,8 +64,10 @@ pub enum Command {
     Search {
         /// The query: words, "exact phrases", -exclusions.
         query: String,
+        /// How many hits to show.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// How many hits to skip first, to page through the results.
         #[arg(long, default_value_t = 0)]
         offset: usize,
         /// Only talks with a speaker from this company, in any alias (Tencent, 腾讯, 腾讯云 …).
@@ -94,6 +96,7 @@ pub enum Command {
         /// Part of a speaker's name.
         #[arg(long)]
         name: Option<String>,
+        /// How many speakers to list (most talks first).
         #[arg(long, default_value_t = 50)]
         limit: usize,
         /// Print JSON instead of a listing.
@@ -113,7 +116,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct IndexArg {
     /// The index directory.
-    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX")]
+    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX", default_value = config::DEFAULT_INDEX)]
     pub dir: Option<PathBuf>,
 }
 

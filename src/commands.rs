@@ -87,9 +87,10 @@ fn progress_bar(what: &'static str) -> ProgressBar {
 pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "files read:          {}", ingested.files_read);
+    let _ = writeln!(s, "files found:         {}", ingested.files_read);
     if ingested.incremental {
         let _ = writeln!(s, "files unchanged:     {} (not parsed again)", ingested.unchanged);
+        let _ = writeln!(s, "files parsed:        {}", ingested.files_read.saturating_sub(ingested.unchanged));
         let _ = writeln!(s, "talks (re)indexed:   {}", ingested.added);
         let _ = writeln!(s, "talks removed:       {}", ingested.removed.len());
     }

@@ -289,6 +289,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     print!("{}", report.table());
+    if args.queries.is_none() {
+        println!(
+            "\n(The built-in set is judged on the whole ../shared/corpus, 22,328 talks; this index has {}. \
+             On another corpus, such as the shipped data/corpus, some expected talks are not there at all \
+             and the scores are not comparable.)",
+            engine.num_talks()
+        );
+    }
     let failed = report.failures().count();
     println!("\n{failed} of {} queries without an expected talk in the top {CUTOFF}", report.overall.n);
     if failed > 0 {

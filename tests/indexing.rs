@@ -189,7 +189,7 @@ fn an_unreadable_folder_is_reported_and_everything_else_indexed() {
     ));
     fs::set_permissions(data.path().join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!((code, error.as_str()), (Some(0), ""), "{out}");
-    assert!(out.contains("files read:          1\n"), "{out}");
+    assert!(out.contains("files found:         1\n"), "{out}");
     assert!(out.contains("talks in the index:  9\n"), "{out}");
     assert!(out.contains("symlinks skipped:    1 (not followed)\n"), "{out}");
     let locked = data.path().join("locked");
