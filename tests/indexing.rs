@@ -342,3 +342,22 @@ fn an_update_over_a_damaged_generation_reads_everything_again() {
     assert_eq!(stats.unwrap().talks, 9);
     assert_eq!(read_every_talk(&Engine::open(index.path()).unwrap()), 9);
 }
+
+/// A generation is one segment, full build or update: a query's terms are looked up once.
+#[test]
+fn every_generation_is_one_segment() {
+    let index = tempfile::tempdir().unwrap();
+    let segments = |dir: &Path| {
+        let generation = indexer::current_generation(dir).unwrap().unwrap();
+        tantivy::Index::open_in_dir(generation).unwrap().searchable_segment_ids().unwrap().len()
+    };
+    let talks = ingest::read_paths(&[test_data()], |_, _| {}).unwrap().talks;
+    assert!(talks.len() > 50, "enough talks for every indexing thread to make a segment");
+    indexer::build(index.path(), &talks, &ProgressBar::hidden()).unwrap();
+    assert_eq!(segments(index.path()), 1);
+    let data = tempfile::tempdir().unwrap();
+    fs::copy(seed_page(), data.path().join("seed.md")).unwrap();
+    let (_, changed) = update(data.path(), index.path());
+    assert!(changed);
+    assert_eq!(segments(index.path()), 1, "after an update too");
+}
