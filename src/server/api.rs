@@ -1,4 +1,5 @@
-//! The HTTP handlers: thin wrappers that validate, call the engine off the async workers, and serialize.
+//! The HTTP handlers: thin wrappers that validate, call the engine (searches on the async workers,
+//! being bounded; slower look-ups off them), and serialize.
 
 use std::sync::Arc;
 
@@ -39,7 +40,11 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let req = params::search_params(raw.as_deref(), &state.limits)?;
     let nothing_asked = params::asks_nothing(&req);
-    let mut response = blocking(move || state.engine.search(&req)).await?;
+    // A search is bounded work (under a millisecond at p99 on the whole corpus: see the query path in
+    // the README), so it runs right here on the async worker. Handing it to the blocking pool cost a
+    // thread switch each way and let 16 searches share 2 cores at once; on the worker they run in
+    // turn: at concurrency 16, p99 11–13 ms → 7–8 ms, and 6–10 % more searches per second.
+    let mut response = state.engine.search(&req)?;
     if nothing_asked {
         response.notice = Some(format!("nothing asked: {}", params::NOTHING_ASKED));
     }

@@ -1,7 +1,8 @@
 //! The HTTP service: shared state, the router, and start-up with graceful shutdown.
 //!
-//! Handlers live in [`api`] and stay thin: validate with [`params`], call the [`Engine`] off the
-//! async workers (searching is CPU-bound), serialize. Connections and their bounds are [`conn`]'s.
+//! Handlers live in [`api`] and stay thin: validate with [`params`], call the [`Engine`] (a search,
+//! bounded work, on the async worker; other look-ups off it), serialize. Connections and their
+//! bounds are [`conn`]'s.
 
 pub mod api;
 pub mod conn;
