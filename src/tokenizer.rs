@@ -235,6 +235,12 @@ fn push_dictionary_parts(
     }
 }
 
+/// A char that continues a Latin word run (`API7`, `kubernetes`): alphanumeric, not Han. A run also
+/// takes trailing `+`/`#` (`C++`, `C#`).
+pub(crate) fn is_latin_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
 /// The term under which `word` is indexed when it occurs inside a longer word.
 pub fn part_term(word: &str) -> String {
     format!("{PART_PREFIX}{word}")
@@ -257,7 +263,7 @@ fn for_each_word_run(word: &str, mut f: impl FnMut(usize, usize, bool)) {
         }
         let mut end = start + c.len_utf8();
         while let Some(&(i, next)) = chars.peek() {
-            let same = if han { is_han(next) } else { next.is_alphanumeric() && !is_han(next) };
+            let same = if han { is_han(next) } else { is_latin_word_char(next) };
             if !same {
                 break;
             }

@@ -97,7 +97,6 @@ pub struct FacetSegmentCollector {
     /// The segment's place in `tables.segments`, when the tables know it.
     segment: Option<usize>,
     counts: [Vec<u32>; 3],
-    sizes: [usize; 3],
     year: Option<Column<u64>>,
     /// Counts indexed by `year - year_min` (years are a small range).
     year_counts: Vec<u32>,
@@ -125,13 +124,11 @@ impl Collector for FacetCollector {
         }
         let year = fast.column_opt::<u64>("year")?;
         let year_min = year.as_ref().map_or(0, |c| c.min_value());
-        let sizes = [0, 1, 2].map(|k| self.tables.values[k].len());
         Ok(FacetSegmentCollector {
             columns,
             tables: Arc::clone(&self.tables),
             segment: known.then_some(ord as usize),
             counts: Default::default(),
-            sizes,
             year,
             year_counts: Vec::new(),
             year_min,
@@ -168,8 +165,8 @@ impl FacetSegmentCollector {
     #[cold]
     fn start(&mut self) {
         self.any = true;
-        for (counts, &size) in self.counts.iter_mut().zip(&self.sizes) {
-            *counts = vec![0; size];
+        for (counts, values) in self.counts.iter_mut().zip(&self.tables.values) {
+            *counts = vec![0; values.len()];
         }
         if let Some(year) = &self.year {
             let span = year.max_value().saturating_sub(self.year_min).saturating_add(1).min(1 << 16) as usize;

@@ -148,18 +148,13 @@ fn is_han_term(term: &str) -> bool {
     term.chars().next().is_some_and(is_han)
 }
 
-/// A char the analyzer keeps inside a Latin word.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
-}
-
 /// Whether `hay[start..end]` (a match of the Latin `term`) is a whole word as the analyzer cuts them:
 /// no word char before it, none after it, and no `+`/`#` after it unless the term ends so (`c` is
 /// not marked in `C++`).
 fn whole_latin_word(hay: &str, start: usize, end: usize, term: &str) -> bool {
     let before = hay[..start].chars().next_back();
     let after = hay[end..].chars().next();
-    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+    if before.is_some_and(tokenizer::is_latin_word_char) || after.is_some_and(tokenizer::is_latin_word_char) {
         return false;
     }
     let ends_symbol = term.ends_with(['+', '#']);

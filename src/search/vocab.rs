@@ -115,15 +115,6 @@ impl Vocabulary {
         Vocabulary { terms, deletions }
     }
 
-    /// Number of distinct terms.
-    pub fn len(&self) -> usize {
-        self.terms.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
-
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).
     pub fn talks(&self, term: &str) -> u32 {
         self.terms.binary_search_by(|(t, _)| (**t).cmp(term)).map_or(0, |i| self.terms[i].1)
