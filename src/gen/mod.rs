@@ -303,17 +303,14 @@ pub fn run(args: GenArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The corpus paths to read: `--from`, or the shipped corpus.
-fn source_paths(from: Vec<PathBuf>) -> Vec<PathBuf> {
-    if from.is_empty() {
-        vec![PathBuf::from(DEFAULT_DATA)]
-    } else {
-        from
-    }
-}
-
-fn read_source(from: &[PathBuf]) -> anyhow::Result<ingest::Ingested> {
-    ingest::read_paths(from, |_, _| {}).map_err(|f| anyhow::anyhow!("{}: {}", f.path.display(), f.error))
+/// Reads the real corpus a run draws from (`--from`, or the shipped corpus): the paths read, what
+/// they held, and the seconds reading took.
+fn read_source(from: Vec<PathBuf>) -> anyhow::Result<(Vec<PathBuf>, ingest::Ingested, f64)> {
+    let from = if from.is_empty() { vec![PathBuf::from(DEFAULT_DATA)] } else { from };
+    let started = Instant::now();
+    let ingested =
+        ingest::read_paths(&from, |_, _| {}).map_err(|f| anyhow::anyhow!("{}: {}", f.path.display(), f.error))?;
+    Ok((from, ingested, started.elapsed().as_secs_f64()))
 }
 
 /// `talksearch gen --talks N`: reads the source corpus and writes the synthetic one, with a summary.
@@ -321,10 +318,7 @@ fn run_talks(talks: u64, args: GenArgs) -> anyhow::Result<()> {
     if talks == 0 {
         bail!("--talks must be at least 1");
     }
-    let from = source_paths(args.from);
-    let started = Instant::now();
-    let ingested = read_source(&from)?;
-    let read_seconds = started.elapsed().as_secs_f64();
+    let (from, ingested, read_seconds) = read_source(args.from)?;
     let bar = ProgressBar::new(talks);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use super::{read_source, source_paths, write, GenArgs, Rng};
+use super::{read_source, write, GenArgs, Rng};
 use crate::talk::{is_han, Talk};
 use crate::tokenizer::{self, PART_PREFIX};
 
@@ -528,10 +528,8 @@ pub(super) fn run_queries(n: u64, args: GenArgs) -> anyhow::Result<()> {
     if n == 0 {
         bail!("--queries must be at least 1");
     }
-    let from = source_paths(args.from);
-    let started = Instant::now();
-    let ingested = read_source(&from)?;
-    let read_seconds = started.elapsed().as_secs_f64();
+    let (from, ingested, read_seconds) = read_source(args.from)?;
+    let drawing = Instant::now();
     let set = generate_queries(&ingested.talks, n, args.seed)?;
     let text = render_queries(&set, args.seed, &from);
     let to_stdout = args.out.as_os_str() == "-";
@@ -549,7 +547,7 @@ pub(super) fn run_queries(n: u64, args: GenArgs) -> anyhow::Result<()> {
         ingested.talks.len(),
         from.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
         read_seconds,
-        started.elapsed().as_secs_f64() - read_seconds,
+        drawing.elapsed().as_secs_f64(),
         set.draws
     );
     // The summary must not end up inside a query file written to standard output.
