@@ -8,6 +8,15 @@ use talksearch::server::app;
 
 use crate::util::seed;
 
+/// The app over the seed index on a loopback port, served until the returned runtime is dropped.
+fn serve_seed() -> (tokio::runtime::Runtime, std::net::SocketAddr) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app(seed())).await });
+    (runtime, addr)
+}
+
 /// Checks the SVG `--plot` wrote: a drawing with a legend entry for each class of `report` and the floor.
 fn assert_plot(path: &Path, report: &serde_json::Value) {
     let svg = std::fs::read_to_string(path).expect("--plot writes the file");
@@ -74,10 +83,7 @@ fn inproc_bench_prints_a_well_formed_json_report() {
 
 #[test]
 fn http_bench_counts_every_request_against_a_real_server() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, app(seed())).await });
+    let (_runtime, addr) = serve_seed();
     let queries = parse_queries(DEFAULT_QUERIES).unwrap();
     let opts = Options { concurrency: 4, warmup: 10, requests: Some(100), ..Options::default() };
     let report = run_http(&format!("http://{addr}"), &queries, &opts).unwrap();
@@ -94,10 +100,7 @@ fn http_bench_counts_every_request_against_a_real_server() {
 
 #[test]
 fn http_bench_plots_through_the_command_line() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, app(seed())).await });
+    let (_runtime, addr) = serve_seed();
     let dir = tempfile::tempdir().unwrap();
     let plot = dir.path().join("http.svg");
     let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))

@@ -332,6 +332,16 @@ fn rebuild_hint(index: &std::path::Path) -> String {
     format!("rebuild it with `talksearch index --full --data PATH --index {}`", index.display())
 }
 
+/// `serve` on `index`, run from `cwd`, exits 1 saying `the index in INDEX {problem}` with the
+/// rebuild hint, and leaves the index folder exactly as it was.
+fn assert_serve_refuses(index: &std::path::Path, cwd: &std::path::Path, problem: &str) {
+    let before = snapshot(index);
+    let (code, error) = serve_exit(index, cwd);
+    let expected = format!("error: cannot serve: the index in {} {problem}; {}", index.display(), rebuild_hint(index));
+    assert_eq!((code, error), (Some(1), expected), "{problem}");
+    assert!(snapshot(index) == before, "{problem}: the server changed the index folder");
+}
+
 #[test]
 fn serve_refuses_an_index_it_cannot_read_and_changes_nothing() {
     let cwd = folder_with_default_data();
@@ -356,15 +366,7 @@ fn serve_refuses_an_index_it_cannot_read_and_changes_nothing() {
         build(index.path(), &[seed_page()]);
         build(index.path(), &[seed_page(), test_data().join("pages/sofastack-sofa-meetup-5.md")]);
         damage(index.path());
-        let before = snapshot(index.path());
-        let (code, error) = serve_exit(index.path(), cwd.path());
-        let expected = format!(
-            "error: cannot serve: the index in {} is damaged: {what}; {}",
-            index.path().display(),
-            rebuild_hint(index.path())
-        );
-        assert_eq!((code, error), (Some(1), expected));
-        assert!(snapshot(index.path()) == before, "{what}: the server changed the index folder");
+        assert_serve_refuses(index.path(), cwd.path(), &format!("is damaged: {what}"));
     }
 }
 
@@ -383,15 +385,8 @@ fn serve_refuses_an_intact_index_of_another_schema() {
     drop(writer);
     std::fs::write(generation.join("speakers.json"), "[]").unwrap();
     std::fs::write(index.path().join("CURRENT"), "gen-000001\n").unwrap();
-    let before = snapshot(index.path());
-    let (code, error) = serve_exit(index.path(), cwd.path());
-    let expected = format!(
-        "error: cannot serve: the index in {} (gen-000001) was built by an incompatible version of talksearch; {}",
-        index.path().display(),
-        rebuild_hint(index.path())
-    );
-    assert_eq!((code, error), (Some(1), expected));
-    assert!(snapshot(index.path()) == before, "the server changed the index folder");
+    let problem = "(gen-000001) was built by an incompatible version of talksearch";
+    assert_serve_refuses(index.path(), cwd.path(), problem);
 }
 
 #[test]
@@ -453,14 +448,8 @@ fn serve_refuses_a_generation_with_damaged_files() {
             "pos" => std::fs::remove_file(&file).unwrap(),
             _ => spray(&file),
         }
-        let (code, error) = serve_exit(index.path(), cwd.path());
         let name = file.file_name().unwrap().to_string_lossy();
-        let expected = format!(
-            "error: cannot serve: the index in {} is damaged: gen-000001/{name} {what}; {}",
-            index.path().display(),
-            rebuild_hint(index.path())
-        );
-        assert_eq!((code, error), (Some(1), expected), ".{ext}");
+        assert_serve_refuses(index.path(), cwd.path(), &format!("is damaged: gen-000001/{name} {what}"));
     }
 }
 
