@@ -261,6 +261,9 @@ fn fill<R: AsRef<Manifest>>(
     let companies = Companies::builtin();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    // No merges while talks are added: the build ends with one merge of everything (see
+    // [`merge_into_one`]), done by this same writer.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let mut people = People::new(companies);
     let mut changes = 0usize;
     let mut failure: Option<Error> = None;
@@ -292,8 +295,7 @@ fn fill<R: AsRef<Manifest>>(
         return Ok((read, None));
     }
     writer.commit()?;
-    writer.wait_merging_threads()?;
-    merge_into_one(&index)?;
+    merge_into_one(&index, writer)?;
     // A copy holds talks this run never saw: gather its speakers from the stored documents.
     if base.is_some() {
         for_each_stored_talk(&index, &fields, |talk| people.add(&talk))?;
@@ -305,17 +307,17 @@ fn fill<R: AsRef<Manifest>>(
 
 /// Merges the committed segments of `index` into one: each term of a query is then looked up and
 /// scored once, not once per segment (on the whole corpus bare TopDocs got ~30 % faster, a whole
-/// search ~7 %), and the talks an update deleted are dropped for good. Runs after the build's writer
-/// has finished its own background merges, with a writer that merges nothing else, so the two never
-/// race for the same segments.
-fn merge_into_one(index: &Index) -> Result<()> {
+/// search ~7 %), and the talks an update deleted are dropped for good. The build's own writer does
+/// it (it merges nothing else, see `NoMergePolicy` in [`fill`]): a second writer would take
+/// tantivy's lock again, and that `flock` can still be held by a child process another thread is
+/// forking at that moment (the descriptor lives in the child until it `exec`s), which made tests
+/// fail with `LockBusy` under load.
+fn merge_into_one(index: &Index, mut writer: IndexWriter) -> Result<()> {
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_PER_THREAD)?;
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         writer.merge(&segments).wait()?;
-        writer.wait_merging_threads()?;
     }
+    writer.wait_merging_threads()?;
     Ok(())
 }
 

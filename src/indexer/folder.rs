@@ -159,17 +159,30 @@ pub struct BuildLock {
 
 /// Takes the build lock on `dir` (creating the folder), or fails at once with [`Error::Locked`]
 /// naming the pid of the build that holds it.
+///
+/// "At once" allows [`LOCK_GRACE`]: a lock just released by a build of this process can still be
+/// held for a moment by a child that another thread is forking (the descriptor lives in the child
+/// until it `exec`s), and a second build must not be refused for that.
 pub fn lock(dir: &Path) -> Result<BuildLock> {
     let (file, path) = open_lock_file(dir)?;
-    match file.try_lock() {
-        Ok(()) => claim(file, &path),
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = fs::read_to_string(&path).ok().and_then(|pid| pid.trim().parse().ok());
-            Err(Error::Locked { dir: dir.to_path_buf(), holder })
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return claim(file, &path),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_GRACE => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).ok().and_then(|pid| pid.trim().parse().ok());
+                return Err(Error::Locked { dir: dir.to_path_buf(), holder });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
         }
-        Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
     }
 }
+
+/// How long [`lock`] retries a lock that is held before it reports the holder.
+const LOCK_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Takes the build lock on `dir`, waiting for a build that holds it to end.
 pub fn lock_waiting(dir: &Path) -> Result<BuildLock> {
