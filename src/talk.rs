@@ -18,6 +18,10 @@ pub struct Event {
     pub url: Option<String>,
     /// The file the event was read from, relative to the `--data` root it was found under.
     pub source: String,
+    /// The event's time zone (`Europe/Brussels`, or an offset such as `+01:00`) when the source
+    /// gives one; talks' `start` and `end` are in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 impl Event {
@@ -68,6 +72,34 @@ pub struct Talk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub event: Event,
+    /// When the talk starts, in the event's time zone: `2025-02-01T09:30:00+01:00` (ISO 8601, with
+    /// the offset when the zone is known). Schedules give it; pages rarely do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// When the talk ends, like `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The room or stage, as the schedule names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    /// The track, devroom or topic the talk belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    /// The title in the source's other language (bilingual schedules: `title_en` beside `title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_title: Option<String>,
+    /// Further links the schedule gives (recordings, slides, chat rooms …), beside `url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// A link a schedule gives for a talk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Link {
+    pub url: String,
+    /// What the link is (`Video recording (MP4)`, `Slides` …), when said.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
 }
 
 /// How much of a talk is indexed and stored: a talk past these is cut at index time (the index

@@ -160,7 +160,7 @@ fn event_from(meta: &Value, body: &str, source: &str) -> Event {
         .iter()
         .filter_map(|k| meta_str(meta, &[k]))
         .find(|u| u.starts_with("http://") || u.starts_with("https://"));
-    Event { title, date, location, url, source: source.to_string() }
+    Event { title, date, location, url, source: source.to_string(), ..Event::default() }
 }
 
 /// `YYYY-MM-DD` from the leading date of `2022-02-22T09:27:49+08:00`, `2021/8/6`, `2021 年 6 月 2 日` ….
@@ -1218,6 +1218,7 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
                 language,
                 url: draft.url,
                 event,
+                ..Talk::default()
             }
         })
         .collect()

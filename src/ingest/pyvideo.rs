@@ -156,7 +156,9 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
             location: None,
             url: None,
             source: source.to_string(),
+            ..Event::default()
         },
+        ..Talk::default()
     }])
 }
 
