@@ -2,12 +2,14 @@
 //!
 //! The judged set is a TSV file, one query a line: `kind<TAB>query<TAB>expected titles`, the expected
 //! titles separated by ` || ` (any of them counts as a right answer; a talk given at several events
-//! is one title). Blank lines and lines starting with `#` are ignored. The shipped set lives in
-//! `tests/relevance/queries.tsv` and is compiled in as [`DEFAULT_QUERIES`].
+//! is one title). Blank lines and lines starting with `#` are ignored. The shipped sets live in
+//! `tests/relevance/` (`queries.tsv`, keyword queries; `real.tsv`, queries as people really type
+//! them) and are compiled in as [`DEFAULT_SETS`].
 //!
-//! Relevance is binary and judged on exact titles. Each expected title is credited once, at its
-//! best rank, so a talk listed under three events cannot fill the top ten with "hits" and nDCG
-//! stays within 0..=1.
+//! Relevance is binary and judged on titles compared by [`title_key`] (case, punctuation, brackets
+//! and list numbering ignored). Each expected title is credited once, at its best rank, so a talk
+//! listed under three events cannot fill the top ten with "hits" and nDCG stays within 0..=1. A
+//! `dup` query (its talk is listed on several pages) succeeds only when that talk is shown once.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -19,15 +21,49 @@ use serde::Serialize;
 use crate::cli::IndexArg;
 use crate::config::Settings;
 use crate::search::{Engine, Mode, SearchRequest};
+use crate::talk::title_key;
 
-/// The judged query set shipped with the project.
-pub const DEFAULT_QUERIES: &str = include_str!("../tests/relevance/queries.tsv");
+/// The judged query sets shipped with the project: (file name, contents).
+pub const DEFAULT_SETS: &[(&str, &str)] = &[
+    ("queries.tsv", include_str!("../tests/relevance/queries.tsv")),
+    ("real.tsv", include_str!("../tests/relevance/real.tsv")),
+];
+
+/// Every query of the shipped sets.
+pub fn default_queries() -> Result<Vec<Judged>, String> {
+    let mut all = Vec::new();
+    for (name, text) in DEFAULT_SETS {
+        if text.lines().all(|l| l.trim().is_empty() || l.starts_with('#')) {
+            continue;
+        }
+        all.extend(parse(text).map_err(|e| format!("tests/relevance/{name}: {e}"))?);
+    }
+    Ok(all)
+}
 
 /// How deep the metrics look: success@10, MRR@10 and nDCG@10.
 pub const CUTOFF: usize = 10;
 
 /// The query kinds a judged set may use, in the order reports list them.
-pub const KINDS: &[&str] = &["zh", "en", "mixed", "traditional", "cross", "typo", "name", "company"];
+pub const KINDS: &[&str] = &[
+    "zh",
+    "en",
+    "mixed",
+    "traditional",
+    "cross",
+    "typo",
+    "name",
+    "company",
+    // Queries as people really type them (`real.tsv`).
+    "question",
+    "cross_zh_en",
+    "cross_en_zh",
+    "abbrev",
+    "wordform",
+    "fragment",
+    "dup",
+    "company_alias",
+];
 
 /// Separates the expected titles of one query.
 const TITLE_SEPARATOR: &str = " || ";
@@ -110,6 +146,8 @@ pub struct Outcome {
     /// How many talks matched in all.
     pub total: usize,
     pub expected: Vec<String>,
+    /// An expected talk is shown more than once in the top [`CUTOFF`].
+    pub repeated: bool,
     /// Set when the search itself failed.
     pub error: Option<String>,
 }
@@ -143,12 +181,12 @@ impl Report {
     /// The table: kind, n, s@1, s@10, MRR, nDCG@10, then the overall row.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "{:<12} {:>4} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "s@1", "s@10", "MRR", "nDCG@10");
+        let _ = writeln!(s, "{:<14} {:>4} {:>6} {:>6} {:>6} {:>8}", "kind", "n", "s@1", "s@10", "MRR", "nDCG@10");
         let rows = self.kinds.iter().map(|(k, s)| (k.as_str(), s)).chain(std::iter::once(("overall", &self.overall)));
         for (kind, sc) in rows {
             let _ = writeln!(
                 s,
-                "{:<12} {:>4} {:>6.3} {:>6.3} {:>6.3} {:>8.3}",
+                "{:<14} {:>4} {:>6.3} {:>6.3} {:>6.3} {:>8.3}",
                 kind, sc.n, sc.success_at_1, sc.success_at_10, sc.mrr, sc.ndcg_at_10
             );
         }
@@ -161,7 +199,9 @@ impl Report {
         for o in self.failures() {
             let first = o.top.first().map(String::as_str).unwrap_or("(no hits)");
             let matched = o.matched.map(|m| format!("{m:?}").to_lowercase()).unwrap_or_default();
-            let _ = writeln!(s, "[{}] {}  (line {}, {} hits, match {matched})", o.kind, o.query, o.line, o.total);
+            let repeated = if o.repeated { ", shown twice" } else { "" };
+            let _ =
+                writeln!(s, "[{}] {}  (line {}, {} hits, match {matched}{repeated})", o.kind, o.query, o.line, o.total);
             if let Some(e) = &o.error {
                 let _ = writeln!(s, "    error: {e}");
             }
@@ -200,7 +240,12 @@ fn outcome(engine: &Engine, j: &Judged) -> Outcome {
         Ok(r) => (r.hits.into_iter().map(|h| h.title).collect(), Some(r.matched), r.total, None),
         Err(e) => (Vec::new(), None, 0, Some(e.to_string())),
     };
-    let ranks = relevant_ranks(&top, &j.expected);
+    let mut ranks = relevant_ranks(&top, &j.expected);
+    let repeated = repeats_expected(&top, &j.expected);
+    if j.kind == "dup" && repeated {
+        // Found, but shown twice: the talk listed on several pages must be one result.
+        ranks.clear();
+    }
     let ndcg = ndcg(&ranks, j.expected.len());
     Outcome {
         line: j.line,
@@ -212,22 +257,31 @@ fn outcome(engine: &Engine, j: &Judged) -> Outcome {
         matched,
         total,
         expected: j.expected.clone(),
+        repeated,
         error,
     }
 }
 
-/// 1-based ranks within the top [`CUTOFF`] of `top` whose title is expected, each expected title
-/// credited at its first occurrence only.
+/// 1-based ranks within the top [`CUTOFF`] of `top` whose title is expected (compared by
+/// [`title_key`]), each expected talk credited at its first occurrence only.
 pub fn relevant_ranks(top: &[String], expected: &[String]) -> Vec<usize> {
-    let expected: HashSet<&str> = expected.iter().map(String::as_str).collect();
+    let expected: HashSet<String> = expected.iter().map(|t| title_key(t)).collect();
     let mut credited = HashSet::new();
     let mut ranks = Vec::new();
     for (i, title) in top.iter().take(CUTOFF).enumerate() {
-        if expected.contains(title.as_str()) && credited.insert(title.as_str()) {
+        let key = title_key(title);
+        if expected.contains(&key) && credited.insert(key) {
             ranks.push(i + 1);
         }
     }
     ranks
+}
+
+/// Whether an expected talk is shown more than once within the top [`CUTOFF`].
+pub fn repeats_expected(top: &[String], expected: &[String]) -> bool {
+    let expected: HashSet<String> = expected.iter().map(|t| title_key(t)).collect();
+    let mut seen = HashSet::new();
+    top.iter().take(CUTOFF).map(|t| title_key(t)).any(|k| expected.contains(&k) && !seen.insert(k))
 }
 
 /// nDCG@[`CUTOFF`] with binary relevance: the DCG of `ranks` over the DCG of min(CUTOFF, `expected`)
@@ -266,7 +320,7 @@ fn scores(group: &[&Outcome]) -> Scores {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The judged query set (TSV: kind, query, expected titles separated by " || ").
-    /// Default: the set compiled in from tests/relevance/queries.tsv.
+    /// Default: the sets compiled in from tests/relevance/ (queries.tsv and real.tsv).
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
     #[command(flatten)]
@@ -278,9 +332,13 @@ pub struct EvalArgs {
 
 /// Runs the evaluation and prints the table and the failed queries (or JSON).
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
-    let text = crate::commands::read_or_default(args.queries.as_deref(), DEFAULT_QUERIES)?;
-    let source = args.queries.as_ref().map_or("the built-in query set".to_string(), |p| p.display().to_string());
-    let queries = parse(&text).map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
+    let queries = match &args.queries {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => default_queries().map_err(|e| anyhow::anyhow!(e))?,
+    };
     let settings = Settings::new(args.index.dir, Vec::new(), None);
     let engine = crate::commands::open_engine(&settings.index_dir)?;
     let report = evaluate(&engine, &queries);
@@ -355,6 +413,19 @@ mod tests {
     }
 
     #[test]
+    fn titles_match_without_numbering_brackets_or_case() {
+        let top = titles(&["二、《蚂蚁服务发现的大规模实践和展望》", "The Mighty Dictionary"]);
+        assert_eq!(
+            relevant_ranks(&top, &titles(&["the mighty dictionary", "蚂蚁服务发现的大规模实践和展望"])),
+            vec![1, 2]
+        );
+        assert!(!repeats_expected(&top, &titles(&["The Mighty Dictionary"])));
+        let twice = titles(&["Go 泛型设计", "x", "1. Go 泛型设计"]);
+        assert!(repeats_expected(&twice, &titles(&["Go 泛型设计"])));
+        assert!(!repeats_expected(&twice, &titles(&["x"])));
+    }
+
+    #[test]
     fn scores_average_over_queries() {
         let o = |kind: &str, ranks: Vec<usize>, expected: usize| Outcome {
             line: 1,
@@ -366,6 +437,7 @@ mod tests {
             matched: None,
             total: 0,
             expected: vec!["t".to_string(); expected],
+            repeated: false,
             error: None,
         };
         // Ranks 1, 2 and none: s@1 = 1/3, s@10 = 2/3, MRR = (1 + 0.5 + 0) / 3 = 0.5,
@@ -412,7 +484,7 @@ mod tests {
 
     #[test]
     fn the_shipped_query_set_parses() {
-        let q = parse(DEFAULT_QUERIES).expect("tests/relevance/queries.tsv is well formed");
+        let q = default_queries().expect("the sets in tests/relevance/ are well formed");
         assert!(q.len() >= 100, "{} queries", q.len());
         for kind in KINDS {
             assert!(q.iter().any(|j| j.kind == *kind), "no {kind} queries");

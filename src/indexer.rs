@@ -163,13 +163,17 @@ fn index_locked(
 }
 
 /// The current generation and its manifest, when an update can build on them: it verifies, has
-/// this version's schema and records the files it was read from. Otherwise everything is read
+/// this version's schema and analyzer and records the files it was read from. Otherwise everything is read
 /// again: a damaged generation is never carried into the next one.
 fn updatable(dir: &Path) -> Option<(PathBuf, Manifest)> {
     match checked_current(dir) {
         Ok(generation) => {
             let generation = generation?;
             let manifest = read_manifest(&generation)?;
+            if manifest.analyzer != tokenizer::ANALYZER_VERSION {
+                tracing::info!("the current generation was tokenized by another version; reading every file again");
+                return None;
+            }
             Some((generation, manifest))
         }
         Err(e) => {
@@ -367,7 +371,8 @@ pub fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
 fn write_sidecars(path: &Path, people: Vec<SpeakerEntity>, manifest: &Manifest) -> Result<()> {
     let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
     fs::write(path.join(SPEAKERS), json).map_err(|e| Error::io(path.join(SPEAKERS), e))?;
-    let json = serde_json::to_vec(manifest).map_err(|e| Error::Other(format!("serializing the manifest: {e}")))?;
+    let manifest = Manifest { analyzer: tokenizer::ANALYZER_VERSION, ..manifest.clone() };
+    let json = serde_json::to_vec(&manifest).map_err(|e| Error::Other(format!("serializing the manifest: {e}")))?;
     fs::write(path.join(MANIFEST), json).map_err(|e| Error::io(path.join(MANIFEST), e))?;
     Ok(())
 }

@@ -52,6 +52,12 @@ impl Fields {
         ]
     }
 
+    /// The fields of running text, where a word occurs in many forms (`tests`, `testing`): where a
+    /// query word also matches through its stem. Same boosts as in [`Fields::weighted_text`].
+    pub fn stemmed_text(&self) -> [(Field, f32); 3] {
+        [(self.title, 4.0), (self.abstract_text, 1.5), (self.takeaways, 1.0)]
+    }
+
     /// Reads the handles from an index's schema, failing if a field is missing (an index built by
     /// an incompatible version).
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {

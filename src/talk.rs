@@ -212,6 +212,26 @@ pub fn detect_language(text: &str) -> &'static str {
         if is_han(c) {
             han += 1;
             letters += 1;
+/// The folded form of a talk title that says whether two titles name the same talk: list numbering
+/// (`五、`, `1.1.1`, `(2)`) and everything but letters, digits and Han characters dropped, Latin
+/// lowercased. `二、《蚂蚁服务发现的大规模实践和展望》` and `蚂蚁服务发现的大规模实践和展望` have one key.
+pub fn title_key(title: &str) -> String {
+    static NUMBERING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^\s*(?:(?:[0-9]{1,2}(?:\.[0-9]{1,2})+[.、．]?|[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、．:：])\s*)+",
+        )
+        .expect("the numbering pattern compiles")
+    });
+    let body = NUMBERING.replace(title, "");
+    let key: String = body.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    // A title that is nothing but numbering keeps its own characters.
+    if key.is_empty() {
+        title.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    } else {
+        key
+    }
+}
+
         } else if c.is_alphabetic() {
             letters += 1;
         }
@@ -249,6 +269,18 @@ mod tests {
         assert_eq!(detect_language("Writing fast Python"), "en");
         assert_eq!(detect_language(""), "en");
     }
+    #[test]
+    fn title_keys_ignore_numbering_brackets_and_punctuation() {
+        let key = title_key("蚂蚁服务发现的大规模实践和展望");
+        assert_eq!(title_key("二、《蚂蚁服务发现的大规模实践和展望》"), key);
+        assert_eq!(title_key("1.1.1 蚂蚁服务发现的大规模实践和展望"), key);
+        assert_eq!(title_key("(3) 蚂蚁服务发现的「大规模」实践和展望"), key);
+        assert_eq!(title_key("The Mighty Dictionary!"), "themightydictionary");
+        assert_eq!(title_key("2022 年云原生趋势"), "2022年云原生趋势", "a year is not numbering");
+        assert_ne!(title_key("Go 泛型设计"), title_key("Go 泛型"));
+        assert_eq!(title_key("1."), "1");
+    }
+
 
     #[test]
     fn event_year() {

@@ -15,6 +15,9 @@
 //!    while phrases of whole words keep their positions.
 //! 4. Latin text is split into alphanumeric runs (`API7.ai` → `api7`, `ai`; `C++` stays `c++`) and
 //!    lowercased, one position each. Whitespace and punctuation produce no tokens.
+//! 5. An English word whose stem differs from it (`testing`, `optimised`) also emits its stem at the
+//!    same position, marked with [`STEM_PREFIX`] (see [`stem`]): a query word finds the other forms
+//!    of it through the stem, below the form as typed.
 
 use std::sync::{Arc, OnceLock};
 
@@ -25,6 +28,10 @@ use crate::talk::is_han;
 
 /// The name under which the analyzer is registered on every index.
 pub const ANALYZER: &str = "talksearch";
+
+/// Raised whenever the tokens of a text change (2: English stems added), so that an update never
+/// mixes talks tokenized two ways in one index: it reads every file again instead.
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Our domain dictionary, in jieba's `word freq tag` format; shipped in `data/` and compiled in so the
 /// binary needs no files at run time.
@@ -37,6 +44,10 @@ const MAX_TOKEN_BYTES: usize = 100;
 /// `服务网格` it is also indexed as `\u{2}网格`, so a query for `网格` matches both and scores the
 /// whole word higher.
 pub const PART_PREFIX: char = '\u{2}';
+
+/// Marks the English stem of a Latin word (`testing` is also indexed as `\u{3}test`). Stems are
+/// apart from words so that a query can weigh "another form of the word" below the word itself.
+pub const STEM_PREFIX: char = '\u{3}';
 
 /// Longest part (in characters) indexed inside a longer word.
 const MAX_PART_CHARS: usize = 6;
@@ -152,7 +163,8 @@ pub(crate) fn tokenize_folded(jieba: &Jieba, text: &str, folded: &Folded, out: &
         } else {
             for_each_word_run(word, |start, end, han| {
                 let part = &word[start..end];
-                out.push(tok.byte_start + start, tok.byte_start + end, position, |t| {
+                let (from, to) = (tok.byte_start + start, tok.byte_start + end);
+                let pushed = out.push(from, to, position, |t| {
                     if han {
                         t.push_str(part);
                     } else if part.is_ascii() {
@@ -163,6 +175,9 @@ pub(crate) fn tokenize_folded(jieba: &Jieba, text: &str, folded: &Folded, out: &
                         t.push_str(&part.to_lowercase());
                     }
                 });
+                if pushed && !han {
+                    out.push_stem(from, to, position);
+                }
                 position += 1;
             });
         }
@@ -180,8 +195,9 @@ struct Tokens<'a> {
 impl Tokens<'_> {
     /// Adds a token whose text `write` appends to an empty string; dropped when longer than
     /// [`MAX_TOKEN_BYTES`].
+    /// Says whether it was kept.
     #[inline]
-    fn push(&mut self, start: usize, end: usize, position: usize, write: impl FnOnce(&mut String)) {
+    fn push(&mut self, start: usize, end: usize, position: usize, write: impl FnOnce(&mut String)) -> bool {
         if self.len == self.tokens.len() {
             self.tokens.push(Token::default());
         }
@@ -189,14 +205,128 @@ impl Tokens<'_> {
         token.text.clear();
         write(&mut token.text);
         if token.text.len() > MAX_TOKEN_BYTES {
-            return;
+            return false;
         }
         token.offset_from = self.folded.original_offset(start);
         token.offset_to = self.folded.original_offset(end);
         token.position = position;
         token.position_length = 1;
         self.len += 1;
+        true
     }
+
+    /// After a Latin word was pushed: its stem too, marked, when the stem differs from the word.
+    fn push_stem(&mut self, start: usize, end: usize, position: usize) {
+        let Some(stem) = stem(&self.tokens[self.len - 1].text) else { return };
+        self.push(start, end, position, |t| {
+            t.push(STEM_PREFIX);
+            t.push_str(&stem);
+        });
+    }
+}
+
+/// The English stem of an analyzed Latin `word` when it differs from the word (`testing` → `test`,
+/// `visualisation` and `visualization` → `visual`), else `None`. British spellings are first made
+/// American (`optimise` → `optimize`, `colour` → `color`, `modelling` → `modeling`), then the
+/// Snowball English stemmer runs. Only words of 4 to 30 ASCII letters are stemmed.
+///
+/// Memoized per thread (a few tens of thousands of distinct words make up nearly all text).
+pub fn stem(word: &str) -> Option<String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static SEEN: RefCell<HashMap<Box<str>, Option<Box<str>>>> = RefCell::new(HashMap::new());
+    }
+    if !(4..=30).contains(&word.len()) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(known) = seen.get(word) {
+            return known.as_deref().map(str::to_string);
+        }
+        if seen.len() >= 200_000 {
+            seen.clear();
+        }
+        let american = americanize(word);
+        static STEMMER: OnceLock<frostem::Stemmer> = OnceLock::new();
+        let stemmer = STEMMER.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::English));
+        let stemmed = stemmer.stem(&american);
+        let found = (stemmed != word).then(|| Box::<str>::from(stemmed.as_ref()));
+        seen.insert(word.into(), found.clone());
+        found.map(String::from)
+    })
+}
+
+/// `word` in American spelling where a British one is regular: `-ise`/`-isation` → `-ize`/`-ization`,
+/// `-yse` → `-yze`, `-our` → `-or`, `-tre` → `-ter`, `-ogue` → `-og`, `-ence` → `-ense` for a few
+/// words, doubled `l` in a few stems (`modelling`). Applied alike to text and queries, so a rule that
+/// also rewrites a word that is not British (`enterprise` → `enterprize`) changes nothing found.
+fn americanize(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    const SUFFIXES: &[(&str, &str)] = &[
+        ("isations", "izations"),
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("isers", "izers"),
+        ("iser", "izer"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("ysing", "yzing"),
+        ("ysed", "yzed"),
+        ("yser", "yzer"),
+        ("yse", "yze"),
+        ("ours", "ors"),
+        ("oured", "ored"),
+        ("ouring", "oring"),
+        ("ourite", "orite"),
+        ("ourites", "orites"),
+        ("ourable", "orable"),
+        ("oural", "oral"),
+        ("our", "or"),
+        ("tres", "ters"),
+        ("tred", "tered"),
+        ("tre", "ter"),
+        ("ogues", "ogs"),
+        ("ogue", "og"),
+    ];
+    const WORDS: &[(&str, &str)] = &[
+        ("licence", "license"),
+        ("licences", "licenses"),
+        ("defence", "defense"),
+        ("offence", "offense"),
+        ("programme", "program"),
+        ("programmes", "programs"),
+        ("grey", "gray"),
+    ];
+    const DOUBLED_L: &[&str] = &[
+        "model", "label", "travel", "cancel", "signal", "fuel", "level", "channel", "tunnel", "marshal", "dial",
+        "total",
+    ];
+    if let Some((_, to)) = WORDS.iter().find(|(from, _)| *from == word) {
+        return Cow::Borrowed(to);
+    }
+    for stem in DOUBLED_L {
+        if let Some(rest) = word.strip_prefix(stem).and_then(|r| r.strip_prefix('l')) {
+            if matches!(rest, "ed" | "ing" | "er" | "ers") {
+                return Cow::Owned(format!("{stem}{rest}"));
+            }
+        }
+    }
+    // Keep at least three letters before the ending: `rise`, `our`, `hours` stay as they are.
+    for (from, to) in SUFFIXES {
+        if let Some(head) = word.strip_suffix(from) {
+            if head.len() >= 3 {
+                return Cow::Owned(format!("{head}{to}"));
+            }
+        }
+    }
+    Cow::Borrowed(word)
+}
+
+/// The term under which a word's stem is indexed (see [`STEM_PREFIX`]).
+pub fn stem_term(stem: &str) -> String {
+    format!("{STEM_PREFIX}{stem}")
 }
 
 /// Emits the dictionary words inside a longer Han word (`服务网格` → `服务`, `网格`), at its position
@@ -393,6 +523,9 @@ pub struct AnalyzedToken {
     pub end: usize,
     /// True for a dictionary word found inside a longer word (indexed at lower weight).
     pub part: bool,
+    /// True for the English stem of the word at the same position (see [`stem`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stem: bool,
 }
 
 pub fn analyze(text: &str) -> Analysis {
@@ -400,7 +533,8 @@ pub fn analyze(text: &str) -> Analysis {
         .into_iter()
         .map(|(t, position, range)| AnalyzedToken {
             part: t.starts_with(PART_PREFIX),
-            token: strip_part(&t).to_string(),
+            stem: t.starts_with(STEM_PREFIX),
+            token: strip_part(&t).trim_start_matches(STEM_PREFIX).to_string(),
             position,
             start: range.start,
             end: range.end,
@@ -424,8 +558,38 @@ pub fn tokens(text: &str) -> Vec<(String, usize, std::ops::Range<usize>)> {
 mod tests {
     use super::*;
 
+    /// The tokens of `text`, without the stems (tested on their own).
     fn texts(text: &str) -> Vec<String> {
-        tokens(text).into_iter().map(|t| t.0).collect()
+        tokens(text).into_iter().map(|t| t.0).filter(|t| !t.starts_with(STEM_PREFIX)).collect()
+    }
+
+    #[test]
+    fn english_word_forms_share_a_stem_indexed_beside_the_word() {
+        let at = |text: &str| -> Vec<String> { tokens(text).into_iter().map(|t| t.0).collect() };
+        assert_eq!(at("Testing"), ["testing".to_string(), stem_term("test")]);
+        assert_eq!(at("test"), ["test"], "a word that is its own stem is indexed once");
+        assert_eq!(stem("tests"), Some("test".into()));
+        assert_eq!(stem("tested"), Some("test".into()));
+        for (british, american) in [
+            ("visualisation", "visualization"),
+            ("optimise", "optimize"),
+            ("optimising", "optimizing"),
+            ("colour", "color"),
+            ("behaviour", "behavior"),
+            ("modelling", "modeling"),
+            ("centre", "center"),
+            ("analyse", "analyze"),
+            ("catalogue", "catalog"),
+            ("licence", "license"),
+        ] {
+            let stem_of = |w: &str| stem(w).unwrap_or_else(|| w.to_string());
+            assert_eq!(stem_of(british), stem_of(american), "{british} / {american}");
+        }
+        assert_eq!(stem("filling"), Some("fill".into()), "doubled l only in the listed stems");
+        assert_eq!(stem("k8s"), None);
+        assert_eq!(stem("c++"), None);
+        let positions: Vec<usize> = tokens("running tests").iter().map(|t| t.1).collect();
+        assert_eq!(positions, [0, 0, 1, 1], "a stem shares its word's position");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 
 use super::{read_source, write, GenArgs, Rng};
 use crate::talk::{is_han, Talk};
-use crate::tokenizer::{self, PART_PREFIX};
+use crate::tokenizer::{self, PART_PREFIX, STEM_PREFIX};
 
 /// A class of generated query, written as the bench query file's `[class]` prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +118,8 @@ fn text_words(text: &str) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut last_position = None;
     for (term, position, range) in tokenizer::tokens(text) {
-        // Sub-word parts repeat a piece of the word before them: no one types them as a fragment.
-        if term.starts_with(PART_PREFIX) {
+        // Sub-word parts and stems repeat a piece of the word before them: no one types them.
+        if term.starts_with(PART_PREFIX) || term.starts_with(STEM_PREFIX) {
             continue;
         }
         let Some(original) = text.get(range.clone()) else { continue };

@@ -219,6 +219,10 @@ pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Resu
 /// and in `removed` the ids of talks from changed and deleted files.
 pub fn read_paths_since(
     paths: &[PathBuf],
+    /// The analyzer version the generation was tokenized with (see `tokenizer::ANALYZER_VERSION`);
+    /// 0 for generations written before it was recorded. An update builds only on the same version.
+    #[serde(default)]
+    pub analyzer: u32,
     previous: Option<&Manifest>,
     progress: impl FnMut(usize, usize),
 ) -> Result<Ingested, Failure> {

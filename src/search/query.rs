@@ -260,24 +260,43 @@ struct Unit {
     translations: Vec<Vec<(usize, String)>>,
     /// Likely corrections of a single misspelt Latin word, from the vocabulary.
     corrections: Vec<Correction>,
+    /// Other forms of a single English word: the terms of its stem (see [`tokenizer::stem`]).
+    stems: Vec<String>,
+    /// The same words written otherwise (together, apart, completed), each with its weight.
+    variants: Vec<(Vec<(usize, String)>, f32)>,
+}
+
+impl Unit {
+    fn new(terms: Vec<(usize, String)>) -> Unit {
+        Unit { terms, translations: Vec::new(), corrections: Vec::new(), stems: Vec::new(), variants: Vec::new() }
+    }
+
+    /// The single Latin word this unit is, if it is one.
+    fn latin_word(&self) -> Option<&str> {
+        match self.terms.as_slice() {
+            [(_, word)] if word.bytes().all(|b| b.is_ascii_alphanumeric()) => Some(word),
+            _ => None,
+        }
+    }
 }
 
 /// Splits the terms of plain words into units: the split whose glossary terms cover the most words
 /// (`container image acceleration` → `container` + `image acceleration`, both with translations,
 /// rather than `container image` + `acceleration`), then the one with fewest units.
-fn units(terms: &[(usize, String)]) -> Vec<Unit> {
+fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
     let glossary = Glossary::builtin();
     let n = terms.len();
     let lookup = |i: usize, len: usize| {
         let key: Vec<String> = terms[i..i + len].iter().map(|(_, t)| t.clone()).collect();
         glossary.translations(&key)
     };
+    let compound = |i: usize, len: usize| len == 2 && joined(&terms[i].1, &terms[i + 1].1, vocab).is_some();
     // best[i]: (words covered by glossary terms, -units) for terms[i..], and the length of the first unit.
     let mut best = vec![((0usize, 0isize), 1usize); n + 1];
     for i in (0..n).rev() {
         let mut choice = None;
         for len in 1..=glossary::MAX_TERMS.min(n - i) {
-            let covered = if lookup(i, len).is_some() { len } else { 0 };
+            let covered = if lookup(i, len).is_some() || compound(i, len) { len } else { 0 };
             if len > 1 && covered == 0 {
                 continue;
             }
@@ -296,11 +315,59 @@ fn units(terms: &[(usize, String)]) -> Vec<Unit> {
         let translations = lookup(i, len)
             .map(|alts| alts.iter().map(|a| self::terms(a)).filter(|t| !t.is_empty()).collect())
             .unwrap_or_default();
-        out.push(Unit { terms: terms[i..i + len].to_vec(), translations, corrections: Vec::new() });
+        let mut unit = Unit::new(terms[i..i + len].to_vec());
+        unit.translations = translations;
+        if len == 2 {
+            if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab) {
+                unit.variants.push((vec![(terms[i].0, one)], COMPOUND_WEIGHT));
+            }
+        }
+        out.push(unit);
         i += len;
     }
     out
 }
+
+/// Two Latin words written as one, when the index knows them so (`data` `classes` → `dataclasses`,
+/// `e` `mail` → `email`), or when they are a name and its number (`pep` `8` → `pep8`).
+fn joined(a: &str, b: &str, vocab: &Vocabulary) -> Option<String> {
+    let letters = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase());
+    let digits = |w: &str| (1..=3).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit());
+    if !letters(a) || !(letters(b) || digits(b)) {
+        return None;
+    }
+    let one = format!("{a}{b}");
+    (digits(b) && a.len() >= 2 || vocab.talks(&one) >= MIN_COMPOUND_TALKS).then_some(one)
+}
+
+/// A Latin word written as two, when the index knows both halves well (`dataclasses` → `data`
+/// `classes`), or a name and its number (`pep8` → `pep` `8`).
+fn split(word: &str, vocab: &Vocabulary) -> Option<[String; 2]> {
+    if !word.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    // A name and its number: letters then one to three digits.
+    let letters_end = word.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if letters_end >= 2 && (1..=3).contains(&(word.len() - letters_end)) {
+        let head = &word[..letters_end];
+        if head.bytes().all(|c| c.is_ascii_lowercase()) {
+            return Some([head.to_string(), word[letters_end..].to_string()]);
+        }
+    }
+    if word.len() < 2 * MIN_HALF_CHARS || !word.bytes().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    (MIN_HALF_CHARS..=word.len() - MIN_HALF_CHARS)
+        .map(|i| (vocab.talks(&word[..i]).min(vocab.talks(&word[i..])), i))
+        .filter(|&(talks, _)| talks >= MIN_COMPOUND_TALKS)
+        .max()
+        .map(|(_, i)| [word[..i].to_string(), word[i..].to_string()])
+}
+
+/// Talks a word must be in for a compound or a split to be tried with it.
+const MIN_COMPOUND_TALKS: u32 = 3;
+/// The shortest half of a word split in two.
+const MIN_HALF_CHARS: usize = 4;
 
 /// Words that ask rather than say: questions and function words, in English and Chinese (as the
 /// analyzer writes them: lowercase, simplified). A query's words of this kind are optional.
@@ -384,6 +451,18 @@ const TRANSLATION_WEIGHT: f32 = 0.15;
 /// weigh half of this).
 const CORRECTION_WEIGHT: f32 = 0.5;
 
+/// Weight of another form of a word (`testing` for `tests`, through their stem), relative to the
+/// word as typed.
+const STEM_WEIGHT: f32 = 0.5;
+/// Weight of the same words written together or apart (`data classes` ↔ `dataclasses`).
+const COMPOUND_WEIGHT: f32 = 0.6;
+/// Weight of a word that the query's last word may be the start of (`dict` → `dictionary`).
+const COMPLETION_WEIGHT: f32 = 0.3;
+/// Completions searched for the last word of a query.
+const MAX_COMPLETIONS: usize = 3;
+/// Words of a query searched also as split in two (`dataclasses` → `data classes`).
+const MAX_SPLITS: usize = 2;
+
 /// Builds the tantivy query for `clauses` and `filters`: every unit of plain words required
 /// ([`Mode::All`], [`Mode::Fuzzy`]) or at least half of them ([`Mode::Most`]); misspelt Latin words
 /// (see [`Vocabulary::corrections`]) also match their likely corrections, at lower weight.
@@ -395,7 +474,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let mut corrections = Vec::new();
     let mut highlight = HashSet::new();
     let mut function_words: Vec<Box<dyn Query>> = Vec::new();
-    let (mut words_left, mut clauses_left) = (MAX_WORDS, MAX_CLAUSES);
+    let (mut words_left, mut clauses_left, mut splits_left) = (MAX_WORDS, MAX_CLAUSES, MAX_SPLITS);
     for clause in clauses {
         if !matches!(clause, Clause::Words(_)) {
             if clauses_left == 0 {
@@ -407,7 +486,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             Clause::Words(text) => {
                 let terms = terms_upto(text, words_left);
                 words_left -= terms.len();
-                for mut unit in units(&terms) {
+                let units = units(&terms, vocab);
+                let last = units.len().saturating_sub(1);
+                let is_last_clause = std::ptr::eq(clause, clauses.last().expect("in the loop"));
+                for (i, mut unit) in units.into_iter().enumerate() {
+                    let function_word =
+                        unit.translations.is_empty() && unit.terms.iter().all(|(_, t)| is_function_word(t));
                     if let [(_, word)] = unit.terms.as_slice() {
                         if corrections.len() < vocab::MAX_WORDS {
                             unit.corrections = vocab.corrections(word);
@@ -417,11 +501,28 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                             }
                         }
                     }
+                    if let Some(word) = unit.latin_word().filter(|_| !function_word).map(str::to_string) {
+                        unit.stems = stem_terms(&word);
+                        if splits_left > 0 {
+                            if let Some([a, b]) = split(&word, vocab) {
+                                splits_left -= 1;
+                                let p = unit.terms[0].0;
+                                unit.variants.push((vec![(p, a), (p + 1, b)], COMPOUND_WEIGHT));
+                            }
+                        }
+                        if i == last && is_last_clause {
+                            for (completion, _) in vocab.completions(&word, MAX_COMPLETIONS) {
+                                unit.variants.push((vec![(0, completion)], COMPLETION_WEIGHT));
+                            }
+                        }
+                    }
                     highlight.extend(unit.terms.iter().map(|(_, t)| t.clone()));
                     highlight.extend(unit.translations.iter().flatten().map(|(_, t)| t.clone()));
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
-                    let query = unit_query(&weighted, &unit);
-                    if unit.translations.is_empty() && unit.terms.iter().all(|(_, t)| is_function_word(t)) {
+                    highlight.extend(unit.variants.iter().flat_map(|(v, _)| v).map(|(_, t)| t.clone()));
+                    highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
+                    let query = unit_query(fields, &weighted, &unit);
+                    if function_word {
                         function_words.push(query);
                     } else {
                         required.push(query);
@@ -496,7 +597,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
 /// one of its corrections.
-fn unit_query(weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
+fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
     let words: Vec<Box<dyn Query>> =
         unit.terms.iter().map(|(_, term)| across_fields(weighted, |f| word_query(f, term))).collect();
     let as_typed: Box<dyn Query> = if words.len() == 1 {
@@ -504,7 +605,8 @@ fn unit_query(weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
     } else {
         Box::new(BooleanQuery::intersection(words))
     };
-    if unit.translations.is_empty() && unit.corrections.is_empty() {
+    if unit.translations.is_empty() && unit.corrections.is_empty() && unit.stems.is_empty() && unit.variants.is_empty()
+    {
         return as_typed;
     }
     let mut alternatives = vec![(Occur::Should, as_typed)];
@@ -520,7 +622,34 @@ fn unit_query(weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
         let query = across_fields(weighted, |f| term_query(f, &correction.term));
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     }
+    if !unit.stems.is_empty() {
+        // Word forms matter in running text: titles, abstracts and takeaways.
+        let text = fields.stemmed_text();
+        let forms: Vec<Box<dyn Query>> =
+            unit.stems.iter().map(|stem| across_fields(&text, |f| term_query(f, stem))).collect();
+        let query: Box<dyn Query> = if forms.len() == 1 {
+            forms.into_iter().next().expect("one form")
+        } else {
+            Box::new(BooleanQuery::union(forms))
+        };
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, STEM_WEIGHT))));
+    }
+    for (variant, weight) in &unit.variants {
+        let weight = weight / variant.len() as f32;
+        let query = across_fields(weighted, |f| phrase_or_term(f, variant));
+        alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+    }
     Box::new(BooleanQuery::new(alternatives))
+}
+
+/// The terms through which other forms of `word` match: its marked stem (indexed beside every form
+/// that differs from the stem) and the stem itself as a word (`tests` → `\u{3}test`, `test`).
+fn stem_terms(word: &str) -> Vec<String> {
+    match tokenizer::stem(word) {
+        Some(stem) => vec![tokenizer::stem_term(&stem), stem],
+        None if word.len() >= 4 && word.bytes().all(|b| b.is_ascii_lowercase()) => vec![tokenizer::stem_term(word)],
+        None => Vec::new(),
+    }
 }
 
 /// A word in one field: as a whole word, or (at lower weight) inside a longer Chinese word.
@@ -629,7 +758,10 @@ mod tests {
     }
 
     fn unit_words(q: &str) -> Vec<Vec<String>> {
-        units(&terms(q)).into_iter().map(|u| u.terms.into_iter().map(|(_, t)| t).collect()).collect()
+        units(&terms(q), &Vocabulary::default())
+            .into_iter()
+            .map(|u| u.terms.into_iter().map(|(_, t)| t).collect())
+            .collect()
     }
 
     #[test]

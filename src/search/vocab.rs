@@ -176,6 +176,31 @@ impl Vocabulary {
     }
 }
 
+impl Vocabulary {
+    /// The most common terms that begin with `prefix` and are longer than it (`dict` →
+    /// `dictionary`, `dicts`), at most `n`, most talks first: what a word being typed may become.
+    /// Bounded: at most [`MAX_SCANNED`] terms of the prefix's range are looked at.
+    pub fn completions(&self, prefix: &str, n: usize) -> Vec<(String, u32)> {
+        if prefix.len() < MIN_PREFIX_CHARS || !prefix.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Vec::new();
+        }
+        let from = self.terms.partition_point(|(t, _)| **t <= *prefix);
+        let mut found: Vec<(&str, u32)> = self.terms[from..]
+            .iter()
+            .take(MAX_SCANNED)
+            .take_while(|(t, _)| t.starts_with(prefix))
+            .map(|(t, n)| (&**t, *n))
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        found.into_iter().take(n).map(|(t, n)| (t.to_string(), n)).collect()
+    }
+}
+
+/// Prefixes shorter than this are not completed (too many words begin with two letters).
+pub const MIN_PREFIX_CHARS: usize = 3;
+/// Terms of a prefix's range looked at by [`Vocabulary::completions`].
+const MAX_SCANNED: usize = 2_000;
+
 /// `word` without the letters at the (ascending) positions `at`, into `out`.
 fn delete(word: &[u8], at: &[usize], out: &mut Vec<u8>) {
     out.clear();
@@ -270,6 +295,16 @@ mod tests {
         assert_eq!(max_edits("服务网格"), 0);
         assert_eq!(max_edits("k8sio"), 0);
         assert!(v.corrections("djang").len() <= MAX_CANDIDATES);
+    }
+
+    #[test]
+    fn completions_are_the_most_common_longer_terms_of_the_prefix() {
+        let v = Vocabulary::from_terms([("dict", 40), ("dictionary", 30), ("dicts", 5), ("dictate", 2), ("dig", 9)]);
+        let words = |p: &str, n| v.completions(p, n).into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+        assert_eq!(words("dict", 2), ["dictionary", "dicts"], "longer than the prefix, most talks first");
+        assert_eq!(words("dic", 9), ["dict", "dictionary", "dicts", "dictate"]);
+        assert!(words("di", 9).is_empty(), "too short to complete");
+        assert!(words("zzz", 9).is_empty());
     }
 
     #[test]
