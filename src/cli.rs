@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
 use crate::config::{self, Settings};
+use crate::ingest::schedule::when::Zone;
 use crate::search::Filters;
 
 /// Search conference talks in Chinese and English.
@@ -22,7 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build (or rebuild) the index from Markdown pages and pyvideo records.
+    /// Build (or rebuild) the index from Markdown pages, pyvideo records and conference schedules
+    /// (frab XML/JSON, pretalx, Sessionize, talks as JSON lines or CSV: recognised by content).
     Index {
         /// A file or folder to read (folders recursively); repeat for several. Default: data/corpus.
         #[arg(long = "data", value_name = "PATH")]
@@ -30,8 +32,22 @@ pub enum Command {
         /// Re-read every file instead of only those that changed since the current index.
         #[arg(long)]
         full: bool,
+        /// Read JSON/YAML/CSV exports no reader knows with this mapping (see the README).
+        #[arg(long, value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        /// The time zone of schedules whose times carry none (Sessionize): Europe/Vienna, +08:00 ….
+        #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+        timezone: Option<Zone>,
         #[command(flatten)]
         index: IndexArg,
+    },
+    /// Write every talk of the index to standard output, in the documented talk format.
+    Export {
+        #[command(flatten)]
+        index: IndexArg,
+        /// The output format: jsonl (one talk's JSON a line, which `index` reads back).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
     },
     /// Serve the HTTP API; builds the index from --data first when there is none.
     Serve {
@@ -113,6 +129,17 @@ pub enum Command {
     Eval(crate::eval::EvalArgs),
 }
 
+/// Formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+}
+
+/// `--timezone`: an IANA name or an offset.
+fn parse_zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s).ok_or_else(|| format!("{s:?} is not a time zone (Europe/Vienna, Asia/Shanghai, +08:00 …)"))
+}
+
 #[derive(Debug, Args)]
 pub struct IndexArg {
     /// The index directory.
@@ -134,7 +161,16 @@ impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
-            Command::Index { data, full, index } => commands::index(&Settings::new(index.dir, data, None), full),
+            Command::Index { data, full, map, timezone, index } => {
+                let settings = Settings::new(index.dir, data, None);
+                if map.is_none() && timezone.is_none() {
+                    return commands::index(&settings, full);
+                }
+                commands::index_with(&settings, full, map.as_deref(), timezone)
+            }
+            Command::Export { index, format: ExportFormat::Jsonl } => {
+                commands::export(&Settings::new(index.dir, Vec::new(), None).index_dir)
+            }
             Command::Serve { index, data, addr, cors_origins, max_connections, header_timeout, keep_alive_timeout } => {
                 let mut settings = Settings::new(index.dir, data, addr);
                 settings.cors_origins = cors_origins;

@@ -7,7 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
 use crate::indexer::{self, BuildStats};
-use crate::ingest::Ingested;
+use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
+use crate::ingest::{self, Ingested};
 use crate::search::{Engine, Filters, SearchRequest};
 use crate::server;
 
@@ -16,6 +17,55 @@ use crate::server;
 pub fn index(settings: &Settings, full: bool) -> anyhow::Result<()> {
     let (ingested, stats) = build_index(settings, full)?;
     print!("{}", summary(&ingested, stats.as_ref()));
+    Ok(())
+}
+
+/// Like [`index`], reading schedules with a mapping (`--map`) and/or a time zone (`--timezone`).
+/// The talks read are held until the index takes them (mapped exports are single files).
+pub fn index_with(
+    settings: &Settings,
+    full: bool,
+    map: Option<&std::path::Path>,
+    timezone: Option<Zone>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let map = map.map(|path| Mapping::load(path).map(std::sync::Arc::new)).transpose().map_err(anyhow::Error::msg)?;
+    let options = schedule::Options { timezone, map };
+    let previous = if full { None } else { indexer::current_manifest(&settings.index_dir) };
+    let (ingested, stats) = with_progress(settings, |reading, indexing| {
+        let report = |done: usize, total: usize| {
+            reading.set_length(total as u64);
+            reading.set_position(done as u64);
+        };
+        let ingested = ingest::read_paths_since_with(&settings.data, previous.as_ref(), &options, report)
+            .map_err(|f| crate::Error::NoData(f.path))?;
+        let stats = indexer::apply(&settings.index_dir, &ingested, indexing)?;
+        Ok((ingested, stats))
+    })?;
+    let stats = stats.map(|mut s| {
+        s.seconds = started.elapsed().as_secs_f64();
+        s
+    });
+    print!("{}", summary(&ingested, stats.as_ref()));
+    Ok(())
+}
+
+/// Writes every talk of the index in `dir` to standard output as JSON lines (the format `index`
+/// reads back), one segment's stored documents after another.
+pub fn export(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let opened = indexer::open(dir).with_context(|| format!("opening the index in {}", dir.display()))?;
+    let searcher = opened.index.reader().context("reading the index")?.searcher();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(16).context("reading the stored talks")?;
+        for doc in segment.doc_ids_alive() {
+            let doc: tantivy::TantivyDocument = store.get(doc).context("reading a stored talk")?;
+            let talk = indexer::talk_from_doc(&opened.fields, &doc)?;
+            talks_format::write_jsonl(&mut out, &talk).context("writing to standard output")?;
+        }
+    }
+    out.flush().context("writing to standard output")?;
     Ok(())
 }
 

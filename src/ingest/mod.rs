@@ -1,12 +1,13 @@
 //! Readers that turn source files into talks: which reader a file needs, and the walk over `--data` paths.
 //!
-//! The readers themselves ([`markdown`], [`pyvideo`]) are pure functions of a file's text; this
+//! The readers themselves ([`markdown`], [`pyvideo`], the [`schedule`] formats) are pure functions of a file's text; this
 //! module does the I/O around them and never stops a run for one bad file: every file ends up in
 //! the [`Ingested`] report as talks, as a page without talks, as skipped, or as failed with a reason.
 
 pub mod company;
 pub mod markdown;
 pub mod pyvideo;
+pub mod schedule;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -36,13 +37,17 @@ pub enum IngestError {
     Invalid(String),
 }
 
-/// What kind of source a file is, decided from its path alone.
+/// What kind of source a file is: from its path ([`kind_of`]), else from its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A Markdown page (`.md`, `.markdown`).
     Markdown,
     /// One pyvideo talk record: `<event>/videos/<talk>.json`.
     PyvideoTalk,
+    /// A conference schedule export, recognised by its content.
+    Schedule(schedule::Format),
+    /// A JSON/YAML/CSV file read through the mapping the user gives (`--map`).
+    Mapped,
     /// Anything else (images, `category.json`, licences …): not a talk source.
     Other,
 }
@@ -120,12 +125,28 @@ pub fn parse_bytes(
     source: &str,
     event_title: Option<&str>,
 ) -> Result<Vec<Talk>, IngestError> {
+    parse_bytes_with(kind, bytes, source, event_title, &schedule::Options::default())
+}
+
+/// [`parse_bytes`] with the options schedules are read with (a time zone, a mapping).
+pub fn parse_bytes_with(
+    kind: Kind,
+    bytes: &[u8],
+    source: &str,
+    event_title: Option<&str>,
+    options: &schedule::Options,
+) -> Result<Vec<Talk>, IngestError> {
     let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Utf8(e.valid_up_to()))?;
     // A byte-order mark is legal at the start of a UTF-8 file and means nothing here.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut talks = match kind {
         Kind::Markdown => markdown::parse(text, source)?,
         Kind::PyvideoTalk => pyvideo::parse(text, event_title.unwrap_or(""), source)?,
+        Kind::Schedule(format) => schedule::parse(format, text, source, options)?,
+        Kind::Mapped => match &options.map {
+            Some(map) => map.read(text, source, options.timezone)?,
+            None => Vec::new(),
+        },
         Kind::Other => Vec::new(),
     };
     for talk in &mut talks {
@@ -198,6 +219,10 @@ fn walk_failure(root: &Path, e: &walkdir::Error) -> Failure {
 pub struct Manifest {
     /// Absolute path → what it held.
     pub files: BTreeMap<String, FileRecord>,
+    /// The analyzer version the generation was tokenized with (see `tokenizer::ANALYZER_VERSION`);
+    /// 0 for generations written before it was recorded. An update builds only on the same version.
+    #[serde(default)]
+    pub analyzer: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,15 +244,21 @@ pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Resu
 /// and in `removed` the ids of talks from changed and deleted files.
 pub fn read_paths_since(
     paths: &[PathBuf],
-    /// The analyzer version the generation was tokenized with (see `tokenizer::ANALYZER_VERSION`);
-    /// 0 for generations written before it was recorded. An update builds only on the same version.
-    #[serde(default)]
-    pub analyzer: u32,
     previous: Option<&Manifest>,
     progress: impl FnMut(usize, usize),
 ) -> Result<Ingested, Failure> {
+    read_paths_since_with(paths, previous, &schedule::Options::default(), progress)
+}
+
+/// [`read_paths_since`] with the options schedules are read with (a time zone, a mapping).
+pub fn read_paths_since_with(
+    paths: &[PathBuf],
+    previous: Option<&Manifest>,
+    options: &schedule::Options,
+    progress: impl FnMut(usize, usize),
+) -> Result<Ingested, Failure> {
     let mut talks = Vec::new();
-    let mut out = scan(paths, previous, progress, |change| {
+    let mut out = scan_with(paths, previous, options, progress, |change| {
         if let Change::Add(talk) = change {
             talks.push(*talk);
         }
@@ -252,6 +283,18 @@ pub enum Change {
 pub fn scan(
     paths: &[PathBuf],
     previous: Option<&Manifest>,
+    progress: impl FnMut(usize, usize),
+    sink: impl FnMut(Change),
+) -> Result<Ingested, Failure> {
+    scan_with(paths, previous, &schedule::Options::default(), progress, sink)
+}
+
+/// [`scan`] with the options schedules are read with. Files whose path names no reader are
+/// recognised by content (schedule exports), or read with the mapping when one is given.
+pub fn scan_with(
+    paths: &[PathBuf],
+    previous: Option<&Manifest>,
+    options: &schedule::Options,
     mut progress: impl FnMut(usize, usize),
     mut sink: impl FnMut(Change),
 ) -> Result<Ingested, Failure> {
@@ -261,7 +304,11 @@ pub fn scan(
     // First pass: hash every source file and keep the unchanged ones as they were.
     let mut changed = Vec::new();
     for (base, path) in &files {
-        let kind = kind_of(path);
+        let mut kind = kind_of(path);
+        let mut bytes = None;
+        if kind == Kind::Other && !is_folder_readme(base, path) {
+            (kind, bytes) = kind_by_content(path, options);
+        }
         if kind == Kind::Other || is_folder_readme(base, path) {
             out.skipped += 1;
             continue;
@@ -274,7 +321,7 @@ pub fn scan(
             }
             _ => None,
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match bytes.map_or_else(|| std::fs::read(path), Ok) {
             Ok(bytes) => bytes,
             Err(e) => {
                 out.failed.push(Failure { path: path.clone(), error: IngestError::Io(e.to_string()) });
@@ -285,6 +332,10 @@ pub fn scan(
         let mut hasher = blake3::Hasher::new();
         hasher.update(&bytes);
         hasher.update(event_title.as_deref().unwrap_or("").as_bytes());
+        // Read with other options (a zone, a mapping), a file is read again.
+        if matches!(kind, Kind::Schedule(_) | Kind::Mapped) {
+            hasher.update(options.fingerprint().as_bytes());
+        }
         let hash = hasher.finalize().to_hex().to_string();
         if let Some(record) = previous.and_then(|m| m.files.get(&key)).filter(|r| r.hash == hash) {
             out.unchanged += 1;
@@ -309,7 +360,7 @@ pub fn scan(
         let source = display_source(base, path);
         let result = std::fs::read(path)
             .map_err(|e| IngestError::Io(e.to_string()))
-            .and_then(|bytes| parse_bytes(kind, &bytes, &source, event_title.as_deref()));
+            .and_then(|bytes| parse_bytes_with(kind, &bytes, &source, event_title.as_deref(), options));
         let mut ids = Vec::new();
         match result {
             Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
@@ -346,6 +397,27 @@ pub fn scan(
         out.incremental = true;
     }
     Ok(out)
+}
+
+/// What a file whose path names no reader holds, judged from its content: a schedule format, the
+/// mapping's input (with `--map`, a `.json`/`.yaml`/`.yml`/`.csv`/`.tsv` file), or nothing to read.
+/// Only the first kilobyte of a binary file is read; the bytes of a file read whole come back.
+fn kind_by_content(path: &Path, options: &schedule::Options) -> (Kind, Option<Vec<u8>>) {
+    use std::io::Read;
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let mapped = options.map.is_some() && matches!(ext.as_deref(), Some("json" | "yaml" | "yml" | "csv" | "tsv"));
+    let mut head = Vec::with_capacity(1024);
+    let opened = std::fs::File::open(path).and_then(|f| f.take(1024).read_to_end(&mut head));
+    if opened.is_err() || !(mapped || schedule::may_be_schedule(&head)) {
+        return (Kind::Other, None);
+    }
+    let Ok(bytes) = std::fs::read(path) else { return (Kind::Other, None) };
+    let text = std::str::from_utf8(&bytes).unwrap_or("");
+    match schedule::detect(text.strip_prefix('\u{feff}').unwrap_or(text)) {
+        Some(format) => (Kind::Schedule(format), Some(bytes)),
+        None if mapped => (Kind::Mapped, Some(bytes)),
+        None => (Kind::Other, None),
+    }
 }
 
 /// A README directly inside a `--data` folder documents the folder (sources, licences, formats);
