@@ -12,4 +12,5 @@ mod indexing;
 mod openapi;
 mod ops;
 mod relevance;
+mod schedules;
 mod search;

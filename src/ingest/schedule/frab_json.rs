@@ -119,8 +119,13 @@ pub fn parse(text: &str, source: &str, options: &Options) -> Result<Vec<Talk>, I
     if c.title.trim().is_empty() {
         return Err(IngestError::Invalid("frab JSON without a conference title".into()));
     }
-    // The zone: the file's name for it, else the user's; else each time keeps its own offset.
-    let zone = c.time_zone_name.as_deref().and_then(Zone::parse).or(options.timezone);
+    // The zone: the file's name for it, else the user's, else the offset its days start with
+    // (rC3 writes only `+01:00`), so that times computed from a clock get one too.
+    let day_offset = || {
+        let start = c.days.iter().find_map(|d| d.day_start.as_deref().and_then(|s| Moment::parse(s, None)))?;
+        start.offset.map(Zone::Offset)
+    };
+    let zone = c.time_zone_name.as_deref().and_then(Zone::parse).or(options.timezone).or_else(day_offset);
     let mut entries = Vec::new();
     for day in &c.days {
         let date = day.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());

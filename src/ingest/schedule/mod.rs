@@ -365,7 +365,7 @@ pub fn company_from_affiliation(line: &str) -> Option<String> {
 
 /// Whether a phrase names a role rather than an employer.
 fn is_role(text: &str) -> bool {
-    const ROLE_WORDS: [&str; 44] = [
+    const ROLE_WORDS: &[&str] = &[
         "engineer",
         "architect",
         "developer",
@@ -410,6 +410,7 @@ fn is_role(text: &str) -> bool {
         "administrator",
         "admin",
         "juggler",
+        "sre",
     ];
     text.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| ROLE_WORDS.contains(&w))
 }

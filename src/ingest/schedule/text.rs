@@ -52,8 +52,8 @@ fn strip_tags(html: &str) -> String {
         match name.as_str().to_ascii_lowercase().as_str() {
             "li" if !closing => "\n- ".to_string(),
             "li" => String::new(),
-            "br" | "p" | "div" | "ul" | "ol" | "tr" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4"
-            | "h5" | "h6" | "table" | "section" => "\n".to_string(),
+            "br" | "p" | "div" | "ul" | "ol" | "tr" | "blockquote" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5"
+            | "h6" | "table" | "section" => "\n".to_string(),
             _ => String::new(),
         }
     })
@@ -61,12 +61,13 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// Markdown reduced to its words: `[label](url)` → `label (url)` unless the label is the URL,
-/// images to their alt text, `**bold**`/`__bold__`/`` `code` `` to their text, `#` headings and
+/// images to their alt text, `**bold**`/`__bold__`/`*emphasis*`/`` `code` `` to their text, `#` headings and
 /// `*`/`+` bullets to plain lines.
 fn markdown(text: &str) -> String {
     static IMAGE: Lazy<Regex> = Lazy::new(|| Regex::new(r"!\[([^\]]*)\]\([^)\s]*\)").unwrap());
     static LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[([^\]]+)\]\((https?://[^)\s]+)\)").unwrap());
     static STRONG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\*\*|__)([^*_\n]+?)(\*\*|__)").unwrap());
+    static EMPHASIS: Lazy<Regex> = Lazy::new(|| Regex::new(r"(^|[\s(])\*([^*\s](?:[^*\n]*[^*\s])?)\*").unwrap());
     static CODE: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`\n]+)`").unwrap());
     static HEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^[ \t]*#{1,6}[ \t]+").unwrap());
     static BULLET: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^([ \t]*)[*+][ \t]+").unwrap());
@@ -79,6 +80,7 @@ fn markdown(text: &str) -> String {
         }
     });
     let text = STRONG.replace_all(&text, "$2");
+    let text = EMPHASIS.replace_all(&text, "$1$2");
     let text = CODE.replace_all(&text, "$1");
     let text = HEADING.replace_all(&text, "");
     BULLET.replace_all(&text, "$1- ").into_owned()
