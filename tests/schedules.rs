@@ -249,9 +249,12 @@ fn the_pycon_china_map_reads_nested_slots_and_joined_names() {
         (Some("2021-10-16T09:30:00+08:00"), Some("2021-10-16T10:15:00+08:00"))
     );
     assert_eq!(t.time.as_deref(), Some("09:30 - 10:15"));
-    assert_eq!(names(t), [("Ewa Example", Some("Python 软件基金会"))]);
+    // `company` holds role and company in one line: the company is read from it, and the line
+    // opens the bio.
+    assert_eq!(names(t), [("Ewa Example", Some("阿里云"))]);
+    assert_eq!(t.speakers[0].bio.as_deref(), Some("阿里云 SLS 上海团队负责人\n\nEwa 是 Python 软件基金会的执行董事。"));
     assert_eq!(t.room, None, "an empty venue is no room");
-    assert_eq!(names(&talks[1]), [("胡渊鸣", Some("太极图形")), ("张爱玲", Some("太极图形"))]);
+    assert_eq!(names(&talks[1]), [("胡渊鸣", Some("太极图形科技")), ("张爱玲", Some("太极图形科技"))]);
     assert_eq!(talks[1].abstract_text, "在 Python 中实现高性能并行计算。");
     assert_eq!((talks[1].room.as_deref(), talks[1].language.as_str()), (Some("A"), "zh"));
     assert_eq!(talks[2].speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["李枫", "吕绍刚", "张晋涛"]);
@@ -468,7 +471,11 @@ fn the_real_custom_exports_through_the_shipped_maps() {
         (t.start.as_deref(), t.end.as_deref()),
         (Some("2021-10-16T10:15:00+08:00"), Some("2021-10-16T11:00:00+08:00"))
     );
-    assert_eq!(names(t), [("肖涵", Some("Jina AI 创始人及 CEO"))]);
+    assert_eq!(names(t), [("肖涵", None)], "Jina AI is not in the alias table and has no company shape");
+    let t = talk(&zh, "可观测性平台下的低代码技术实践");
+    assert_eq!(names(t), [("丁来强", Some("阿里云"))]);
+    let t = talk(&en, "The First Step to AI-First: Forget About AI");
+    assert_eq!(names(t), [("Han Xiao", Some("Jina AI"))], "The Founder & Chairman of Jina AI");
     let t = talk(&zh, "在 \"Python\" 中实现高性能并行计算");
     assert_eq!(t.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["胡渊鸣", "张爱玲"]);
     assert!(zh.iter().all(|t| t.title != "午间休息"));

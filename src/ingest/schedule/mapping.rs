@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::when::{self, Moment, Zone};
-use super::{finish, language_code, Entry, EventInfo};
+use super::{company_from_affiliation, finish, language_code, Entry, EventInfo};
 use crate::ingest::IngestError;
 use crate::talk::{Link, Speaker, Talk};
 
@@ -103,7 +103,12 @@ pub struct SpeakerSpec {
     /// With names in one field, what separates them (`["&", " / "]`).
     #[serde(default)]
     pub separators: Vec<String>,
+    /// A field that is the company as such.
     pub company: Option<String>,
+    /// A field that names role and company in one line (`Jina AI 创始人及 CEO`, `Program Manager
+    /// at Microsoft`): the company is read from it like a Sessionize tag line, else like the opening
+    /// of a bio (the line then opens the bio).
+    pub affiliation: Option<String>,
     pub bio: Option<String>,
 }
 
@@ -275,12 +280,15 @@ impl Mapping {
         let person = |record: &[&Value], name: String| {
             let mut bio: Vec<String> = spec.bio.as_deref().and_then(|p| string(record, p)).into_iter().collect();
             bio.extend(spec.bio.as_deref().and_then(|p| twin(record, p)).filter(|t| !bio.contains(t)));
-            Speaker {
-                name,
-                bio: (!bio.is_empty()).then(|| bio.join("\n\n")),
-                company: spec.company.as_deref().and_then(|p| string(record, p)),
-                ..Speaker::default()
+            let mut company = spec.company.as_deref().and_then(|p| string(record, p));
+            if let Some(line) = spec.affiliation.as_deref().and_then(|p| string(record, p)) {
+                company = company.or_else(|| company_from_affiliation(&line));
+                if company.is_none() {
+                    // The company extraction that reads bios reads its opening line.
+                    bio.insert(0, line);
+                }
             }
+            Speaker { name, bio: (!bio.is_empty()).then(|| bio.join("\n\n")), company, ..Speaker::default() }
         };
         match &spec.list {
             Some(list) => match get(chain, list) {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use serde::de::IgnoredAny;
 
 use super::IngestError;
-use crate::company::Companies;
+use crate::company::{key, Companies};
 use crate::talk::{detect_language, fold_whitespace, Event, Link, Speaker, Talk};
 pub use mapping::Mapping;
 use when::{Moment, Zone};
@@ -345,14 +345,34 @@ pub fn company_from_affiliation(line: &str) -> Option<String> {
             return Some(company);
         }
     }
+    // `CTO of Boldseas Technology Ltd`, `AI Engineer in Jina AI`: a role's organisation.
+    for part in line.split([',', ';', '/', '|']) {
+        let lower = part.to_lowercase();
+        if let Some(at) = lower.rfind(" of ").or_else(|| lower.rfind(" in ")) {
+            let company = clean(&part[at + 4..]);
+            let company = company.strip_prefix("the ").unwrap_or(&company).to_string();
+            // A maintainer of a project is no employee of it.
+            let project_role = ["maintainer", "member", "creator", "author", "contributor", "committer", "reviewer"]
+                .iter()
+                .any(|r| lower[..at].contains(r));
+            if is_role(&part[..at])
+                && !project_role
+                && !company.is_empty()
+                && company.split(' ').count() <= 5
+                && !is_role(&company)
+            {
+                return Some(company);
+            }
+        }
+    }
     let parts: Vec<String> =
         line.split([',', ';', '/', '|']).flat_map(|p| p.split(" - ")).map(clean).filter(|p| !p.is_empty()).collect();
     // A part that the alias table knows as a whole, or that is shaped like a company name.
-    let known = parts.iter().find(|p| table.resolve(p).is_some() && !is_role(p));
+    let known = parts.iter().find(|p| table.resolve(p).is_some_and(|c| c.names().any(|n| key(n) == key(p))));
     let shaped = || parts.iter().find(|p| has_company_suffix(p));
-    // With a role beside it, a short capitalised part without role words is the company.
+    // `Role, Company` or `Company, Role`: a short capitalised part without role words beside a role.
     let beside_role = || {
-        (parts.len() >= 2 && parts.iter().any(|p| is_role(p)))
+        (parts.len() == 2 && parts.iter().any(|p| is_role(p)))
             .then(|| {
                 parts
                     .iter()
@@ -411,6 +431,9 @@ fn is_role(text: &str) -> bool {
         "admin",
         "juggler",
         "sre",
+        "committer",
+        "reviewer",
+        "contributor",
     ];
     text.to_lowercase().split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| ROLE_WORDS.contains(&w))
 }
@@ -498,6 +521,12 @@ mod tests {
             ("SW Engineer, Technical Trainer, Consultant & Associate Lecturer", None),
             ("CEO atwork, MVP Office 365, Microsoft RD", None),
             ("Azure Enthusiast", None),
+            ("CTO of Boldseas Technology Ltd.", Some("Boldseas Technology Ltd")),
+            ("Senior Engineer of Taichi Graphics, Microsoft MVP", Some("Taichi Graphics")),
+            ("AI Engineer in Jina AI", Some("Jina AI")),
+            ("Executive Director of the Python Software Foundation", Some("Python Software Foundation")),
+            ("PyPA member, creator of PDM, maintainer of Pipenv", None),
+            ("School of Artificial Intelligence, Beijing University of Posts and Telecommunications", None),
         ];
         for (line, want) in cases {
             assert_eq!(company_from_affiliation(line).as_deref(), want, "{line:?}");
