@@ -502,3 +502,78 @@ fn fosdem_2025_parse_time_for_the_record() {
         Err(IngestError::Invalid(_))
     ));
 }
+
+/// Every fixture cut at many points, and with bytes flipped, read as its format: an error or
+/// talks, never a panic.
+#[test]
+fn cut_and_damaged_schedules_never_panic() {
+    use talksearch::ingest::schedule::Format;
+    let cases = [
+        ("frab-current.xml", ingest::Kind::Schedule(Format::FrabXml)),
+        ("frab-older.xml", ingest::Kind::Schedule(Format::FrabXml)),
+        ("pretalx.json", ingest::Kind::Schedule(Format::FrabJson)),
+        ("sessionize.json", ingest::Kind::Schedule(Format::Sessionize)),
+        ("talks.jsonl", ingest::Kind::Schedule(Format::TalksJsonl)),
+        ("talks.csv", ingest::Kind::Schedule(Format::TalksCsv)),
+        ("mapped/g0v-proposals.json", ingest::Kind::Mapped),
+        ("mapped/pycon-schedule.yaml", ingest::Kind::Mapped),
+    ];
+    let (g0v, pycon) = (map("g0v-summit.toml"), map("pycon-china.toml"));
+    let mut errors = 0;
+    for (file, kind) in cases {
+        let bytes = std::fs::read(fixtures().join(file)).unwrap();
+        let options = if file.ends_with(".yaml") { &pycon } else { &g0v };
+        let mut variants: Vec<Vec<u8>> = (0..bytes.len()).step_by(17).map(|n| bytes[..n].to_vec()).collect();
+        for at in (0..bytes.len()).step_by(29) {
+            let mut damaged = bytes.clone();
+            damaged[at] = [b'<', b'"', b'{', b':', b'&', b'\n'][at % 6];
+            variants.push(damaged);
+        }
+        for variant in variants {
+            // Recognition runs on damaged text too.
+            std::str::from_utf8(&variant).ok().map(talksearch::ingest::schedule::detect);
+            if ingest::parse_bytes_with(kind, &variant, file, None, options).is_err() {
+                errors += 1;
+            }
+        }
+    }
+    assert!(errors > 100, "cut files are mostly errors: {errors}");
+}
+
+#[test]
+fn index_with_a_map_and_a_bad_map_from_the_command_line() {
+    let index = tempfile::tempdir().unwrap();
+    let data = fixtures().join("mapped/g0v-proposals.json");
+    let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/maps/g0v-summit.toml");
+    let out = talksearch(&[
+        "index".as_ref(),
+        "--data".as_ref(),
+        data.as_os_str(),
+        "--map".as_ref(),
+        map.as_os_str(),
+        "--index".as_ref(),
+        index.path().as_os_str(),
+    ]);
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("talks in the index:  2\n"), "{out}");
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "[source]\nevent = \"E\"\n[fields]\ntitle = \"t\"\nroom = 3\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["index", "--data"])
+        .arg(&data)
+        .arg("--map")
+        .arg(bad.path())
+        .arg("--index")
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid type: integer `3`, expected a string"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["index", "--timezone", "Mars/Olympus", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Mars/Olympus\" is not a time zone"));
+}

@@ -338,7 +338,7 @@ pub fn company_from_affiliation(line: &str) -> Option<String> {
         let company = clean(&line[at + 1..]);
         return (!company.is_empty() && at > 0 && company.split(' ').count() <= 5).then_some(company);
     }
-    let lower = line.to_lowercase();
+    let lower = line.to_ascii_lowercase();
     if let Some(at) = lower.rfind(" at ") {
         let company = clean(&line[at + 4..]);
         if !company.is_empty() && company.split(' ').count() <= 5 {
@@ -347,7 +347,8 @@ pub fn company_from_affiliation(line: &str) -> Option<String> {
     }
     // `CTO of Boldseas Technology Ltd`, `AI Engineer in Jina AI`: a role's organisation.
     for part in line.split([',', ';', '/', '|']) {
-        let lower = part.to_lowercase();
+        // ASCII lowercasing keeps byte offsets, so `at` is an offset into `part` too.
+        let lower = part.to_ascii_lowercase();
         if let Some(at) = lower.rfind(" of ").or_else(|| lower.rfind(" in ")) {
             let company = clean(&part[at + 4..]);
             let company = company.strip_prefix("the ").unwrap_or(&company).to_string();
@@ -526,6 +527,8 @@ mod tests {
             ("AI Engineer in Jina AI", Some("Jina AI")),
             ("Executive Director of the Python Software Foundation", Some("Python Software Foundation")),
             ("PyPA member, creator of PDM, maintainer of Pipenv", None),
+            // Letters whose lowercase is longer must not shift the cut.
+            ("İİİİ Engineer at İstanbul Labs", Some("İstanbul Labs")),
             ("School of Artificial Intelligence, Beijing University of Posts and Telecommunications", None),
         ];
         for (line, want) in cases {

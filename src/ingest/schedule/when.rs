@@ -102,9 +102,9 @@ impl Moment {
         self.local.date()
     }
 
-    /// `duration` later, in the same offset.
+    /// `duration` later, in the same offset (itself at the end of the calendar).
     pub fn plus(&self, duration: Duration) -> Moment {
-        Moment { local: self.local + duration, offset: self.offset }
+        Moment { local: self.local.checked_add_signed(duration).unwrap_or(self.local), offset: self.offset }
     }
 }
 
@@ -124,11 +124,13 @@ pub fn clock(text: &str) -> Option<NaiveTime> {
 
 /// `00:20`, `01:30`, `0:45:00` (hours, minutes, optional seconds), or whole minutes (`45`).
 pub fn duration(text: &str) -> Option<Duration> {
-    let parts: Vec<i64> = text.trim().split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    // Parts beyond a year's worth are nonsense, and bounding them keeps the sums from overflowing.
+    let parts: Vec<i64> =
+        text.trim().split(':').map(|p| p.parse().ok().filter(|n| (0..=600_000).contains(n))).collect::<Option<_>>()?;
     match parts[..] {
-        [minutes] => Some(Duration::minutes(minutes)),
-        [h, m] => Some(Duration::minutes(h * 60 + m)),
-        [h, m, s] => Some(Duration::seconds(h * 3600 + m * 60 + s)),
+        [minutes] => Duration::try_minutes(minutes),
+        [h, m] => Duration::try_minutes(h * 60 + m),
+        [h, m, s] => Duration::try_seconds(h * 3600 + m * 60 + s),
         _ => None,
     }
 }
@@ -182,5 +184,8 @@ mod tests {
         assert_eq!(duration("01:30"), Some(Duration::minutes(90)));
         assert_eq!(duration("0:45:00"), Some(Duration::minutes(45)));
         assert_eq!(duration("soon"), None);
+        assert_eq!(duration("99999999999999:99"), None);
+        let last = Moment { local: NaiveDateTime::MAX, offset: None };
+        assert_eq!(last.plus(Duration::minutes(1)).local, NaiveDateTime::MAX, "no overflow at the end of the calendar");
     }
 }
