@@ -237,7 +237,7 @@ pub fn finish(info: &EventInfo, entries: Vec<Entry>, source: &str) -> Vec<Talk> 
             .language
             .as_deref()
             .and_then(language_code)
-            .unwrap_or_else(|| detect_language(&format!("{title} {abstract_text}")).to_string());
+            .unwrap_or_else(|| text_language(&format!("{title} {abstract_text}")).to_string());
         // The first talk of a title keeps the plain id; a later one is told apart by the
         // schedule's id for it, else by its slot and place in the file.
         let discriminator = match (titles.insert(title.to_lowercase()), entry.key.is_empty()) {
@@ -321,6 +321,46 @@ pub fn language_code(text: &str) -> Option<String> {
         }
     };
     Some(code.to_string())
+}
+
+/// The language of a text a schedule does not label: `zh` as the page reader decides it, else the
+/// language whatlang is sure of (German and French devrooms, Sessionize talks without a language
+/// category), else `en`.
+pub fn text_language(text: &str) -> &'static str {
+    if detect_language(text) == "zh" {
+        return "zh";
+    }
+    let code = match whatlang::detect(text).filter(|info| info.is_reliable()).map(|info| info.lang().code()) {
+        Some(code) => code,
+        None => return "en",
+    };
+    const ISO_639_1: [(&str, &str); 24] = [
+        ("eng", "en"),
+        ("deu", "de"),
+        ("fra", "fr"),
+        ("spa", "es"),
+        ("ita", "it"),
+        ("nld", "nl"),
+        ("por", "pt"),
+        ("rus", "ru"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("pol", "pl"),
+        ("ces", "cs"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("fin", "fi"),
+        ("nob", "no"),
+        ("tur", "tr"),
+        ("ukr", "uk"),
+        ("ell", "el"),
+        ("hun", "hu"),
+        ("ron", "ro"),
+        ("cmn", "zh"),
+        ("cat", "ca"),
+        ("vie", "vi"),
+    ];
+    ISO_639_1.iter().find(|(three, _)| *three == code).map_or("en", |(_, two)| two)
 }
 
 /// The company a one-line affiliation names: `Cloud Architect @ Contoso`, `Consultant at
@@ -565,6 +605,21 @@ mod tests {
         ] {
             assert_eq!(language_code(text).as_deref(), code, "{text:?}");
         }
+    }
+
+    #[test]
+    fn unlabelled_texts_get_their_language() {
+        assert_eq!(text_language("服务网格中 TLS 的加速和优化"), "zh");
+        assert_eq!(
+            text_language("Pods, Deployments und Services: wie man Kubernetes im Betrieb einsetzt und überwacht"),
+            "de"
+        );
+        assert_eq!(
+            text_language("Comment utiliser Python pour analyser des données ouvertes dans les collectivités"),
+            "fr"
+        );
+        assert_eq!(text_language("Writing fast Python: profiling, caching and the tricks that matter"), "en");
+        assert_eq!(text_language("Rust"), "en", "too short to be sure: English");
     }
 
     #[test]
