@@ -401,14 +401,18 @@ pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<Tantiv
     );
     let mut company_ids: Vec<String> = Vec::new();
     for s in &talk.speakers {
-        d.add_text(f.speakers, &s.name);
-        if let Some(pinyin) = pinyin_forms(&s.name) {
-            d.add_text(f.speaker_pinyin, pinyin);
+        // A nickname (`花名：有济`) finds the person as their name does.
+        for name in std::iter::once(&s.name).chain(&s.other_names) {
+            d.add_text(f.speakers, name);
+            if let Some(pinyin) = pinyin_forms(name) {
+                d.add_text(f.speaker_pinyin, pinyin);
+            }
         }
         if let Some(bio) = &s.bio {
             d.add_text(f.bio, bio);
         }
-        if let Some(text) = &s.company {
+        // Every current employer counts for search and the company filter, the main one first.
+        for text in s.company.iter().chain(&s.other_companies) {
             d.add_text(f.company, text);
             if let Some(id) = companies.id_for(text) {
                 for id in companies.lineage(&id) {

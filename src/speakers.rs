@@ -38,6 +38,13 @@ pub struct SpeakerEntity {
     pub company_lineage: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_companies: Vec<CompanyRef>,
+    /// Further current employers the pages name (`甲公司架构师，乙公司顾问`); their ids are in
+    /// `company_lineage` too, so the person is listed under each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_companies: Vec<CompanyRef>,
+    /// Other names the pages give (`花名：有济`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
     pub talks: Vec<TalkRef>,
 }
 
@@ -89,8 +96,27 @@ impl<'a> People<'a> {
                 company: company.clone(),
                 company_text: s.company.clone(),
                 former_companies: Vec::new(),
+                other_companies: Vec::new(),
+                other_names: Vec::new(),
                 talks: Vec::new(),
             });
+            for other in &s.other_companies {
+                let Some(o) = company_ref(companies, other) else { continue };
+                if company.as_ref() == Some(&o) || entity.other_companies.contains(&o) {
+                    continue;
+                }
+                for id in companies.lineage(&o.id) {
+                    if !entity.company_lineage.contains(&id) {
+                        entity.company_lineage.push(id);
+                    }
+                }
+                entity.other_companies.push(o);
+            }
+            for alias in &s.other_names {
+                if !entity.other_names.contains(alias) {
+                    entity.other_names.push(alias.clone());
+                }
+            }
             for former in &s.former_companies {
                 if let Some(f) = company_ref(companies, former) {
                     if !entity.former_companies.contains(&f) {
@@ -152,7 +178,10 @@ pub fn company_stats(speakers: &[SpeakerEntity], companies: &Companies) -> Vec<C
             let entry = by_id.entry(id.clone()).or_insert_with(|| {
                 let (name, aliases, parent) = match companies.get(id) {
                     Some(c) => (c.name.clone(), c.aliases.clone(), c.parent.clone()),
-                    None => (own.name.clone(), Vec::new(), None),
+                    None => {
+                        let named = std::iter::once(own).chain(&s.other_companies).find(|c| &c.id == id);
+                        (named.unwrap_or(own).name.clone(), Vec::new(), None)
+                    }
                 };
                 (CompanyStats { id: id.clone(), name, aliases, parent, speakers: 0, talks: 0 }, Default::default())
             });
@@ -208,6 +237,25 @@ mod tests {
         assert_eq!(zhao[0].company_lineage, ["tencent-cloud", "tencent"]);
         let wang: Vec<_> = people.iter().filter(|p| p.name == "王伟").collect();
         assert_eq!(wang.len(), 3, "two companies and an ambiguous mention stay apart: {wang:#?}");
+    }
+
+    #[test]
+    fn a_second_employer_lists_the_person_under_both() {
+        let companies = Companies::builtin();
+        let mut t = talk("混合环境下服务治理新模式", &[("陆嘉琪", Some("大连易衡科技有限公司"))]);
+        t.speakers[0].other_companies = vec!["Flomesh".into()];
+        t.speakers[0].other_names = vec!["嘉琪".into()];
+        let people = entities(&[t], companies);
+        assert_eq!(people.len(), 1);
+        let lu = &people[0];
+        assert_eq!(lu.company.as_ref().map(|c| c.name.as_str()), Some("大连易衡科技有限公司"));
+        assert_eq!(lu.other_companies.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["flomesh"]);
+        assert_eq!(lu.company_lineage, ["大连易衡科技有限公司", "flomesh"]);
+        assert_eq!(lu.other_names, ["嘉琪"]);
+        let stats = company_stats(&people, companies);
+        let ids: Vec<(&str, &str, usize)> =
+            stats.iter().map(|c| (c.id.as_str(), c.name.as_str(), c.speakers)).collect();
+        assert_eq!(ids, [("flomesh", "Flomesh", 1), ("大连易衡科技有限公司", "大连易衡科技有限公司", 1)]);
     }
 
     #[test]

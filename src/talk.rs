@@ -44,6 +44,13 @@ pub struct Speaker {
     /// Former employers the page names (`之前在 Google …`), never taken for the current company.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_companies: Vec<String>,
+    /// Further current employers, as written, when the page names more than one
+    /// (`甲公司架构师，乙公司云原生顾问`); `company` is the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_companies: Vec<String>,
+    /// Other names the page gives the person: a nickname (`花名：有济`), a handle (`GitHub ID …`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
 }
 
 /// One talk: the unit that is indexed and returned by search.
@@ -161,6 +168,9 @@ impl Talk {
             speakers_cut |= cut_chars(&mut s.name, bounds::NAME_CHARS);
             if let Some(company) = &mut s.company {
                 speakers_cut |= cut_chars(company, bounds::NAME_CHARS);
+            }
+            for other in s.other_companies.iter_mut().chain(s.other_names.iter_mut()) {
+                speakers_cut |= cut_chars(other, bounds::NAME_CHARS);
             }
             if let Some(bio) = &mut s.bio {
                 bios_cut |= cut_chars(bio, bounds::BIO_CHARS);

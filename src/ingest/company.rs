@@ -35,9 +35,17 @@ pub fn enrich(talk: &mut Talk) {
     for speaker in &mut talk.speakers {
         let evidence = speaker.bio.as_deref().map(|bio| read_bio(&speaker.name, bio)).unwrap_or_default();
         if speaker.company.as_deref().is_none_or(|c| c.trim().is_empty()) {
-            speaker.company = evidence.current.or_else(|| from_title.clone());
+            speaker.company = evidence.current.clone().or_else(|| from_title.clone());
         }
         let current = speaker.company.as_deref().and_then(|c| table.id_for(c));
+        // The bio's second employers, unless the page's own `公司：` line already names them.
+        let family = |c: &str| table.family_id(c);
+        for other in evidence.others {
+            let named = speaker.company.iter().chain(&speaker.other_companies).any(|c| family(c) == family(&other));
+            if !named {
+                speaker.other_companies.push(other);
+            }
+        }
         for former in evidence.former {
             let id = table.id_for(&former);
             let known = speaker.former_companies.iter().any(|f| table.id_for(f) == id);
@@ -52,6 +60,8 @@ pub fn enrich(talk: &mut Talk) {
 #[derive(Debug, Default, PartialEq)]
 struct Evidence {
     current: Option<String>,
+    /// Further current employers the opening names with a job title (`甲公司架构师，乙公司顾问`).
+    others: Vec<String>,
     former: Vec<String>,
 }
 
@@ -86,7 +96,24 @@ fn read_bio(name: &str, bio: &str) -> Evidence {
                 evidence.former.extend(organisations(clause));
                 continue;
             }
-            if evidence.current.is_some() {
+            if let Some(current) = &evidence.current {
+                // A second employer with its own job title in the opening: `张三，甲公司架构师，乙公司云原生顾问`.
+                // Companies after a clause about work are customers or projects (`负责阿里巴巴集团、蚂蚁金服…`).
+                described_work |= describes_work(clause);
+                if !described_work {
+                    let lead = EMPLOYED.find(clause).map_or(clause, |m| &clause[m.end()..]).trim_start();
+                    // Only a company opening the clause with a job title after it (`微软 MVP` is an award).
+                    let other = clause_company(clause, text.trim())
+                        .filter(|(o, _)| lead.starts_with(o.as_str()) && job_follows(&lead[o.len()..]));
+                    if let Some((other, true)) = other {
+                        let family = |c: &str| Companies::builtin().family_id(c);
+                        let known =
+                            std::iter::once(current).chain(&evidence.others).any(|c| family(c) == family(&other));
+                        if !known {
+                            evidence.others.push(other);
+                        }
+                    }
+                }
                 continue;
             }
             if !described_work && describes_work(clause) {
@@ -256,7 +283,7 @@ fn short_name(text: &str) -> Option<String> {
 fn job_follows(rest: &str) -> bool {
     static JOB: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"工程师|架构师|专家|总监|经理|主管|总裁|VP|CTO|CEO|COO|CIO|创始人|合伙人|研发|开发|布道师|顾问|研究员|分析师|负责人|主任|董事|SRE|运维|讲师|(?i:engineer|architect|developer|manager|director|founder|evangelist)",
+            r"工程师|架构师|专家|总监|经理|主管|总裁|(?:^|[^A-Za-z])VP(?:$|[^A-Za-z])|CTO|CEO|COO|CIO|创始人|合伙人|研发|开发|布道师|顾问|研究员|分析师|负责人|主任|董事|SRE|运维|讲师|(?i:engineer|architect|developer|manager|director|founder|evangelist)",
         )
         .unwrap()
     });
@@ -631,6 +658,72 @@ mod tests {
     }
 
     #[test]
+    fn two_current_employers_are_both_kept() {
+        let read_all = |name: &str, bio: &str| {
+            let mut talk = Talk {
+                title: "t".into(),
+                speakers: vec![Speaker { name: name.into(), bio: Some(bio.into()), ..Speaker::default() }],
+                ..Talk::default()
+            };
+            enrich(&mut talk);
+            let s = talk.speakers.remove(0);
+            (s.company, s.other_companies, s.former_companies)
+        };
+        // name, bio, company, other companies, former companies
+        type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case] = &[
+            ("张三", "张三，同盾科技架构师，字节跳动云原生顾问", Some("同盾科技"), &["字节跳动"], &[]),
+            // kubesphere hangzhou0323: two employers, then a former one.
+            (
+                "陆嘉琪",
+                "陆嘉琪，大连易衡科技有限公司架构师，Flomesh 云原生架构师，前华为云云计算讲师。",
+                Some("大连易衡科技有限公司"),
+                &["Flomesh"],
+                &["华为云"],
+            ),
+            // One family is one employer: 阿里云 is part of 阿里巴巴.
+            ("江河清", "江河清，阿里巴巴\nApache Dubbo PMC，阿里云研发工程师", Some("阿里巴巴"), &[], &[]),
+            // An award is not a job, a project role is not an employer.
+            (
+                "张晋涛",
+                "张晋涛，API7.ai 云原生技术专家，Apache APISIX PMC，微软 MVP，《Kubernetes 上手实践》作者",
+                Some("API7.ai"),
+                &[],
+                &[],
+            ),
+            (
+                "王青",
+                "JFrog 中国技术总监 十五年敏捷研发管理与软件工程实践经验，目前任 JFrog 中国技术团队负责人 阿里云 MVP",
+                Some("JFrog"),
+                &[],
+                &[],
+            ),
+            (
+                "张晋涛",
+                "张晋涛，API7.ai 云原生技术专家，Apache APISIX PMC，Kubernetes ingress-nginx reviewer。",
+                Some("API7.ai"),
+                &[],
+                &[],
+            ),
+            // A company named after the opening describes work, not a second employer.
+            ("胡伟", "胡伟，英特尔先进技术与软件部门，负责与腾讯云的合作。", Some("英特尔"), &[], &[]),
+            (
+                "张城",
+                "阿里云技术专家，负责阿里巴巴集团、蚂蚁金服、阿里云等日志采集基础设施，服务数万内外部客户",
+                Some("阿里云"),
+                &[],
+                &[],
+            ),
+        ];
+        for (name, bio, company, others, former) in cases {
+            let (c, o, f) = read_all(name, bio);
+            assert_eq!(c.as_deref(), *company, "{name}: {bio}");
+            assert_eq!(o, *others, "{name}: {bio}");
+            assert_eq!(f, *former, "{name}: {bio}");
+        }
+    }
+
+    #[test]
     fn explicit_company_and_title_suffix() {
         let speaker = |name: &str, company: Option<&str>| Speaker {
             name: name.into(),
@@ -712,38 +805,91 @@ mod tests {
             .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")))
     }
 
-    /// Measures extraction against `tests/data/speakers_labelled.tsv`, read by hand from the pages.
-    ///
-    /// A prediction is correct when it names the labelled company: the same canonical id, so
-    /// `腾讯云` and `Tencent Cloud` agree, but `腾讯` for a speaker labelled `腾讯云` does not (a
-    /// parent or subsidiary is a different answer here, even though company search treats them as
-    /// one family).
-    #[test]
-    fn extraction_precision_and_recall_on_labelled_speakers() {
-        let root = corpus_dir();
-        if !root.is_dir() {
-            println!("skipped: ../shared/corpus not found");
-            return;
+    /// Speaker and company extraction scored against labels read by hand from the pages.
+    #[derive(Debug, Default)]
+    struct Scores {
+        rows: usize,
+        /// Labelled speakers found on their page (by name, or by another name the page gives).
+        found: usize,
+        /// Speakers the reader gives on the labelled pages, and those of them that are labelled.
+        given: usize,
+        given_labelled: usize,
+        /// Companies: labelled, predicted, correct (the same canonical id).
+        labelled: usize,
+        predicted: usize,
+        correct: usize,
+        misses: Vec<String>,
+    }
+
+    impl Scores {
+        fn name_recall(&self) -> f64 {
+            self.found as f64 / self.rows.max(1) as f64
         }
+        fn name_precision(&self) -> f64 {
+            self.given_labelled as f64 / self.given.max(1) as f64
+        }
+        fn precision(&self) -> f64 {
+            self.correct as f64 / self.predicted.max(1) as f64
+        }
+        fn recall(&self) -> f64 {
+            self.correct as f64 / self.labelled.max(1) as f64
+        }
+        fn print(&self, what: &str) {
+            println!(
+                "{what}: {} labelled speakers, {} found, names recall {:.3} precision {:.3} ({} of {} given are labelled)",
+                self.rows,
+                self.found,
+                self.name_recall(),
+                self.name_precision(),
+                self.given_labelled,
+                self.given
+            );
+            println!(
+                "{what}: companies {} labelled, {} predicted, {} correct: precision {:.3} recall {:.3}",
+                self.labelled,
+                self.predicted,
+                self.correct,
+                self.precision(),
+                self.recall()
+            );
+            for miss in &self.misses {
+                println!("miss: {miss}");
+            }
+        }
+    }
+
+    /// Scores the readers on a label file (`source_path`, `speaker_name`, `company`, `former`; `#`
+    /// lines are comments). A prediction is correct when it names the labelled company: the same
+    /// canonical id, so `腾讯云` and `Tencent Cloud` agree, but `腾讯` for a speaker labelled `腾讯云`
+    /// does not (a parent or subsidiary is a different answer here, even though company search
+    /// treats them as one family). Name precision counts every speaker the reader gives on a
+    /// labelled page, so it is meaningful only for files that label every speaker of their pages.
+    fn score(root: &Path, labels: &str) -> Scores {
         let table = Companies::builtin();
-        let labels = include_str!("../../tests/data/speakers_labelled.tsv");
-        let (mut predicted, mut labelled, mut correct, mut rows) = (0usize, 0usize, 0usize, 0usize);
-        let mut misses = Vec::new();
-        let mut pages: std::collections::HashMap<String, Vec<Talk>> = Default::default();
-        for line in labels.lines().skip(1).filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let mut scores = Scores::default();
+        let mut pages: std::collections::BTreeMap<String, (Vec<Talk>, Vec<String>)> = Default::default();
+        for line in labels.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
             let cols: Vec<&str> = line.split('\t').collect();
+            if cols[0] == "source_path" {
+                continue;
+            }
             let (path, name, want) = (cols[0], cols[1], cols.get(2).copied().unwrap_or("").trim());
-            let talks = pages.entry(path.to_string()).or_insert_with(|| {
-                let bytes = std::fs::read(Path::new(&root).join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-                parse_bytes(Kind::Markdown, &bytes, path, None).unwrap_or_else(|e| panic!("{path}: {e}"))
+            let (talks, names) = pages.entry(path.to_string()).or_insert_with(|| {
+                let bytes = std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+                let talks = parse_bytes(Kind::Markdown, &bytes, path, None).unwrap_or_else(|e| panic!("{path}: {e}"));
+                (talks, Vec::new())
             });
-            rows += 1;
+            names.push(name.to_string());
+            scores.rows += 1;
             // The speaker record with the most to say, when a page lists the person twice.
-            let speaker = talks
-                .iter()
-                .flat_map(|t| &t.speakers)
+            let speakers = talks.iter().flat_map(|t| &t.speakers);
+            let best = |s: &&Speaker| (s.company.is_some(), s.bio.as_ref().map_or(0, String::len));
+            let speaker = speakers
+                .clone()
                 .filter(|s| s.name == name)
-                .max_by_key(|s| (s.company.is_some(), s.bio.as_ref().map_or(0, String::len)));
+                .max_by_key(best)
+                .or_else(|| speakers.clone().filter(|s| s.other_names.iter().any(|n| n == name)).max_by_key(best));
+            scores.found += usize::from(speaker.is_some());
             let got = speaker.and_then(|s| s.company.as_deref()).map(str::trim).filter(|c| !c.is_empty());
             let want = Some(want).filter(|w| !w.is_empty());
             let id = |c: &str| table.id_for(c);
@@ -751,23 +897,57 @@ mod tests {
                 (Some(g), Some(w)) => id(g) == id(w),
                 _ => false,
             };
-            predicted += usize::from(got.is_some());
-            labelled += usize::from(want.is_some());
-            correct += usize::from(right);
-            if !right && (got.is_some() || want.is_some()) {
+            scores.predicted += usize::from(got.is_some());
+            scores.labelled += usize::from(want.is_some());
+            scores.correct += usize::from(right);
+            if speaker.is_none() || (!right && (got.is_some() || want.is_some())) {
                 let found = if speaker.is_some() { "" } else { " (speaker not found on the page)" };
-                misses.push(format!("{path}\t{name}\tlabel {want:?}\tgot {got:?}{found}"));
+                scores.misses.push(format!("{path}\t{name}\tlabel {want:?}\tgot {got:?}{found}"));
             }
         }
-        let precision = correct as f64 / predicted.max(1) as f64;
-        let recall = correct as f64 / labelled.max(1) as f64;
-        println!("{rows} labelled speakers, {labelled} with a company, {predicted} predicted, {correct} correct");
-        println!("precision {precision:.3}  recall {recall:.3}");
-        for miss in &misses {
-            println!("miss: {miss}");
+        for (path, (talks, names)) in &pages {
+            let mut given: Vec<&Speaker> = talks.iter().flat_map(|t| &t.speakers).collect();
+            given.sort_by(|a, b| a.name.cmp(&b.name));
+            given.dedup_by(|a, b| a.name == b.name);
+            for s in given {
+                let labelled = names.contains(&s.name) || s.other_names.iter().any(|n| names.contains(n));
+                scores.given += 1;
+                scores.given_labelled += usize::from(labelled);
+                if !labelled {
+                    scores.misses.push(format!("{path}\t{}\tnot a labelled speaker", s.name));
+                }
+            }
         }
-        assert!(rows >= 80, "the label file holds {rows} rows");
-        assert!(precision >= 0.97, "precision {precision:.3}");
-        assert!(recall >= 0.90, "recall {recall:.3}");
+        scores
+    }
+
+    /// Measures extraction against `tests/data/speakers_labelled.tsv`, the labels the readers were
+    /// tuned on.
+    #[test]
+    fn extraction_precision_and_recall_on_labelled_speakers() {
+        let root = corpus_dir();
+        if !root.is_dir() {
+            println!("skipped: ../shared/corpus not found");
+            return;
+        }
+        let scores = score(&root, include_str!("../../tests/data/speakers_labelled.tsv"));
+        scores.print("tuning labels");
+        assert!(scores.rows >= 80, "the label file holds {} rows", scores.rows);
+        assert!(scores.precision() >= 0.97, "precision {:.3}", scores.precision());
+        assert!(scores.recall() >= 0.90, "recall {:.3}", scores.recall());
+    }
+
+    /// Measures extraction against `tests/data/speakers_labelled_heldout.tsv`: pages nobody looked
+    /// at while tuning the readers, labelled before the reader was run on them, every speaker listed.
+    #[test]
+    fn extraction_on_held_out_labels() {
+        let root = corpus_dir();
+        if !root.is_dir() {
+            println!("skipped: ../shared/corpus not found");
+            return;
+        }
+        let scores = score(&root, include_str!("../../tests/data/speakers_labelled_heldout.tsv"));
+        scores.print("held-out labels");
+        assert!(scores.rows >= 60, "the label file holds {} rows", scores.rows);
     }
 }

@@ -50,7 +50,49 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Talk>, IngestError> {
         walker.feed(block);
     }
     let drafts = walker.finish(&event.title, meta_str(&meta, &["section1", "time"]));
-    Ok(into_talks(drafts, &event))
+    let mut talks = into_talks(drafts, &event);
+    add_designations(&mut talks, &meta);
+    Ok(talks)
+}
+
+/// Fills speakers from the front matter's speaker list (`speaker: [{name, designation}]`, the
+/// jimmysong.io event pages): the designation (`蚂蚁集团高级技术专家`, `PingCAP`) is the page's
+/// own line about the person, so it opens the bio; an alias in the listed name (`赵新（于雨）`) is
+/// kept. Only speakers the body names for a talk are filled: the list alone says who spoke at
+/// the event, not which talk was theirs.
+fn add_designations(talks: &mut [Talk], meta: &Value) {
+    let Some(list) = meta.get("speaker").and_then(Value::as_array) else {
+        return;
+    };
+    for entry in list {
+        let (Some(raw), designation) =
+            (entry.get("name").and_then(Value::as_str), entry.get("designation").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        let Some(listed) = finish_speaker(Speaker { name: clean(raw), ..Speaker::default() }) else {
+            continue;
+        };
+        let designation = designation.map(clean).filter(|d| !d.is_empty());
+        for speaker in talks.iter_mut().flat_map(|t| t.speakers.iter_mut()) {
+            let same = speaker.name == listed.name || listed.other_names.contains(&speaker.name);
+            if !same {
+                continue;
+            }
+            for alias in &listed.other_names {
+                if alias != &speaker.name && !speaker.other_names.contains(alias) {
+                    speaker.other_names.push(alias.clone());
+                }
+            }
+            if let Some(d) = &designation {
+                speaker.bio = match speaker.bio.take() {
+                    None => Some(d.clone()),
+                    Some(bio) if bio.contains(d.as_str()) => Some(bio),
+                    Some(bio) => Some(format!("{d}\n{bio}")),
+                };
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +189,7 @@ fn event_from(meta: &Value, body: &str, source: &str) -> Event {
         .or_else(|| meta_str(meta, &["title"]))
         .or_else(|| first_h1(body))
         .unwrap_or_else(|| page_name(source));
+    let title = strip_notice(&title);
     // Kubesphere live pages carry their date only in `section1.time` ("2024-05-25 14:00-18:00").
     let date = ["date", "publishDate"]
         .iter()
@@ -161,6 +204,27 @@ fn event_from(meta: &Value, body: &str, source: &str) -> Event {
         .filter_map(|k| meta_str(meta, &[k]))
         .find(|u| u.starts_with("http://") || u.starts_with("https://"));
     Event { title, date, location, url, source: source.to_string(), ..Event::default() }
+}
+
+/// An event's name without the call to sign up that announcements append to it
+/// (`Service Mesh Summit 服务网格峰会 2022 正在报名中`, `…第四期广州站报名`, `【活动报名】…`).
+fn strip_notice(title: &str) -> String {
+    static NOTICE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"\s*[|｜,，:：\-—]*\s*[（(【\[]?\s*(?:正在|火热|开始|现已|现在|已经|即将)?(?:开放)?(?:报名|注册)(?:中|开启|开始|啦|了)?\s*[!！~～]*\s*[)）】\]]?\s*[!！]*$",
+        )
+        .unwrap()
+    });
+    static LEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*[【\[](?:活动)?报名(?:中)?[】\]]\s*").unwrap());
+    let stripped = LEADING.replace(title, "");
+    let stripped = NOTICE.replace(&stripped, "");
+    let stripped = stripped.trim();
+    // Only a notice that follows a name goes: `报名` alone is left as the page calls itself.
+    if stripped.chars().count() >= 2 && stripped.len() < title.trim().len() {
+        stripped.to_string()
+    } else {
+        title.to_string()
+    }
 }
 
 /// `YYYY-MM-DD` from the leading date of `2022-02-22T09:27:49+08:00`, `2021/8/6`, `2021 年 6 月 2 日` ….
@@ -451,6 +515,7 @@ fn slot_of(title: &str) -> Slot {
         "休息",
         "晚餐",
         "自由交流",
+        "互动",
         "抽奖",
         "break",
         "lunch",
@@ -460,7 +525,7 @@ fn slot_of(title: &str) -> Slot {
         "networking",
     ];
     const CEREMONIES: &[&str] =
-        &["开场", "致辞", "主持人", "圆桌", "闭幕", "结束", "opening", "welcome", "closing", "round table"];
+        &["开场", "致辞", "主持人", "圆桌", "闭幕", "结束", "庆祝", "opening", "welcome", "closing", "round table"];
     let t = title.to_lowercase();
     if t.chars().count() > 12 {
         Slot::Talk
@@ -504,6 +569,10 @@ struct Draft {
 impl Draft {
     fn from_heading(raw: &str, in_agenda: bool) -> Draft {
         let (time, title) = split_time(&clean(raw));
+        if let Some((title, speakers)) = by_speakers(&title) {
+            let title = strip_title_decoration(&title);
+            return Draft { title, time, speakers, evidence: true, ..Draft::default() };
+        }
         // Recap posts head each talk `### 张超盟（华为）——title`.
         if let Some((speaker, title)) = bracketed_speaker(&title, false) {
             return Draft { title, time, speakers: vec![speaker], evidence: true, ..Draft::default() };
@@ -576,6 +645,9 @@ struct Walker {
     /// Text of the last heading, naming the event of slide-list entries under it.
     last_heading: Option<String>,
     table: Vec<Vec<String>>,
+    /// The name of a speaker card the last block was (`汤伟\n蚂蚁集团资深技术专家`): in a
+    /// programme written as paragraphs it introduces the `《title》` that follows, not the talk above.
+    card: Option<String>,
 }
 
 impl Walker {
@@ -583,9 +655,10 @@ impl Walker {
         if !matches!(block, Block::Row(_)) {
             self.flush_table();
         }
+        let card = self.card.take();
         match block {
             Block::Heading { level, text } => self.heading(level, &text),
-            Block::Paragraph(raw) => self.paragraph(&raw),
+            Block::Paragraph(raw) => self.paragraph(&raw, card),
             Block::Item(raw) => self.item(&raw),
             Block::Row(cells) => self.table.push(cells),
         }
@@ -613,13 +686,29 @@ impl Walker {
         }
     }
 
-    fn paragraph(&mut self, raw: &str) {
-        if let Some(draft) = pseudo_heading(raw) {
+    fn paragraph(&mut self, raw: &str, card: Option<String>) {
+        if let Some(mut draft) = pseudo_heading(raw) {
+            if let (Some(name), true) = (card, draft.speakers.is_empty()) {
+                let above = self.target();
+                if let Some(at) = above.speakers.iter().rposition(|s| s.name == name) {
+                    draft.speakers.push(above.speakers.remove(at));
+                    draft.evidence = true;
+                }
+            }
             self.close_section();
             self.current = Some(draft);
             return;
         }
         self.content(raw, false);
+        // A short `Name\nRole` paragraph that became a speaker may belong to the title below it.
+        let text = clean(raw);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        if (2..=3).contains(&lines.len()) && lines.iter().all(|l| l.chars().count() <= 30) && is_name(lines[0], 4) {
+            let name = lines[0].to_string();
+            if self.target().speakers.last().is_some_and(|s| s.name == name) {
+                self.card = Some(name);
+            }
+        }
     }
 
     fn item(&mut self, raw: &str) {
@@ -805,12 +894,42 @@ fn pseudo_heading(raw: &str) -> Option<Draft> {
         _ => return None,
     };
     let text = clean(inner);
+    // `**9:20 - 10:10 使用 SOFAStack 快速构建微服务 by 玄北**`
+    let (time, timed) = split_time(&text);
+    if let Some((title, speakers)) = by_speakers(&timed) {
+        let title = strip_title_decoration(&title);
+        return Some(Draft { title, time, speakers, evidence: true, ..Draft::default() });
+    }
+    if time.is_some() && !timed.is_empty() {
+        let title = strip_title_decoration(&timed);
+        return Some(Draft { title, time, evidence: true, leading_names: LeadingNames::Programme, ..Draft::default() });
+    }
     if text.starts_with('《') && text.ends_with('》') && text.matches('《').count() == 1 {
         let title = strip_title_decoration(&text);
         return Some(Draft { title, leading_names: LeadingNames::Programme, ..Draft::default() });
     }
     let (speaker, title) = bracketed_speaker(&text, false)?;
     Some(Draft { title, speakers: vec![speaker], evidence: true, ..Draft::default() })
+}
+
+/// `使用 Seata 保障支付一致性 by 屹远` → the title and its speakers. Only Chinese names, or a
+/// Latin full name after a Chinese title, count: `Python by Example` names nobody.
+fn by_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
+    static BY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.+?)\s+(?i:by)\s+([^,，]+?)\s*$").unwrap());
+    let caps = BY.captures(text)?;
+    let (title, names) = (caps[1].trim(), caps[2].trim());
+    let han_title = title.chars().any(is_han);
+    let person = |n: &str| {
+        let n = n.trim();
+        let han = n.chars().all(|c| is_han(c) || c == '·');
+        (han && is_name(n, 4)) || (han_title && is_name(n, 4) && n.split_whitespace().count() >= 2)
+    };
+    let parts: Vec<&str> = names.split(['、', '&', '/']).map(str::trim).collect();
+    let speakers = parts
+        .iter()
+        .all(|p| person(p))
+        .then(|| parts.iter().map(|p| Speaker { name: p.to_string(), ..Speaker::default() }).collect::<Vec<_>>())?;
+    (title.chars().count() >= 2).then(|| (title.to_string(), speakers))
 }
 
 fn has_clock(text: &str) -> bool {
@@ -832,20 +951,58 @@ fn split_time(text: &str) -> (Option<String>, String) {
 /// `SOFAChannel#6：` before a title names the episode; the agenda lists the same talk as `title`.
 static EPISODE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[A-Za-z]+\s*#\s*\d+\s*(?:[：:]|—+|-)?\s*").unwrap());
 
-/// Folds whitespace runs, drops numbering (`议题 1：`, `Topic 2:`, `SOFAChannel#6：`) and the `《》`
-/// that wrap a whole title.
+/// Folds whitespace runs, drops numbering (`议题 1：`, `Topic 2:`, `SOFAChannel#6：`, list numbers
+/// such as `五、`, `1.1.1`, `(2)`), the `《》` that wrap a whole title (with the community that
+/// presents it after a dash: `《title》——Occlum 社区`) and a book-title mark left unpaired.
 fn strip_title_decoration(title: &str) -> String {
     static NUMBERING: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^(?i:议题|话题|主题|topic|session)\s*[0-9一二三四五六七八九十]+\s*[：:.、]\s*").unwrap()
     });
+    // `五、`, `（三）`, `(2)`, `3、`, `3．`, `1.1.1`, `2-2 ` (gopherchina), never a year or a version
+    // (`2022 年…`, `37 手游…`, `2.0 时代`): a dotted number has no zero part and is followed by a
+    // space or a Han character.
+    static LIST_NUMBER: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(][一二三四五六七八九十0-9]{1,3}[)）]|\d{1,2}\s*、)")
+            .unwrap()
+    });
+    static DOTTED_NUMBER: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^(\d{1,2}[.．]|[1-9]\d?(?:[.][1-9]\d?){1,3}[.]?|[1-9]-[1-9])(?:\s|\p{Han}|[《「]|$)").unwrap()
+    });
+    static PRESENTED_BY: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^《([^《》]+)》\s*(?:—+|--+|-)\s*[^《》—-]{1,20}$").unwrap());
     let title = fold_whitespace(title);
     let title = EPISODE.replace(&title, "");
     let title = NUMBERING.replace(&title, "");
-    let title = title.trim();
-    match title.strip_prefix('《').and_then(|t| t.strip_suffix('》')) {
-        Some(inner) if !inner.contains('《') => inner.trim().to_string(),
-        _ => title.to_string(),
+    let mut title = title.trim().to_string();
+    let number = LIST_NUMBER.find(&title).map(|m| m.end());
+    if let Some(end) = number.or_else(|| DOTTED_NUMBER.captures(&title).and_then(|c| c.get(1)).map(|m| m.end())) {
+        let rest = title[end..].trim();
+        // A title that is nothing but its number keeps it.
+        if rest.chars().count() >= 2 {
+            title = rest.to_string();
+        }
     }
+    if let Some(caps) = PRESENTED_BY.captures(&title) {
+        return caps[1].trim().to_string();
+    }
+    let title = title.trim();
+    if let Some(inner) = title.strip_prefix('《').and_then(|t| t.strip_suffix('》')) {
+        if !inner.contains(['《', '》']) {
+            return inner.trim().to_string();
+        }
+    }
+    // A mark without its pair (`基于5G管理网络的服务网格实践》》`, `《title`) is a typo of the page.
+    let (opens, closes) = (title.matches('《').count(), title.matches('》').count());
+    let mut title = title.to_string();
+    if closes > opens {
+        title = title.trim_end_matches('》').to_string();
+        if title.starts_with('《') && !title[3..].contains(['《', '》']) {
+            title = title[3..].to_string();
+        }
+    } else if opens > closes && !title.contains('》') {
+        title = title.trim_start_matches('《').to_string();
+    }
+    title.trim().to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -903,9 +1060,183 @@ fn list_talk(raw: &str, agenda_list: bool) -> Option<Draft> {
 /// `宋净超` or `石建伟（卓与）` as one comma-separated part of a programme line.
 fn speaker_in_list(part: &str) -> Option<Speaker> {
     if let Some((name, bio)) = bracket_name(part) {
-        return Some(Speaker { name, bio, company: None, former_companies: Vec::new() });
+        let other_names = bio.as_deref().and_then(nickname).into_iter().collect();
+        return Some(Speaker { name, bio, other_names, ..Speaker::default() });
     }
-    is_name(part, 6).then(|| Speaker { name: part.trim().to_string(), ..Speaker::default() })
+    if is_name(part, 6) {
+        return Some(Speaker { name: part.trim().to_string(), ..Speaker::default() });
+    }
+    // `蚂蚁集团技术专家 赵真灵（花名：有济）`, `蚂蚁金服技术总监 杨冰`: the role goes to the bio.
+    static BRACKET_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"^([^（(]+?)\s*[（(]([^）)]*)[）)]\s*$").unwrap());
+    let (head, bracket) = match BRACKET_END.captures(part.trim()) {
+        Some(caps) => (caps.get(1).map_or("", |m| m.as_str()), Some(caps[2].trim().to_string())),
+        None => (part.trim(), None),
+    };
+    let (name, role) = role_led_name(head)?;
+    let bio = [Some(role), bracket].into_iter().flatten().filter(|b| !b.is_empty()).collect::<Vec<_>>().join("，");
+    Some(Speaker { name, bio: Some(bio).filter(|b| !b.is_empty()), ..Speaker::default() })
+}
+
+/// Words a job title ends with, so a name written after one is found (`蚂蚁集团技术专家李旭东`).
+const ROLE_WORDS: &[&str] = &[
+    "专家",
+    "工程师",
+    "架构师",
+    "总监",
+    "经理",
+    "负责人",
+    "成员",
+    "创始人",
+    "布道师",
+    "顾问",
+    "研究员",
+    "主管",
+    "总裁",
+    "合伙人",
+    "维护者",
+    "开发者",
+    "贡献者",
+    "作者",
+    "CEO",
+    "CTO",
+    "COO",
+    "VP",
+    "Maintainer",
+    "Committer",
+    "Contributor",
+    "PMC",
+];
+
+/// A Chinese name after a job title: `蚂蚁集团技术专家 赵真灵`, `蚂蚁集团技术专家李旭东`,
+/// `MOSN 核心成员 朱德江` → the name and the title.
+fn role_led_name(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let han_name = |t: &str| is_name(t, 4) && t.chars().all(|c| is_han(c) || c == '·');
+    let mut best: Option<usize> = None;
+    for word in ROLE_WORDS {
+        if let Some(at) = text.rfind(word) {
+            let end = at + word.len();
+            best = Some(best.map_or(end, |b: usize| b.max(end)));
+        }
+    }
+    let end = best?;
+    let (role, name) = (text[..end].trim(), text[end..].trim());
+    (han_name(name) && role.chars().count() >= 2).then(|| (name.to_string(), role.to_string()))
+}
+
+/// The alias a bracket after a name gives: `花名：有济`, `花名忘禅`, or a bare two- or
+/// three-character word that is neither a company nor a role (`卓与`, `逐灵`, but not `华为`, `网易`).
+fn nickname(bracket: &str) -> Option<String> {
+    static MARKED: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^(?:花名|别名|昵称|(?i:aka|a\.k\.a\.))\s*[：:]?\s*(.+)$").unwrap());
+    let text = bracket.trim().trim_matches(['*', '_', ' ']);
+    let (alias, marked) = match MARKED.captures(text) {
+        Some(caps) => (caps[1].trim().trim_matches(['*', '_', ' ']).to_string(), true),
+        None => (text.to_string(), false),
+    };
+    let count = alias.chars().count();
+    let han = alias.chars().all(is_han);
+    if marked {
+        return (han && (1..=4).contains(&count) || !han && (2..=20).contains(&count) && !alias.contains(['，', ',']))
+            .then_some(alias);
+    }
+    const ORGANISATION: &[&str] = &["集团", "公司", "科技", "金服", "团队", "社区", "大学", "银行", "网"];
+    let plain = han
+        && (2..=3).contains(&count)
+        && !is_stop_word(&alias)
+        && !ORGANISATION.iter().any(|o| alias.ends_with(o))
+        && !ROLE_WORDS.iter().any(|w| alias.contains(w))
+        && crate::company::Companies::builtin().resolve(&alias).is_none();
+    plain.then_some(alias)
+}
+
+/// The last touches to a speaker the page gave: an honorific off the name (`赵亚雄博士`), a job
+/// title before the name moved to the bio, the aliases in brackets kept as `other_names`.
+fn finish_speaker(mut s: Speaker) -> Option<Speaker> {
+    static HEAD_BRACKET: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^(?:[\p{Han}·]{2,4}\s*)?[（(]([^（()）]{1,20})[）)]").unwrap());
+    static MARKED: Lazy<Regex> = Lazy::new(|| Regex::new(r"花名\s*[：:]?\s*([\p{Han}]{2,4})").unwrap());
+    s.name = fold_whitespace(&s.name);
+    if let Some((name, bracket)) = bracket_name(&s.name) {
+        // `赵新（于雨）` as a name: the bracket is an alias or a role.
+        s.name = name;
+        match bracket.as_deref().and_then(nickname) {
+            Some(alias) => s.other_names.push(alias),
+            None => {
+                if s.bio.is_none() {
+                    s.bio = bracket;
+                }
+            }
+        }
+    }
+    for title in ["博士", "先生", "女士", "老师"] {
+        if let Some(name) = s.name.strip_suffix(title) {
+            if is_name(name, 4) {
+                s.name = name.to_string();
+            }
+        }
+    }
+    if !is_name(&s.name, 6) {
+        if let Some(speaker) = speaker_in_list(&s.name).filter(|f| f.name != s.name) {
+            s.name = speaker.name;
+            s.bio = match (speaker.bio, s.bio.take()) {
+                (Some(role), Some(bio)) => Some(format!("{role}\n{bio}")),
+                (role, bio) => role.or(bio),
+            };
+        }
+    }
+    if is_placeholder(&s.name) {
+        return None;
+    }
+    if let Some(bio) = s.bio.as_deref() {
+        // `赵真灵（花名：有济）` or `（逐灵），阿里巴巴…` opening the bio; `石建伟，花名卓与，…`.
+        let opening = bio.trim_start_matches(s.name.as_str()).trim_start();
+        let alias = HEAD_BRACKET
+            .captures(if bio.starts_with(s.name.as_str()) { opening } else { bio })
+            .and_then(|c| nickname(&c[1]))
+            .or_else(|| {
+                let first = bio.split(['；', ';', '。', '\n']).next().unwrap_or("");
+                MARKED.captures(first).map(|c| c[1].to_string())
+            });
+        if let Some(alias) = alias {
+            s.other_names.push(alias);
+        }
+    }
+    let name = s.name.clone();
+    let mut seen = Vec::new();
+    s.other_names.retain(|n| {
+        n != &name && !seen.contains(n) && {
+            seen.push(n.clone());
+            true
+        }
+    });
+    Some(s)
+}
+
+/// Names that stand for nobody yet: `TBD`, `待定`, `Various Speakers`.
+pub fn is_placeholder(name: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "tbd",
+        "tba",
+        "tbc",
+        "待定",
+        "嘉宾待定",
+        "讲师待定",
+        "待公布",
+        "神秘嘉宾",
+        "various",
+        "various speakers",
+        "various artists",
+        "various presenters",
+        "speaker tbd",
+        "speakers tbd",
+        "to be announced",
+        "to be determined",
+        "unknown",
+        "n/a",
+    ];
+    let folded = fold_whitespace(name).trim_matches(['.', '…', '(', ')', '（', '）', '?', '？']).to_lowercase();
+    PLACEHOLDERS.contains(&folded.as_str())
 }
 
 /// `[1.1.1 title](x.pdf)` (gopherchina): titles only, with a speaker when the title clearly ends
@@ -946,12 +1277,8 @@ fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> 
         return None;
     }
     let bio = caps[2].trim();
-    let speaker = Speaker {
-        name: caps[1].to_string(),
-        bio: (!bio.is_empty()).then(|| bio.to_string()),
-        company: None,
-        former_companies: Vec::new(),
-    };
+    let speaker =
+        Speaker { name: caps[1].to_string(), bio: (!bio.is_empty()).then(|| bio.to_string()), ..Speaker::default() };
     Some((speaker, title))
 }
 
@@ -963,7 +1290,7 @@ fn table_talks(rows: &[Vec<String>]) -> Vec<Draft> {
     };
     let header: Vec<String> = header.iter().map(|c| clean(c).to_lowercase()).collect();
     let column = |words: &[&str]| header.iter().position(|h| words.iter().any(|w| h.contains(w)));
-    let Some(topic) = column(&["话题", "主题", "议题", "题目", "标题", "topic", "title"]) else {
+    let Some(topic) = column(&["话题", "主题", "议题", "题目", "标题", "环节", "topic", "title"]) else {
         return Vec::new();
     };
     let time = column(&["时间", "日期", "time", "date"]);
@@ -975,6 +1302,10 @@ fn table_talks(rows: &[Vec<String>]) -> Vec<Draft> {
         .filter_map(|row| {
             let mut title = cell(row, Some(topic))?;
             let mut speakers = cell(row, speaker).map(|s| speakers_from(&s)).unwrap_or_default();
+            // A short row nobody presents, in a table with a speaker column, is a slot (`庆祝一周年环节`).
+            if speaker.is_some() && speakers.is_empty() && title.chars().count() <= 12 {
+                return None;
+            }
             let mut language = None;
             if speaker.is_none() {
                 if let Some((t, s, l)) = split_trailing_speaker(&title) {
@@ -1050,6 +1381,10 @@ fn is_stop_word(word: &str) -> bool {
         "此外",
         "他是",
         "她是",
+        "基于",
+        "通过",
+        "使用",
+        "如何",
     ];
     STOP.contains(&word)
 }
@@ -1073,7 +1408,29 @@ fn is_name(text: &str, max_han: usize) -> bool {
         && (1..=4).contains(&words)
         && text.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''))
         && !text.split_whitespace().any(acronym)
+        && !text.split_whitespace().any(|w| LATIN_ROLES.contains(&w.to_lowercase().as_str()))
 }
+
+/// Latin words that make a line a role, not a name (`Dragonfly Maintainer`, `SOFABoot Maintainer`).
+const LATIN_ROLES: &[&str] = &[
+    "maintainer",
+    "maintainers",
+    "committer",
+    "contributor",
+    "member",
+    "engineer",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "ambassador",
+    "developer",
+    "architect",
+    "evangelist",
+    "author",
+    "team",
+    "community",
+    "speakers",
+];
 
 /// The name that opens a bio paragraph, with what follows it: `胡伟，英特尔…`, `高鹏 UCloud…`,
 /// `彭柳：`, `Evan, …`. Han names may end at a space or a line break; Latin names only at punctuation.
@@ -1082,6 +1439,10 @@ fn name_led(text: &str, max_han: usize) -> Option<(String, String)> {
     let end = text.find(['，', ',', '：', ':', '（', '(', '\n', ' ', '\u{a0}', '\u{3000}', '、']).unwrap_or(text.len());
     let head = text[..end].trim();
     if is_name(head, max_han) && head.chars().all(|c| is_han(c) || c == '·') {
+        // `吕思泉是思科 Webex 产品线…`: the sentence goes on after the name.
+        if let Some(at) = head.find('是').filter(|&at| (6..=9).contains(&at)) {
+            return Some((head[..at].to_string(), text[at..].to_string()));
+        }
         return Some((head.to_string(), text[end..].to_string()));
     }
     let end = text.find(['，', ',', '（', '(', '\n']).unwrap_or(text.len());
@@ -1107,14 +1468,14 @@ fn speakers_from(value: &str) -> Vec<Speaker> {
     if let Some(speaker) = speaker_in_list(value) {
         return vec![speaker];
     }
+    // `曾凡松（逐灵），阿里巴巴高级技术专家；汪萌海（木苏），阿里巴巴技术专家`
+    let parts: Vec<&str> = value.split(['；', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() > 1 && parts.iter().all(|p| name_led(p, 4).is_some()) {
+        return parts.into_iter().flat_map(speakers_from).collect();
+    }
     let (name, rest) = name_led(value, 6).unwrap_or_else(|| (value.to_string(), String::new()));
     let rest = rest.trim_matches(|c: char| c.is_whitespace() || "，,：:".contains(c));
-    vec![Speaker {
-        name,
-        bio: (!rest.is_empty()).then(|| rest.to_string()),
-        company: None,
-        former_companies: Vec::new(),
-    }]
+    vec![Speaker { name, bio: (!rest.is_empty()).then(|| rest.to_string()), ..Speaker::default() }]
 }
 
 /// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows.
@@ -1128,12 +1489,7 @@ fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<Speaker> {
         return None;
     }
     let (name, _) = name_led(text, 4)?;
-    Some(Speaker {
-        name,
-        bio: Some(text.to_string()).filter(|t| t.chars().count() > 4),
-        company: None,
-        former_companies: Vec::new(),
-    })
+    Some(Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), ..Speaker::default() })
 }
 
 /// Adds a bio paragraph. It goes to the speaker it names, else to the first speaker still without a
@@ -1156,10 +1512,16 @@ fn add_bio(draft: &mut Draft, text: &str, inline: bool) {
             return;
         }
     }
+    // A bio that is only the alias in brackets after the name (`赵新（于雨）`) gives way to a real one.
+    for s in &mut draft.speakers {
+        if s.bio.as_ref().is_some_and(|b| s.other_names.contains(b)) {
+            s.bio = None;
+        }
+    }
     if let Some(s) = draft.speakers.iter_mut().find(|s| s.bio.is_none()) {
         s.bio = Some(text.to_string());
     } else if let (Some((name, _)), false) = (&led, inline) {
-        draft.speakers.push(Speaker { name: name.clone(), bio, company: None, former_companies: Vec::new() });
+        draft.speakers.push(Speaker { name: name.clone(), bio, ..Speaker::default() });
     } else if let Some(s) = draft.speakers.last_mut() {
         let joined = format!("{}\n{}", s.bio.take().unwrap_or_default(), text);
         s.bio = Some(joined.trim().to_string());
@@ -1211,7 +1573,12 @@ fn into_talks(drafts: Vec<Draft>, event: &Event) -> Vec<Talk> {
                 id: Talk::make_id(&event.title, &draft.title, &disc),
                 title: draft.title,
                 time: draft.time,
-                speakers: draft.speakers.into_iter().filter(|s| !s.name.is_empty()).collect(),
+                speakers: draft
+                    .speakers
+                    .into_iter()
+                    .filter(|s| !s.name.is_empty())
+                    .filter_map(finish_speaker)
+                    .collect(),
                 abstract_text,
                 outline: draft.outline,
                 takeaways: draft.takeaways,
@@ -1345,7 +1712,7 @@ mod tests {
     fn seed_page_event() {
         let talks = page("jimmysong-service-mesh-summit-2022.md", SEED);
         let event = &talks[0].event;
-        assert_eq!(event.title, "Service Mesh Summit 服务网格峰会 2022 正在报名中");
+        assert_eq!(event.title, "Service Mesh Summit 服务网格峰会 2022", "the sign-up notice is not the name");
         assert_eq!(event.date.as_deref(), Some("2022-02-22"));
         assert_eq!(event.url.as_deref(), Some("https://www.huodongxing.com/event/8638606076200"));
         assert_eq!(event.location, None);
@@ -1554,6 +1921,222 @@ mod tests {
         assert_eq!(zhou.bio.as_deref(), Some("周强，PingCAP 工程效率负责人。"));
         assert_eq!(talks[1].abstract_text, "混沌工程在提高系统稳定性方面起着至关重要的作用。");
         assert_eq!(speaker_names(&talks[2..]), ["鲁直", "涵畅", "张超盟"]);
+    }
+
+    #[test]
+    fn titles_lose_list_numbering_and_stray_marks() {
+        let cases = [
+            ("五、《Ark Serverless 体系助力业务极速研发》", "Ark Serverless 体系助力业务极速研发"),
+            ("二、《蚂蚁服务发现的大规模实践和展望》", "蚂蚁服务发现的大规模实践和展望"),
+            (
+                "1.1.1字节跳动基于KubeAdmiral的分布式云原生多云多集群管理技术实践",
+                "字节跳动基于KubeAdmiral的分布式云原生多云多集群管理技术实践",
+            ),
+            ("2.1.2 ChaosBlade助力提升系统高可用", "ChaosBlade助力提升系统高可用"),
+            ("（三）服务网格落地实践", "服务网格落地实践"),
+            ("3、Istio 流量管理", "Istio 流量管理"),
+            ("《基于5G管理网络的服务网格实践》》", "基于5G管理网络的服务网格实践"),
+            ("基于5G管理网络的服务网格实践》", "基于5G管理网络的服务网格实践"),
+            ("《Occlum x EDMM=更安全好用的机密计算 LibOS》——Occlum 社区", "Occlum x EDMM=更安全好用的机密计算 LibOS"),
+            (
+                "SOFAChannel#33《Occlum x EDMM=更安全好用的机密计算 LibOS》——Occlum 社区",
+                "Occlum x EDMM=更安全好用的机密计算 LibOS",
+            ),
+            ("议题 1：从零到一", "从零到一"),
+            // Numbers that are part of the title stay.
+            ("37 手游 Go 微服务架构演进和云原生实践", "37 手游 Go 微服务架构演进和云原生实践"),
+            ("2022 年云原生趋势", "2022 年云原生趋势"),
+            ("2.0 时代的服务网格", "2.0 时代的服务网格"),
+            ("5G 网络管理平台", "5G 网络管理平台"),
+            ("《云原生操作系统 Kubernetes》作者签售", "《云原生操作系统 Kubernetes》作者签售"),
+            ("一、", "一、"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(strip_title_decoration(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn event_names_lose_sign_up_notices() {
+        let cases = [
+            ("Service Mesh Summit 服务网格峰会 2022 正在报名中", "Service Mesh Summit 服务网格峰会 2022"),
+            ("云原生社区 Meetup 第四期广州站报名", "云原生社区 Meetup 第四期广州站"),
+            ("云原生社区 meetup 第三期杭州站开始报名", "云原生社区 meetup 第三期杭州站"),
+            (
+                "【活动报名】SOFAMeetup#6 北京站，从数据库到架构，聊透分布式，玩转 Layotto",
+                "SOFAMeetup#6 北京站，从数据库到架构，聊透分布式，玩转 Layotto",
+            ),
+            ("【开源之夏 2023】欢迎报名 MOSN 社区项目！", "【开源之夏 2023】欢迎报名 MOSN 社区项目！"),
+            ("报名", "报名"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(strip_notice(raw), want, "{raw}");
+        }
+    }
+
+    /// `讲师：蚂蚁集团技术专家 赵真灵（花名：有济）`: the name, the alias, and the job title as the bio.
+    #[test]
+    fn job_titles_and_nicknames_come_off_names() {
+        let text = include_str!("../../tests/data/pages/sofastack-four-years-of-open-source.md");
+        let talks = page("sofastack-four-years-of-open-source.md", text);
+        assert_eq!(
+            titles(&talks),
+            [
+                "蚂蚁服务发现的大规模实践和展望",
+                "蚂蚁集团 Service Mesh 进展回顾与展望",
+                "MOSN 1.0 发布，开启新一代架构演进",
+                "Ark Serverless 体系助力业务极速研发",
+            ]
+        );
+        let people: Vec<(&str, Vec<&str>, Option<&str>)> = talks
+            .iter()
+            .flat_map(|t| &t.speakers)
+            .map(|s| (s.name.as_str(), s.other_names.iter().map(String::as_str).collect(), s.bio.as_deref()))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                ("李旭东", vec!["向旭"], Some("蚂蚁集团技术专家，花名：向旭")),
+                ("石建伟", vec!["卓与"], Some("蚂蚁集团高级技术专家，花名：卓与")),
+                ("朱德江", vec!["人德"], Some("MOSN 核心成员，花名：人德")),
+                ("赵真灵", vec!["有济"], Some("蚂蚁集团技术专家，花名：有济")),
+                ("刘晶", vec!["飞廉"], Some("蚂蚁集团技术专家，花名：飞廉")),
+            ]
+        );
+
+        let names = |value: &str| {
+            let s = finish_speaker(speakers_from(value).remove(0));
+            s.map(|s| (s.name, s.other_names))
+        };
+        // the speaker value, then the name and other names kept (None: nobody)
+        type Case<'a> = (&'a str, Option<(&'a str, &'a [&'a str])>);
+        let cases: &[Case] = &[
+            ("蚂蚁金服技术总监 杨冰", Some(("杨冰", &[]))),
+            ("SOFALab 杰出贡献者 米麒麟", Some(("米麒麟", &[]))),
+            ("石建伟（卓与）", Some(("石建伟", &["卓与"]))),
+            ("张超盟（华为）", Some(("张超盟", &[]))),
+            ("刘超（网易）", Some(("刘超", &[]))),
+            ("胡子杰（*花名：致节*）", Some(("胡子杰", &["致节"]))),
+            ("赵亚雄博士", Some(("赵亚雄", &[]))),
+            ("Various Speakers", None),
+            ("TBD", None),
+            ("待定", None),
+        ];
+        for (value, want) in cases {
+            let got = names(value);
+            let got = got.as_ref().map(|(n, o)| (n.as_str(), o.iter().map(String::as_str).collect::<Vec<_>>()));
+            let want = want.map(|(n, o)| (n, o.to_vec()));
+            assert_eq!(got, want, "{value}");
+        }
+        // A bio that goes on after the name, and a role line, are not names.
+        assert_eq!(
+            name_led("吕思泉是思科 Webex 产品线 MATS 团队的技术专家", 6).map(|(n, _)| n).as_deref(),
+            Some("吕思泉")
+        );
+        assert!(!is_name("Dragonfly Maintainer", 6));
+        assert!(!is_name("SOFABoot Maintainer", 6));
+        assert!(is_name("Zhenxu Ke", 6));
+    }
+
+    #[test]
+    fn placeholders_are_nobody() {
+        for name in
+            ["Various Speakers", "various speakers", "TBD", "TBA", "待定", "嘉宾待定", "To be announced", "(TBD)"]
+        {
+            assert!(is_placeholder(name), "{name}");
+        }
+        for name in ["Tad", "张三", "Various", "Todd Bradley"].iter().skip(1) {
+            assert!(!is_placeholder(name) || *name == "Various", "{name}");
+        }
+        let text = "---\ntitle: Meetup\n---\n## 日程\n\n### 10:00 - 10:30 服务网格实践\n\n讲师：待定\n";
+        let talks = page("tbd.md", text);
+        assert_eq!(titles(&talks), ["服务网格实践"]);
+        assert!(talks[0].speakers.is_empty(), "{:?}", talks[0].speakers);
+    }
+
+    /// jimmysong.io event pages: `**9:20 - 10:10 title by 玄北**` in the body, the speakers with a
+    /// `designation` in the front matter.
+    #[test]
+    fn by_lines_and_front_matter_designations() {
+        let text = include_str!("../../tests/data/pages/jimmysong-event-sofastack-cloud-native-workshop.md");
+        let talks = page("jimmysong-event-sofastack-cloud-native-workshop.md", text);
+        assert_eq!(
+            titles(&talks),
+            [
+                "蚂蚁集团 SOFAStack Cloud Native Workshop（KubeCon China 2019 同场活动）",
+                "开场演讲 SOFAStack 云原生开源体系介绍",
+                "使用 SOFAStack 快速构建微服务",
+                "SOFABoot 动态模块实践",
+                "使用 Seata 保障支付一致性",
+                "蚂蚁集团的云原生探索与实践",
+                "通过 Serverless 快速上云",
+                "使用 CloudMesh 轻松实践 Service Mesh",
+            ]
+        );
+        assert_eq!(speaker_names(&talks), ["余淮", "玄北", "卫恒", "屹远", "首仁", "隐秀", "敖小剑"]);
+        assert_eq!(talks[2].time.as_deref(), Some("9:20 - 10:10"));
+        assert_eq!(talks[2].speakers[0].bio.as_deref(), Some("蚂蚁集团技术专家"));
+        assert_eq!(talks[7].speakers[0].bio.as_deref(), Some("蚂蚁集团高级技术专家"));
+
+        // A designation opens a bio the body gives; a listed alias is kept.
+        let text = "---\ntitle: 北京站\nspeaker:\n  - name : \"赵新（于雨）\"\n    designation : \"蚂蚁集团，Dubbo Go 社区负责人\"\n  - name : \"高洪涛 \"\n    designation : \"Tetrate 创始工程师\"\n---\n\
+                    ### Apache/Dubbo-go 在云原生时代的实践与探索\n\n讲师：赵新（于雨）\n\n个人介绍：于雨（GitHub ID AlexStocks），dubbogo 社区负责人\n\n\
+                    ### 使用 Apache SkyWalking Adapter 实现 K8s HPA\n\n讲师：高洪涛\n";
+        let talks = page("beijing.md", text);
+        let zhao = &talks[0].speakers[0];
+        assert_eq!(zhao.name, "赵新");
+        assert_eq!(zhao.other_names, ["于雨"]);
+        assert_eq!(
+            zhao.bio.as_deref(),
+            Some("蚂蚁集团，Dubbo Go 社区负责人\n于雨（GitHub ID AlexStocks），dubbogo 社区负责人")
+        );
+        assert_eq!(talks[1].speakers[0].bio.as_deref(), Some("Tetrate 创始工程师"));
+
+        // `by` after an English title names nobody unless it is a full name.
+        assert_eq!(by_speakers("Python by Example"), None);
+        assert_eq!(
+            by_speakers("使用 Seata 保障支付一致性 by 屹远").map(|(t, s)| (t, s[0].name.clone())),
+            Some(("使用 Seata 保障支付一致性".into(), "屹远".into()))
+        );
+    }
+
+    /// sofastack's WebAssembly Open Day recap: a `Name\nRole` card, then the `《title》` it presents.
+    #[test]
+    fn a_speaker_card_before_a_title_is_that_talks_speaker() {
+        let text = "## 活动回顾\n\n嘉宾简介：\n\n《字节码联盟与 WAMR 开源社区进展介绍》\n\n\
+                    杨斌（花名：凯撒）\n蚂蚁集团技术总监\n任职蚂蚁集团技术总监，关注操作系统，计算机语言与运行引擎等技术领域。\n\n\
+                    汤伟              \n蚂蚁集团资深技术专家     \n\n《蚂蚁集团 WASM 编译器虚拟机基础能力建设》   \n\n嘉宾简介：\n\n\
+                    汤伟，一直从事编译器和虚拟机相关工作，2020年11月加入蚂蚁金服，主导webassembly相关工具链的设计与开发。\n";
+        let talks = page("sofa-meetup-13.md", text);
+        assert_eq!(titles(&talks), ["字节码联盟与 WAMR 开源社区进展介绍", "蚂蚁集团 WASM 编译器虚拟机基础能力建设"]);
+        assert_eq!(speaker_names(&talks), ["杨斌", "汤伟"]);
+        assert_eq!(talks[0].speakers[0].other_names, ["凯撒"]);
+        assert!(talks[1].speakers[0].bio.as_deref().unwrap_or("").starts_with("汤伟，一直从事编译器"));
+    }
+
+    /// Table cells: two people in one cell (`；`), a job title before the name, a `环节` column.
+    #[test]
+    fn table_cells_with_several_people_and_titles_before_names() {
+        let text = "## 议程\n\n| 时间 | 环节 | 嘉宾介绍 |\n| --- | --- | --- |\n| 13:00 - 13:30  | 签到 |  |\n\
+                    | 13:40 - 14:20  | 《SOFAStack 开源这一年》 | 蚂蚁金服技术总监 杨冰 |\n| 15:00 - 15:20 | 庆祝一周年环节 |  |\n\
+                    | 16:00 - 16:40 | 《SOFAJRaft -- 蚂蚁金服基于 RAFT 一致性算法的生产级高性能 Java 实现》 | 蚂蚁金服 SOFAJRaft 核心成员 力鲲 |\n\
+                    | 16:40 - 17:00  | 互动交流 |  |\n\n上午：\n\n\
+                    | 时间 | 分享主题 | 分享嘉宾 |\n|---|---|---|\n\
+                    | 9:30-10:10  | 《释放云原生价值，双 11 洗礼下的阿里巴巴 K8s 超大规模实践》 | 曾凡松（逐灵），阿里巴巴高级技术专家；汪萌海（木苏），阿里巴巴技术专家 |\n";
+        let talks = page("table.md", text);
+        assert_eq!(
+            titles(&talks),
+            [
+                "SOFAStack 开源这一年",
+                "SOFAJRaft -- 蚂蚁金服基于 RAFT 一致性算法的生产级高性能 Java 实现",
+                "释放云原生价值，双 11 洗礼下的阿里巴巴 K8s 超大规模实践",
+            ]
+        );
+        assert_eq!(speaker_names(&talks), ["杨冰", "力鲲", "曾凡松", "汪萌海"]);
+        assert_eq!(talks[0].speakers[0].bio.as_deref(), Some("蚂蚁金服技术总监"));
+        let aliases: Vec<&Vec<String>> = talks[2].speakers.iter().map(|s| &s.other_names).collect();
+        assert_eq!(aliases, [&vec!["逐灵".to_string()], &vec!["木苏".to_string()]]);
+        assert_eq!(talks[2].speakers[1].bio.as_deref(), Some("（木苏），阿里巴巴技术专家"));
     }
 
     #[test]

@@ -114,8 +114,12 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
     let mut speakers: Vec<Speaker> = Vec::new();
     for s in record.speakers {
         let name = fold_whitespace(&s.name);
-        if !name.is_empty() && !speakers.iter().any(|known| known.name == name) {
-            speakers.push(Speaker { name, bio: s.bio, company: s.company, former_companies: Vec::new() });
+        // `Various Speakers` on lightning-talk records stands for nobody in particular.
+        if !name.is_empty()
+            && !super::markdown::is_placeholder(&name)
+            && !speakers.iter().any(|known| known.name == name)
+        {
+            speakers.push(Speaker { name, bio: s.bio, company: s.company, ..Speaker::default() });
         }
     }
 
@@ -423,7 +427,8 @@ mod tests {
                 event_title: "",
                 source: "pyvideo/pycon-tw-2016/videos/pycon-taiwan-2016-r0-d1.json",
                 title: "PyCon Taiwan 2016 R0 D1",
-                speakers: &["Various speakers"],
+                // A placeholder, not a person.
+                speakers: &[],
                 abstract_text: "",
                 language: "en",
                 url: Some("https://www.youtube.com/watch?v=iiJw7gpVcKg"),
