@@ -109,3 +109,42 @@ async fn speakers_and_companies_over_http() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "unknown parameter \"team\"; known parameters: company, q, limit");
 }
+
+/// A bio naming two current employers (kubesphere hangzhou0323: `大连易衡科技有限公司架构师，Flomesh
+/// 云原生架构师`) finds the person under each, in search, the company filter and the speakers list;
+/// a nickname (`讲师：蚂蚁集团技术专家 赵真灵（花名：有济）`) finds the talk as the name does.
+#[test]
+fn second_employers_and_nicknames_are_searchable() {
+    let pages = crate::util::test_data().join("pages");
+    let state = crate::util::build_state(&[
+        pages.join("kubesphere-hangzhou0323-flomesh.md"),
+        pages.join("sofastack-four-years-of-open-source.md"),
+    ]);
+    let filtered = |company: &str| -> Vec<String> {
+        let req = SearchRequest {
+            q: String::new(),
+            limit: 20,
+            filters: Filters { company: Some(company.into()), ..Default::default() },
+            ..Default::default()
+        };
+        state.engine.search(&req).unwrap().hits.into_iter().map(|h| h.title).collect()
+    };
+    assert_eq!(filtered("Flomesh"), ["混合环境下服务治理新模式"]);
+    assert_eq!(filtered("大连易衡科技有限公司"), ["混合环境下服务治理新模式"]);
+    let speakers = |company: &str| -> Vec<String> {
+        state.engine.speakers(Some(company), None, 10).speakers.into_iter().map(|s| s.name).collect()
+    };
+    assert_eq!(speakers("flomesh"), ["陆嘉琪"]);
+    assert_eq!(speakers("大连易衡科技有限公司"), ["陆嘉琪"]);
+    let search = |q: &str| -> Vec<String> {
+        let req = SearchRequest { q: q.into(), limit: 20, ..Default::default() };
+        state.engine.search(&req).unwrap().hits.into_iter().map(|h| h.title).collect()
+    };
+    assert_eq!(search("Flomesh 服务治理"), ["混合环境下服务治理新模式"]);
+    assert_eq!(search("有济"), ["Ark Serverless 体系助力业务极速研发"]);
+    assert_eq!(search("人德"), ["MOSN 1.0 发布，开启新一代架构演进"]);
+    let zhao = state.engine.speakers(None, Some("赵真灵"), 10).speakers;
+    assert_eq!(zhao.len(), 1);
+    assert_eq!(zhao[0].other_names, ["有济"]);
+    assert_eq!(zhao[0].company.as_ref().map(|c| c.id.as_str()), Some("ant-group"));
+}
