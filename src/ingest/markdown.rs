@@ -1301,7 +1301,9 @@ fn table_talks(rows: &[Vec<String>]) -> Vec<Draft> {
     body.iter()
         .filter_map(|row| {
             let mut title = cell(row, Some(topic))?;
-            let mut speakers = cell(row, speaker).map(|s| speakers_from(&s)).unwrap_or_default();
+            static BREAK: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
+            let people = speaker.and_then(|i| row.get(i)).map(|c| clean(&BREAK.replace_all(c, "\n")));
+            let mut speakers = people.filter(|p| !p.is_empty()).map(|p| speakers_from(&p)).unwrap_or_default();
             // A short row nobody presents, in a table with a speaker column, is a slot (`庆祝一周年环节`).
             if speaker.is_some() && speakers.is_empty() && title.chars().count() <= 12 {
                 return None;
@@ -1438,6 +1440,16 @@ fn name_led(text: &str, max_han: usize) -> Option<(String, String)> {
     // A no-break or ideographic space ends a name too (`付铖\u{a0}酷家乐 容器化负责人` in a table cell).
     let end = text.find(['，', ',', '：', ':', '（', '(', '\n', ' ', '\u{a0}', '\u{3000}', '、']).unwrap_or(text.len());
     let head = text[..end].trim();
+    // Four characters make a name only with a two-character surname (`欧阳娜娜`); otherwise they
+    // are the words a sentence opens with (`介绍通过 Envoy SDS…`, `解决思路:`).
+    const COMPOUND_SURNAMES: &[&str] = &[
+        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐",
+        "端木", "独孤", "南宫", "西门", "轩辕", "钟离", "申屠", "澹台", "太史",
+    ];
+    let four = head.chars().count() == 4 && head.chars().all(is_han);
+    if four && !COMPOUND_SURNAMES.iter().any(|s| head.starts_with(s)) {
+        return None;
+    }
     if is_name(head, max_han) && head.chars().all(|c| is_han(c) || c == '·') {
         // `吕思泉是思科 Webex 产品线…`: the sentence goes on after the name.
         if let Some(at) = head.find('是').filter(|&at| (6..=9).contains(&at)) {
@@ -1468,14 +1480,30 @@ fn speakers_from(value: &str) -> Vec<Speaker> {
     if let Some(speaker) = speaker_in_list(value) {
         return vec![speaker];
     }
-    // `曾凡松（逐灵），阿里巴巴高级技术专家；汪萌海（木苏），阿里巴巴技术专家`
-    let parts: Vec<&str> = value.split(['；', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
-    if parts.len() > 1 && parts.iter().all(|p| name_led(p, 4).is_some()) {
+    // `曾凡松（逐灵），阿里巴巴高级技术专家；汪萌海（木苏），阿里巴巴技术专家`; table cells with
+    // one person a line (`茅舍@Soloπ 核心作者<br />不溯@Soloπ 核心作者`).
+    let parts: Vec<&str> = value.split(['；', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() > 1 && parts.iter().all(|p| name_led(p, 4).is_some() || at_speaker(p).is_some()) {
         return parts.into_iter().flat_map(speakers_from).collect();
+    }
+    if let Some(speaker) = at_speaker(value) {
+        return vec![speaker];
     }
     let (name, rest) = name_led(value, 6).unwrap_or_else(|| (value.to_string(), String::new()));
     let rest = rest.trim_matches(|c: char| c.is_whitespace() || "，,：:".contains(c));
     vec![Speaker { name, bio: (!rest.is_empty()).then(|| rest.to_string()), ..Speaker::default() }]
+}
+
+/// `碧远@SOFARPC 开源负责人` (sofastack agendas): the name, then the role as the bio.
+fn at_speaker(text: &str) -> Option<Speaker> {
+    let (name, role) = text.split_once('@')?;
+    let (name, role) = (name.trim(), role.trim());
+    let han = name.chars().all(|c| is_han(c) || c == '·');
+    (is_name(name, 4) && (han || name.contains(' ')) && !role.is_empty() && !role.contains('@')).then(|| Speaker {
+        name: name.to_string(),
+        bio: Some(role.to_string()),
+        ..Speaker::default()
+    })
 }
 
 /// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows.
@@ -2033,6 +2061,10 @@ mod tests {
             name_led("吕思泉是思科 Webex 产品线 MATS 团队的技术专家", 6).map(|(n, _)| n).as_deref(),
             Some("吕思泉")
         );
+        // Four characters are a name only with a two-character surname.
+        assert_eq!(name_led("介绍通过 Envoy SDS（Secret Discovery Service）实现 Sidecar 证书管理", 4), None);
+        assert_eq!(name_led("解决思路:", 6), None);
+        assert_eq!(name_led("欧阳娜娜，某公司工程师", 4).map(|(n, _)| n).as_deref(), Some("欧阳娜娜"));
         assert!(!is_name("Dragonfly Maintainer", 6));
         assert!(!is_name("SOFABoot Maintainer", 6));
         assert!(is_name("Zhenxu Ke", 6));
@@ -2137,6 +2169,19 @@ mod tests {
         let aliases: Vec<&Vec<String>> = talks[2].speakers.iter().map(|s| &s.other_names).collect();
         assert_eq!(aliases, [&vec!["逐灵".to_string()], &vec!["木苏".to_string()]]);
         assert_eq!(talks[2].speakers[1].bio.as_deref(), Some("（木苏），阿里巴巴技术专家"));
+
+        // sofastack agendas: `花名@role`, one person a line.
+        let text = "| 时间 | 环节 | 分享大纲 | 分享嘉宾 |\n| --- | --- | --- | --- |\n\
+                    | 13:30-14:15 | 《RPC 服务框架 SOFARPC 在蚂蚁金服的发展与进化》 | - SOFARPC 在蚂蚁金服的应用现状<br /> | 碧远@SOFARPC 开源负责人 |\n\
+                    | 15:55-16:40 | 《无线自动化测试框架 Soloπ 的跨平台实践》 | <br />- 移动端自动化测试转向轻量化<br /> | 茅舍@Soloπ 核心作者<br />不溯@Soloπ 核心作者 |\n";
+        let talks = page("sofa-meetup.md", text);
+        assert_eq!(
+            titles(&talks),
+            ["RPC 服务框架 SOFARPC 在蚂蚁金服的发展与进化", "无线自动化测试框架 Soloπ 的跨平台实践"]
+        );
+        assert_eq!(speaker_names(&talks), ["碧远", "茅舍", "不溯"]);
+        assert_eq!(talks[0].speakers[0].bio.as_deref(), Some("SOFARPC 开源负责人"));
+        assert!(at_speaker("someone@example.com").is_none());
     }
 
     #[test]
