@@ -6,13 +6,16 @@
 //! an atomic rename, so a build that fails or is killed leaves the previous generation in place and
 //! servable. A generation is verified before it is served or built upon.
 
+mod dedupe;
 mod folder;
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::ProgressBar;
+use tantivy::collector::TopDocs;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 use crate::company::Companies;
@@ -20,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{self, Change, Ingested, Manifest};
 use crate::schema::{self, Fields};
 use crate::speakers::{People, SpeakerEntity};
-use crate::talk::Talk;
+use crate::talk::{title_key, Talk};
 use crate::tokenizer;
 use folder::BuildLock;
 pub use folder::{current_generation, state, verify, State};
@@ -35,7 +38,10 @@ const WRITER_MEMORY_PER_THREAD: usize = 100 << 20;
 /// What a build produced.
 #[derive(Debug, Clone)]
 pub struct BuildStats {
+    /// Talks searched: each talk once, however many pages list it.
     pub talks: u64,
+    /// Listings of a talk that another listing stands for (see [`dedupe`]): read, kept, not searched.
+    pub merged: u64,
     pub generation: PathBuf,
     pub seconds: f64,
     pub bytes: u64,
@@ -220,8 +226,8 @@ fn write<R: AsRef<Manifest>>(
     let name = folder::next_generation(dir);
     let staging = folder::staging(dir, &name);
     let result = fill(&staging, base, progress, feed);
-    let (read, talks) = match result {
-        Ok((read, Some(talks))) if talks > 0 => (read, talks),
+    let (read, (talks, merged)) = match result {
+        Ok((read, Some(counts))) if counts.0 > 0 => (read, counts),
         Ok((read, None)) => {
             let _ = fs::remove_dir_all(&staging);
             return Ok((read, None));
@@ -239,19 +245,24 @@ fn write<R: AsRef<Manifest>>(
     fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
     folder::make_current(dir, &name, lock)?;
     folder::tidy(dir, lock);
-    let stats =
-        BuildStats { talks, bytes: dir_size(&generation), generation, seconds: started.elapsed().as_secs_f64() };
+    let stats = BuildStats {
+        talks,
+        merged,
+        bytes: dir_size(&generation),
+        generation,
+        seconds: started.elapsed().as_secs_f64(),
+    };
     Ok((read, Some(stats)))
 }
 
-/// Fills `staging` (see [`write`]); returns the feed's result and the number of talks, or `None`
-/// for the count when a copy of `base` received no change.
+/// Fills `staging` (see [`write`]); returns the feed's result and the numbers of talks and of merged
+/// listings, or `None` for the counts when a copy of `base` received no change.
 fn fill<R: AsRef<Manifest>>(
     staging: &Path,
     base: Option<&Path>,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
-) -> Result<(R, Option<u64>)> {
+) -> Result<(R, Option<(u64, u64)>)> {
     fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
     let index = match base {
         Some(base) => {
@@ -268,9 +279,15 @@ fn fill<R: AsRef<Manifest>>(
     // No merges while talks are added: the build ends with one merge of everything (see
     // [`merge_into_one`]), done by this same writer.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-    let mut people = People::new(companies);
     let mut changes = 0usize;
     let mut failure: Option<Error> = None;
+    // The titles whose listings must be grouped again (see [`regroup`]): for a copy, every title
+    // this run touched; for a new index, every title seen more than once.
+    let base_searcher = match base {
+        Some(_) => Some(index.reader()?.searcher()),
+        None => None,
+    };
+    let mut seen: HashMap<String, u32> = HashMap::new();
     let read = feed(&mut |change| {
         if failure.is_some() {
             return;
@@ -278,11 +295,19 @@ fn fill<R: AsRef<Manifest>>(
         changes += 1;
         match change {
             Change::Remove(id) => {
+                if let Some(searcher) = &base_searcher {
+                    match stored_talk(searcher, &fields, &id) {
+                        Ok(Some(old)) => *seen.entry(title_key(&old.title)).or_insert(0) += 2,
+                        Ok(None) => {}
+                        Err(e) => failure = Some(e),
+                    }
+                }
                 writer.delete_term(tantivy::Term::from_field_text(fields.id, &id));
             }
             Change::Add(talk) => {
-                if base.is_none() {
-                    people.add(&talk);
+                let key = title_key(&talk.title);
+                if dedupe::mergeable(&key) {
+                    *seen.entry(key).or_insert(0) += if base.is_some() { 2 } else { 1 };
                 }
                 let added = document(&fields, &talk, companies).and_then(|d| Ok(writer.add_document(d)?));
                 if let Err(e) = added {
@@ -299,14 +324,88 @@ fn fill<R: AsRef<Manifest>>(
         return Ok((read, None));
     }
     writer.commit()?;
-    merge_into_one(&index, writer)?;
-    // A copy holds talks this run never saw: gather its speakers from the stored documents.
-    if base.is_some() {
-        for_each_stored_talk(&index, &fields, |talk| people.add(&talk))?;
+    drop(base_searcher);
+    let touched: Vec<String> = seen.into_iter().filter(|&(_, n)| n > 1).map(|(key, _)| key).collect();
+    if regroup(&index, &fields, &mut writer, touched, companies)? {
+        writer.commit()?;
     }
-    let talks = index.reader()?.searcher().num_docs();
+    merge_into_one(&index, writer)?;
+    // The speakers, from the talks that are searched (a talk listed twice counts once).
+    let mut people = People::new(companies);
+    let (mut talks, mut merged) = (0, 0);
+    for_each_stored_talk(&index, &fields, |talk| {
+        if talk.listed_as.is_none() {
+            people.add(&talk);
+            talks += 1;
+        } else {
+            merged += 1;
+        }
+    })?;
     write_sidecars(staging, people.finish(), read.as_ref())?;
-    Ok((read, Some(talks)))
+    Ok((read, Some((talks, merged))))
+}
+
+/// Groups again the listings of each title in `keys` (see [`dedupe`]): the listing that stands
+/// for a group is written again with the others in `also_listed`, and the others with `listed_as`
+/// and nothing searchable. Titles whose grouping did not change are left as they are. Returns
+/// whether anything was written (to be committed).
+fn regroup(
+    index: &Index,
+    fields: &Fields,
+    writer: &mut IndexWriter,
+    keys: Vec<String>,
+    companies: &Companies,
+) -> Result<bool> {
+    if keys.is_empty() {
+        return Ok(false);
+    }
+    let searcher = index.reader()?.searcher();
+    let mut wrote = false;
+    for key in keys {
+        let term = tantivy::Term::from_field_text(fields.title_key, &key);
+        let query = tantivy::query::TermQuery::new(term.clone(), tantivy::schema::IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(dedupe::MAX_LISTINGS + 1).order_by_score())?;
+        let mut listings = Vec::with_capacity(top.len());
+        for (_, address) in &top {
+            listings.push(talk_from_doc(fields, &searcher.doc(*address)?)?);
+        }
+        listings.sort_by(|a, b| a.id.cmp(&b.id));
+        let was_grouped = listings.iter().any(|t| !t.also_listed.is_empty() || t.listed_as.is_some());
+        for t in &mut listings {
+            t.also_listed.clear();
+            t.listed_as = None;
+        }
+        let groups = dedupe::groups(&listings);
+        if groups.is_empty() && !was_grouped {
+            continue;
+        }
+        for group in &groups {
+            let head = listings[group[0]].id.clone();
+            let others: Vec<_> = group[1..].iter().map(|&i| dedupe::listing(&listings[i])).collect();
+            listings[group[0]].also_listed = others;
+            for &i in &group[1..] {
+                listings[i].listed_as = Some(head.clone());
+            }
+        }
+        writer.delete_term(term);
+        for talk in &listings {
+            writer.add_document(document(fields, talk, companies)?)?;
+        }
+        wrote = true;
+    }
+    Ok(wrote)
+}
+
+/// The stored talk with this id, if `searcher` sees one.
+fn stored_talk(searcher: &tantivy::Searcher, fields: &Fields, id: &str) -> Result<Option<Talk>> {
+    let query = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(fields.id, id),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    match searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.first() {
+        Some((_, address)) => Ok(Some(talk_from_doc(fields, &searcher.doc(*address)?)?)),
+        None => Ok(None),
+    }
 }
 
 /// Merges the committed segments of `index` into one: each term of a query is then looked up and
@@ -390,7 +489,13 @@ pub fn read_speakers(generation: &Path) -> Result<Vec<SpeakerEntity>> {
 /// Tencent), so a search in any alias finds it, and by canonical ids for filters and facets.
 pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<TantivyDocument> {
     let json = serde_json::to_string(talk).map_err(|e| Error::Other(format!("serializing talk {}: {e}", talk.id)))?;
+    if talk.listed_as.is_some() {
+        // A listing another one stands for: found by its id and title only, never searched.
+        return Ok(doc!(f.id => talk.id.as_str(), f.title_key => title_key(&talk.title), f.doc => json));
+    }
     let mut d = doc!(
+        f.title_key => title_key(&talk.title),
+        f.visible => "1",
         f.id => talk.id.as_str(),
         f.title => talk.title.as_str(),
         f.abstract_text => talk.abstract_text.as_str(),
@@ -439,6 +544,16 @@ pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<Tantiv
     }
     if let Some(year) = talk.event.year() {
         d.add_u64(f.year, year);
+    }
+    // The talk's other listings: found under their events and years too.
+    for other in &talk.also_listed {
+        if other.event.title != talk.event.title {
+            d.add_text(f.event, &other.event.title);
+            d.add_text(f.event_key, &other.event.title);
+        }
+        if let Some(year) = other.event.year().filter(|y| Some(*y) != talk.event.year()) {
+            d.add_u64(f.year, year);
+        }
     }
     Ok(d)
 }

@@ -34,6 +34,10 @@ pub struct Fields {
     pub lang: Field,
     /// The whole talk as JSON, for display; not indexed.
     pub doc: Field,
+    /// The folded title ([`crate::talk::title_key`]), untokenized: finds the listings of one talk.
+    pub title_key: Field,
+    /// `1` on every talk that is searched: all but the listings another listing stands for.
+    pub visible: Field,
 }
 
 impl Fields {
@@ -77,6 +81,8 @@ impl Fields {
             year: f("year")?,
             lang: f("lang")?,
             doc: f("doc")?,
+            title_key: f("title_key")?,
+            visible: f("visible")?,
         })
     }
 }
@@ -96,6 +102,8 @@ pub fn build() -> Schema {
     b.add_u64_field("year", INDEXED | FAST);
     b.add_text_field("lang", STRING | FAST);
     b.add_text_field("doc", STORED);
+    b.add_text_field("title_key", STRING);
+    b.add_text_field("visible", STRING);
     b.build()
 }
 

@@ -98,6 +98,24 @@ pub struct Talk {
     /// Further links the schedule gives (recordings, slides, chat rooms …), beside `url`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// The other pages that list this same talk (an event page and its English version, a notice
+    /// and a recap …): it is one result, and these are its other sources. Set at index time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<Listing>,
+    /// Set on a listing that another listing of the same talk stands for: the id of that one.
+    /// Such a talk is kept (its id still resolves) but is not searched or counted. Set at index time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_as: Option<String>,
+}
+
+/// Where else a talk is listed: the id, title and event of that listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Listing {
+    pub id: String,
+    pub title: String,
+    pub event: Event,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A link a schedule gives for a talk.
@@ -215,13 +233,6 @@ pub fn fold_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `zh` when at least a fifth of the letters in `text` are Han characters, else `en`.
-pub fn detect_language(text: &str) -> &'static str {
-    let (mut han, mut letters) = (0usize, 0usize);
-    for c in text.chars() {
-        if is_han(c) {
-            han += 1;
-            letters += 1;
 /// The folded form of a talk title that says whether two titles name the same talk: list numbering
 /// (`五、`, `1.1.1`, `(2)`) and everything but letters, digits and Han characters dropped, Latin
 /// lowercased. `二、《蚂蚁服务发现的大规模实践和展望》` and `蚂蚁服务发现的大规模实践和展望` have one key.
@@ -242,6 +253,13 @@ pub fn title_key(title: &str) -> String {
     }
 }
 
+/// `zh` when at least a fifth of the letters in `text` are Han characters, else `en`.
+pub fn detect_language(text: &str) -> &'static str {
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+            letters += 1;
         } else if c.is_alphabetic() {
             letters += 1;
         }
@@ -273,13 +291,6 @@ mod tests {
     }
 
     #[test]
-    fn language_detection() {
-        assert_eq!(detect_language("服务网格中 TLS 的加速和优化"), "zh");
-        assert_eq!(detect_language("Apache APISIX 借助 Service Mesh 实现统一技术栈的全流量管理"), "zh");
-        assert_eq!(detect_language("Writing fast Python"), "en");
-        assert_eq!(detect_language(""), "en");
-    }
-    #[test]
     fn title_keys_ignore_numbering_brackets_and_punctuation() {
         let key = title_key("蚂蚁服务发现的大规模实践和展望");
         assert_eq!(title_key("二、《蚂蚁服务发现的大规模实践和展望》"), key);
@@ -291,6 +302,13 @@ mod tests {
         assert_eq!(title_key("1."), "1");
     }
 
+    #[test]
+    fn language_detection() {
+        assert_eq!(detect_language("服务网格中 TLS 的加速和优化"), "zh");
+        assert_eq!(detect_language("Apache APISIX 借助 Service Mesh 实现统一技术栈的全流量管理"), "zh");
+        assert_eq!(detect_language("Writing fast Python"), "en");
+        assert_eq!(detect_language(""), "en");
+    }
 
     #[test]
     fn event_year() {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use indicatif::ProgressBar;
-use talksearch::{indexer, ingest, Engine};
+use talksearch::{indexer, ingest, Engine, SearchRequest};
 
 use crate::util::{corpus, titles};
 
@@ -44,9 +44,27 @@ fn the_whole_corpus_ingests_and_indexes() {
     assert!((550..=700).contains(&zh), "Chinese page talks: {zh}");
 
     let dir = tempfile::tempdir().unwrap();
-    indexer::build(dir.path(), &ingested.talks, &ProgressBar::hidden()).expect("the whole corpus indexes");
+    let stats = indexer::build(dir.path(), &ingested.talks, &ProgressBar::hidden()).expect("the whole corpus indexes");
     let engine = Engine::open(dir.path()).unwrap();
-    assert_eq!(engine.num_talks() as usize, ingested.talks.len());
+    eprintln!("talks searched {} / listings merged into another {}", stats.talks, stats.merged);
+    assert_eq!((engine.num_talks() + stats.merged) as usize, ingested.talks.len());
+    assert_eq!(engine.num_talks(), stats.talks);
+    // Talks given at several events, and pages that list one talk twice (measured when written: 1,079).
+    assert!((900..=1_300).contains(&stats.merged), "merged listings: {}", stats.merged);
+    // A talk four pages list is one result that names the other three.
+    let response =
+        engine.search(&SearchRequest { q: "网易严选 service mesh".into(), limit: 10, ..Default::default() }).unwrap();
+    let same: Vec<_> = response.hits.iter().filter(|h| h.title.contains("网易严选的 Service Mesh 实践")).collect();
+    assert_eq!(same.len(), 1, "{:#?}", response.hits.iter().map(|h| &h.title).collect::<Vec<_>>());
+    let mut sources: Vec<&str> = same[0].also_listed.iter().map(|l| l.event.source.as_str()).collect();
+    let head = engine.get(&same[0].id).unwrap().unwrap();
+    sources.push(head.event.source.as_str());
+    assert_eq!(same[0].also_listed.len(), 3, "{:#?}", same[0].also_listed);
+    assert!(sources.contains(&"corpus/zh/servicemesher-meetup-slides/2019/12/hangzhou/README.md"), "{sources:?}");
+    assert_eq!(
+        engine.get(&same[0].also_listed[0].id).unwrap().unwrap().listed_as.as_deref(),
+        Some(same[0].id.as_str())
+    );
     let top = titles(&engine, "服务网格 TLS 加速", 3);
     assert_eq!(top[0], "服务网格中 TLS 的加速和优化");
     let top = titles(&engine, "Crash test of Django ORM", 3);

@@ -361,3 +361,51 @@ fn every_generation_is_one_segment() {
     assert!(changed);
     assert_eq!(segments(index.path()), 1, "after an update too");
 }
+
+#[test]
+fn a_talk_listed_on_two_pages_is_one_result_and_splits_again_when_a_page_goes() {
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let seed = fs::read_to_string(seed_page()).unwrap();
+    fs::write(data.path().join("notice.md"), &seed).unwrap();
+    let (_, made) = update(data.path(), index.path());
+    assert!(made);
+    let engine = Engine::open(index.path()).unwrap();
+    assert_eq!((engine.num_talks(), count(&engine, "Istio")), (9, 3));
+    let search = |q: &str| engine.search(&SearchRequest { q: q.into(), limit: 50, ..Default::default() }).unwrap();
+    let notice_event = search("TLS 加速").hits[0].event.title.clone();
+
+    // A recap of the same event on another page, added by an update: each of its talks is the same
+    // talk as the notice's (same titles, same date), so nothing is counted twice.
+    let recap = seed.replace("Service Mesh Summit 服务网格峰会 2022 正在报名中", "服务网格峰会 2022 回顾");
+    fs::write(data.path().join("recap.md"), recap).unwrap();
+    let (ingested, made) = update(data.path(), index.path());
+    assert!(made && ingested.incremental);
+    assert!(engine.reload_if_changed().unwrap());
+    assert_eq!((engine.num_talks(), count(&engine, "Istio")), (9, 3));
+    let tls = search("TLS 加速");
+    assert_eq!(tls.total, 1);
+    let hit = &tls.hits[0];
+    assert_eq!(hit.also_listed.len(), 1, "{:#?}", hit.also_listed);
+    let events = [hit.event.title.as_str(), hit.also_listed[0].event.title.as_str()];
+    assert!(events.contains(&"服务网格峰会 2022 回顾") && events.contains(&notice_event.as_str()), "{events:?}");
+    assert_eq!(engine.speakers(None, None, 100).total, 11, "speakers keep one talk each");
+    let other = engine.get(&hit.also_listed[0].id).unwrap().expect("the other listing keeps its id");
+    assert_eq!(other.listed_as.as_deref(), Some(hit.id.as_str()));
+    // Either event finds it.
+    let by_event = |event: &str| {
+        let filters = talksearch::search::Filters { event: Some(event.into()), ..Default::default() };
+        engine.search(&SearchRequest { q: "TLS".into(), limit: 5, filters, ..Default::default() }).unwrap().total
+    };
+    assert_eq!((by_event("服务网格峰会 2022 回顾"), by_event(&notice_event)), (1, 1));
+
+    // The recap goes: the notice's talks stand alone again.
+    fs::remove_file(data.path().join("recap.md")).unwrap();
+    let (_, made) = update(data.path(), index.path());
+    assert!(made);
+    assert!(engine.reload_if_changed().unwrap());
+    let tls = search("TLS 加速");
+    assert_eq!((tls.total, tls.hits[0].also_listed.len()), (1, 0));
+    assert_eq!(tls.hits[0].event.title, notice_event);
+    assert_eq!(engine.num_talks(), 9);
+}

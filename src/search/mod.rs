@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::indexer;
 use crate::schema::Fields;
 use crate::speakers::{self, CompanyStats, SpeakerEntity};
-use crate::talk::Talk;
+use crate::talk::{Listing, Talk};
 pub use facets::Facets;
 use highlight::Highlighter;
 pub use query::{Clause, Corrected, Filters, Mode};
@@ -53,7 +53,8 @@ pub struct SearchResponse {
     pub query: String,
     pub total: usize,
     pub took_ms: f64,
-    /// True when no talk matched every word as typed and the results come from a fallback.
+    /// True when the results come from a fallback: no talk matched every word of a short query as
+    /// typed (`match` is `most`), or misspelt words were also searched as corrected (`fuzzy`).
     pub relaxed: bool,
     /// How the words matched: `all` (every word as typed), `fuzzy` (misspelt Latin words also
     /// through their likely corrections), or `most` (at least half of the words).
@@ -93,6 +94,9 @@ pub struct Hit {
     /// Field name → HTML snippet with `<mark>`ed matches; `title` is always present.
     #[schema(value_type = std::collections::BTreeMap<String, String>)]
     pub highlights: BTreeMap<&'static str, String>,
+    /// The other pages that list this same talk (it is shown once); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_listed: Vec<Listing>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -136,6 +140,8 @@ struct Generation {
     vocab: Vocabulary,
     /// The facet values, by id, and each segment's ordinals mapped to them.
     facet_tables: Arc<facets::FacetTables>,
+    /// Talks searched: all documents but the listings another listing of the same talk stands for.
+    talks: u64,
     loaded_at: SystemTime,
 }
 
@@ -154,7 +160,10 @@ impl Generation {
         let searcher = reader.searcher();
         let vocab = Vocabulary::build(&searcher, &opened.fields.weighted_text().map(|(f, _)| f))?;
         let facet_tables = Arc::new(facets::FacetTables::build(&searcher)?);
+        let visible = TermQuery::new(Term::from_field_text(opened.fields.visible, "1"), IndexRecordOption::Basic);
+        let talks = searcher.search(&visible, &Count)? as u64;
         Ok(Generation {
+            talks,
             vocab,
             facet_tables,
             path: opened.generation,
@@ -229,7 +238,7 @@ impl Engine {
     pub fn status(&self) -> Status {
         let g = self.current();
         Status {
-            talks: g.reader.searcher().num_docs(),
+            talks: g.talks,
             speakers: g.speakers.len(),
             generation: g.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             loaded_at: g.loaded_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0),
@@ -269,7 +278,7 @@ impl Engine {
 
     /// Number of talks in the index.
     pub fn num_talks(&self) -> u64 {
-        self.current().reader.searcher().num_docs()
+        self.current().talks
     }
 
     /// Answers one search.
@@ -285,12 +294,17 @@ impl Engine {
         let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector);
         let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab);
         let (mut top, mut total, mut counts) = searcher.search(&built.query, &collector)?;
-        let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
+        let mut mode = match (built.most, built.corrections.is_empty()) {
+            (true, _) => Mode::Most,
+            (false, true) => Mode::All,
+            (false, false) => Mode::Fuzzy,
+        };
         // No talk has every word: settle for most of them (one more query, as bounded as the first).
+        let mut relaxed = false;
         if total == 0 && built.word_count > 1 {
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             (top, total, counts) = searcher.search(&wider.query, &collector)?;
-            (mode, built) = (Mode::Most, wider);
+            (mode, built, relaxed) = (Mode::Most, wider, true);
         }
         let facets = facets::facets(counts, &g.facet_tables, &g.company_names);
         let mut highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
@@ -306,7 +320,7 @@ impl Engine {
             query: req.q.clone(),
             total,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-            relaxed: mode != Mode::All,
+            relaxed: relaxed || (mode == Mode::Fuzzy),
             matched: mode,
             corrections: built.corrections,
             notice,
@@ -388,6 +402,7 @@ fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {
         abstract_text: excerpt(&body, ABSTRACT_CHARS),
         language: talk.language,
         highlights,
+        also_listed: talk.also_listed,
     }
 }
 

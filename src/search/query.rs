@@ -15,7 +15,7 @@ use std::ops::Bound;
 use std::collections::HashSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -201,7 +201,8 @@ pub enum Mode {
     /// (decided from the index's vocabulary). Never applied to Chinese, where one character changes
     /// the word.
     Fuzzy,
-    /// At least half of the words must match; used when no talk has them all.
+    /// At least half of the words must match, talks with more of them first: for queries of three
+    /// words or more, and when no talk has every word of a shorter one.
     Most,
 }
 
@@ -224,6 +225,9 @@ pub struct Built {
     /// The terms worth highlighting: those of the words (with their translations and corrections),
     /// phrases, speakers and events; not those of exclusions.
     pub highlight: HashSet<String>,
+    /// A talk needs only most of the words ([`Mode::Most`], or a query of [`LONG_QUERY_WORDS`] words
+    /// or more); those with more of them rank higher.
+    pub most: bool,
     /// Nothing in the query can be searched (no words, only symbols or emoji, or words longer than
     /// any indexed term) and no filter is set: it finds nothing.
     pub unsearchable: bool,
@@ -370,77 +374,192 @@ const MIN_COMPOUND_TALKS: u32 = 3;
 const MIN_HALF_CHARS: usize = 4;
 
 /// Words that ask rather than say: questions and function words, in English and Chinese (as the
-/// analyzer writes them: lowercase, simplified). A query's words of this kind are optional.
+/// analyzer writes them: lowercase, simplified), sorted (looked up by binary search). A query's
+/// words of this kind are optional.
 const FUNCTION_WORDS: &[&str] = &[
     "a",
     "about",
+    "after",
+    "already",
+    "also",
+    "am",
     "an",
     "and",
+    "any",
     "are",
     "as",
     "at",
     "be",
+    "been",
+    "before",
+    "being",
     "best",
+    "better",
+    "between",
+    "but",
     "by",
     "can",
     "could",
+    "did",
     "do",
     "does",
+    "doing",
+    "done",
     "for",
     "from",
+    "get",
+    "gets",
+    "getting",
+    "good",
+    "has",
+    "have",
     "how",
     "i",
+    "if",
     "in",
+    "into",
     "is",
     "it",
     "its",
+    "just",
+    "like",
     "me",
+    "more",
+    "most",
+    "much",
     "my",
+    "need",
+    "needs",
     "of",
     "on",
+    "one",
     "or",
     "our",
+    "out",
     "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
     "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
     "this",
+    "those",
     "to",
+    "too",
+    "up",
+    "us",
+    "use",
+    "using",
+    "very",
+    "want",
+    "was",
     "way",
     "we",
+    "well",
+    "were",
     "what",
     "when",
     "where",
+    "whether",
     "which",
+    "while",
     "who",
     "why",
+    "will",
     "with",
+    "without",
     "would",
     "you",
     "your",
+    "一下",
+    "一个",
+    "一些",
+    "不",
+    "与",
+    "中",
+    "为什么",
     "了",
     "什么",
     "什么样",
+    "从",
+    "以及",
+    "会",
+    "你",
+    "你们",
+    "做",
+    "关于",
+    "到",
+    "到底",
+    "及",
+    "可以",
     "吗",
     "吧",
+    "呀",
     "呢",
+    "和",
+    "哪个",
     "哪些",
+    "哪里",
+    "啊",
+    "在",
+    "地",
+    "多少",
+    "好",
     "如何",
+    "如何做",
+    "对",
+    "应该",
+    "得",
     "怎么",
+    "怎么做",
+    "怎么办",
     "怎么样",
     "怎样",
+    "想",
     "我",
     "我们",
+    "或者",
+    "才",
+    "把",
+    "时候",
     "是",
+    "更",
+    "最",
+    "有",
+    "比较",
+    "没有",
+    "用",
     "的",
-    "请问",
-    "为什么",
+    "的话",
+    "给",
+    "能",
     "能否",
+    "被",
+    "要",
+    "让",
+    "该",
+    "请问",
+    "还是",
+    "这个",
+    "这些",
+    "那个",
+    "那些",
+    "里面",
+    "需要",
 ];
 
 /// Weight of an optional function word, relative to the words that must match.
 const FUNCTION_WORD_WEIGHT: f32 = 0.1;
 
 fn is_function_word(term: &str) -> bool {
-    FUNCTION_WORDS.contains(&term)
+    FUNCTION_WORDS.binary_search(&term).is_ok()
 }
 
 /// Weight of a match inside a longer Chinese word, relative to a whole-word match.
@@ -458,6 +577,11 @@ const STEM_WEIGHT: f32 = 0.5;
 const COMPOUND_WEIGHT: f32 = 0.6;
 /// Weight of a word that the query's last word may be the start of (`dict` → `dictionary`).
 const COMPLETION_WEIGHT: f32 = 0.3;
+/// From this many words (not counting question and function words), a talk need not contain all of
+/// them: at least half, and those with more rank higher.
+pub const LONG_QUERY_WORDS: usize = 3;
+/// Weight of containing every word of a long query, relative to the words' own scores.
+const ALL_WORDS_WEIGHT: f32 = 1.0;
 /// Completions searched for the last word of a query.
 const MAX_COMPLETIONS: usize = 3;
 /// Words of a query searched also as split in two (`dataclasses` → `data classes`).
@@ -574,10 +698,20 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let word_count = required.len();
     // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
     let unsearchable = required.is_empty() && must.is_empty() && filters.is_empty();
+    // Three words or more (a question, a half-remembered title): talks rank by how many of the
+    // words they contain, those with all of them first, rather than all or nothing.
+    let most = mode == Mode::Most || word_count >= LONG_QUERY_WORDS;
     match mode {
+        Mode::All | Mode::Fuzzy if word_count >= LONG_QUERY_WORDS => {
+            let all = BooleanQuery::intersection(required.iter().map(|q| q.box_clone()).collect());
+            bonus.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all), ALL_WORDS_WEIGHT))));
+            let any = BooleanQuery::union_with_minimum_required_clauses(required, word_count.div_ceil(2));
+            must.push((Occur::Must, Box::new(any)));
+        }
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
-            let minimum = (word_count / 2).max(1);
+            // A fallback: fewer words than a long query's first try asks for.
+            let minimum = if word_count >= LONG_QUERY_WORDS { word_count / 3 } else { word_count / 2 }.max(1);
             let any = BooleanQuery::union_with_minimum_required_clauses(required, minimum);
             must.push((Occur::Must, Box::new(any)));
         }
@@ -585,14 +719,17 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     }
     must.extend(filter_clauses(fields, filters));
     if unsearchable {
-        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable };
+        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable, most };
     }
     if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
-        // Only exclusions or filters: start from every talk.
-        must.push((Occur::Must, Box::new(AllQuery)));
+        // Only exclusions or filters: start from every talk that is searched.
+        must.push((
+            Occur::Must,
+            unscored(Box::new(TermQuery::new(Term::from_field_text(fields.visible, "1"), IndexRecordOption::Basic))),
+        ));
     }
     must.extend(bonus);
-    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable }
+    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable, most }
 }
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
@@ -812,6 +949,21 @@ mod tests {
         assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
         assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
         assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab).unsearchable);
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn long_queries_need_half_of_their_words() {
+        let vocab = Vocabulary::from_terms([]);
+        let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
+        assert!(!built("django tests").most, "two words: all of them");
+        let long = built("how can I make my Django tests run faster");
+        assert!(long.most && long.word_count == 5);
+        assert!(built("怎样给微服务做熔断限流").most);
     }
 
     #[test]
