@@ -569,7 +569,7 @@ struct Draft {
 impl Draft {
     fn from_heading(raw: &str, in_agenda: bool) -> Draft {
         let (time, title) = split_time(&clean(raw));
-        if let Some((title, speakers)) = by_speakers(&title) {
+        if let Some((title, speakers)) = by_speakers(&title, time.is_some()) {
             let title = strip_title_decoration(&title);
             return Draft { title, time, speakers, evidence: true, ..Draft::default() };
         }
@@ -896,7 +896,7 @@ fn pseudo_heading(raw: &str) -> Option<Draft> {
     let text = clean(inner);
     // `**9:20 - 10:10 使用 SOFAStack 快速构建微服务 by 玄北**`
     let (time, timed) = split_time(&text);
-    if let Some((title, speakers)) = by_speakers(&timed) {
+    if let Some((title, speakers)) = by_speakers(&timed, time.is_some()) {
         let title = strip_title_decoration(&title);
         return Some(Draft { title, time, speakers, evidence: true, ..Draft::default() });
     }
@@ -913,12 +913,13 @@ fn pseudo_heading(raw: &str) -> Option<Draft> {
 }
 
 /// `使用 Seata 保障支付一致性 by 屹远` → the title and its speakers. Only Chinese names, or a
-/// Latin full name after a Chinese title, count: `Python by Example` names nobody.
-fn by_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
+/// Latin full name after a Chinese title or in a time slot (`**13:00 - 13:30 … by Renjie Yu**`),
+/// count: `Python by Example` names nobody.
+fn by_speakers(text: &str, timed: bool) -> Option<(String, Vec<Speaker>)> {
     static BY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.+?)\s+(?i:by)\s+([^,，]+?)\s*$").unwrap());
     let caps = BY.captures(text)?;
     let (title, names) = (caps[1].trim(), caps[2].trim());
-    let han_title = title.chars().any(is_han);
+    let han_title = title.chars().any(is_han) || timed;
     let person = |n: &str| {
         let n = n.trim();
         let han = n.chars().all(|c| is_han(c) || c == '·');
@@ -2125,9 +2126,18 @@ mod tests {
         assert_eq!(talks[1].speakers[0].bio.as_deref(), Some("Tetrate 创始工程师"));
 
         // `by` after an English title names nobody unless it is a full name.
-        assert_eq!(by_speakers("Python by Example"), None);
+        assert_eq!(by_speakers("Python by Example", false), None);
+        assert_eq!(by_speakers("Python by Example Code", false), None);
+        let text = "**13:00 - 13:30 Cloud Native exlporation and practice in Ant Fnancial by Renjie Yu**\n\n\
+                    **14:50 - 16:00 Easily practice Service Mesh with CloudMesh by Xiaojian Ao**\n";
+        let talks = page("sofastack-en-workshop.md", text);
         assert_eq!(
-            by_speakers("使用 Seata 保障支付一致性 by 屹远").map(|(t, s)| (t, s[0].name.clone())),
+            titles(&talks),
+            ["Cloud Native exlporation and practice in Ant Fnancial", "Easily practice Service Mesh with CloudMesh"]
+        );
+        assert_eq!(speaker_names(&talks), ["Renjie Yu", "Xiaojian Ao"]);
+        assert_eq!(
+            by_speakers("使用 Seata 保障支付一致性 by 屹远", false).map(|(t, s)| (t, s[0].name.clone())),
             Some(("使用 Seata 保障支付一致性".into(), "屹远".into()))
         );
     }
