@@ -1412,6 +1412,10 @@ fn is_name(text: &str, max_han: usize) -> bool {
         && text.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''))
         && !text.split_whitespace().any(acronym)
         && !text.split_whitespace().any(|w| LATIN_ROLES.contains(&w.to_lowercase().as_str()))
+        // `In this workshop, …` opens a sentence: every word of a name is capitalised but particles.
+        && text.split_whitespace().all(|w| {
+            w.starts_with(|c: char| c.is_ascii_uppercase()) || ["van", "von", "de", "da", "di", "der", "del", "le", "la", "bin"].contains(&w)
+        })
 }
 
 /// Latin words that make a line a role, not a name (`Dragonfly Maintainer`, `SOFABoot Maintainer`).
@@ -2069,6 +2073,8 @@ mod tests {
         assert!(!is_name("Dragonfly Maintainer", 6));
         assert!(!is_name("SOFABoot Maintainer", 6));
         assert!(is_name("Zhenxu Ke", 6));
+        assert!(is_name("Guido van Rossum", 6));
+        assert!(!is_name("In this workshop", 6));
     }
 
     #[test]
