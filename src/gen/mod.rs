@@ -11,6 +11,9 @@
 //! `--queries N`: N distinct queries for `talksearch bench`, each a fragment of one real talk's title
 //! or abstract as a person would type it (see [`queries::generate_queries`]).
 //!
+//! `--lexicon`: the bilingual lexicon and abbreviation tables of `data/lexicon/`, mined from the
+//! corpus, and CC-CEDICT cut down to it (see [`lexicon`]).
+//!
 //! Either way the same seed and source give byte-identical output.
 
 use std::collections::BTreeMap;
@@ -24,6 +27,7 @@ use clap::{ArgGroup, Args};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+mod lexicon;
 mod queries;
 
 use crate::config::DEFAULT_DATA;
@@ -37,7 +41,7 @@ const EXTRA_PARAGRAPH: f64 = 0.3;
 
 /// `talksearch gen` flags: `--talks N` writes a corpus, `--queries N` a query file.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("what").required(true).args(["talks", "queries"])))]
+#[command(group(ArgGroup::new("what").required(true).args(["talks", "queries", "lexicon"])))]
 pub struct GenArgs {
     /// How many talks to write into the folder --out.
     #[arg(long)]
@@ -46,6 +50,14 @@ pub struct GenArgs {
     /// format of `talksearch bench --queries`.
     #[arg(long)]
     pub queries: Option<u64>,
+    /// Mine the bilingual lexicon and the abbreviations from the corpus (--from) into the folder
+    /// --out (`data/lexicon/`), and cut CC-CEDICT down to the corpus with --cedict.
+    #[arg(long)]
+    pub lexicon: bool,
+    /// With --lexicon, the CC-CEDICT file (`cedict_ts.u8`) to cut down; without it `cedict.tsv` is
+    /// left as it is.
+    #[arg(long, value_name = "FILE", requires = "lexicon")]
+    pub cedict: Option<PathBuf>,
     /// With --talks, the folder to write into (new or empty; index it with `talksearch index --data
     /// DIR`); with --queries, the file to write (`-` for standard output).
     #[arg(long, value_name = "PATH")]
@@ -296,10 +308,11 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// `talksearch gen`: writes the synthetic corpus or the query file asked for, with a summary.
 pub fn run(args: GenArgs) -> anyhow::Result<()> {
     match (args.talks, args.queries) {
+        _ if args.lexicon => lexicon::run_lexicon(args),
         (Some(talks), None) => run_talks(talks, args),
         (None, Some(n)) => queries::run_queries(n, args),
         // clap's group already refuses both and neither; this keeps `run` honest when called directly.
-        _ => bail!("give exactly one of --talks N and --queries N"),
+        _ => bail!("give exactly one of --talks N, --queries N and --lexicon"),
     }
 }
 

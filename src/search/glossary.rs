@@ -1,5 +1,12 @@
-//! The bilingual glossary (`data/glossary.tsv`): `service mesh` ↔ `服务网格`, so a query in one
-//! language also finds talks in the other.
+//! The bilingual glossary and abbreviations: `service mesh` ↔ `服务网格`, `HPA` ↔ `horizontal pod
+//! autoscaler`, so a query in one language (or one spelling) also finds talks in the other.
+//!
+//! Four sources, compiled into the binary, each line `left<TAB>right[<TAB>count]`, both directions:
+//! the curated glossary (`data/glossary.tsv`), the abbreviation tables (`data/lexicon/abbreviations.tsv`,
+//! curated, and `abbreviations_mined.tsv`), the pairs mined from the corpus (`mined.tsv`) and CC-CEDICT
+//! cut down to the corpus (`cedict.tsv`); the last three are written by `talksearch gen --lexicon`.
+//! A higher source wins: for a term the curated glossary translates, the mined and CEDICT
+//! translations are not used (abbreviations, in the same language, still are).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -7,43 +14,129 @@ use std::sync::OnceLock;
 use super::query::terms;
 
 const GLOSSARY: &str = include_str!("../../data/glossary.tsv");
+const ABBREVIATIONS: &str = include_str!("../../data/lexicon/abbreviations.tsv");
+const ABBREVIATIONS_MINED: &str = include_str!("../../data/lexicon/abbreviations_mined.tsv");
+const MINED: &str = include_str!("../../data/lexicon/mined.tsv");
+const CEDICT: &str = include_str!("../../data/lexicon/cedict.tsv");
 
 /// The longest glossary entry, in terms.
 pub const MAX_TERMS: usize = 4;
+/// Translations searched for one term, best first: each costs a scorer per field.
+pub const MAX_TRANSLATIONS: usize = 4;
+
+/// Where a translation comes from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Curated,
+    Abbreviation,
+    Mined,
+    Cedict,
+}
+
+impl Kind {
+    /// Weight of a translation of this kind, relative to the words as typed. The same language (an
+    /// abbreviation and its long form) says the same thing and weighs more than another language.
+    fn weight(self, same_language: bool) -> f32 {
+        match self {
+            _ if same_language => 0.4,
+            Kind::Curated | Kind::Abbreviation => 0.15,
+            Kind::Mined => 0.12,
+            Kind::Cedict => 0.08,
+        }
+    }
+}
+
+/// One translation of a term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    /// The text, as written in the source (analyzed again when searched).
+    pub text: String,
+    pub kind: Kind,
+    /// Relative to the words as typed.
+    pub weight: f32,
+}
 
 /// Analyzed term sequence → the texts it translates to.
 pub struct Glossary {
-    entries: HashMap<Vec<String>, Vec<String>>,
+    entries: HashMap<Vec<String>, Vec<Translation>>,
+}
+
+fn has_han(s: &str) -> bool {
+    s.chars().any(crate::talk::is_han)
+}
+
+fn key(text: &str) -> Vec<String> {
+    terms(text).into_iter().map(|(_, t)| t).collect()
 }
 
 impl Glossary {
-    /// The shipped glossary, analyzed once per process.
+    /// The shipped sources, merged and analyzed once per process.
     pub fn builtin() -> &'static Glossary {
         static CELL: OnceLock<Glossary> = OnceLock::new();
-        CELL.get_or_init(|| Glossary::parse(GLOSSARY))
+        CELL.get_or_init(|| {
+            Glossary::merge(&[
+                (GLOSSARY, Kind::Curated),
+                (ABBREVIATIONS, Kind::Abbreviation),
+                (ABBREVIATIONS_MINED, Kind::Abbreviation),
+                (MINED, Kind::Mined),
+                (CEDICT, Kind::Cedict),
+            ])
+        })
     }
 
-    /// Parses `en<TAB>zh` lines; each side translates to the other. Blank and `#` lines are skipped.
+    /// One source of the curated kind: `en<TAB>zh` lines, each side translating to the other.
     pub fn parse(text: &str) -> Glossary {
-        let mut entries: HashMap<Vec<String>, Vec<String>> = HashMap::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
-            let Some((a, b)) = line.split_once('\t') else { continue };
-            for (from, to) in [(a, b), (b, a)] {
-                let key: Vec<String> = terms(from).into_iter().map(|(_, t)| t).collect();
-                if key.is_empty() || key.len() > MAX_TERMS {
+        Glossary::merge(&[(text, Kind::Curated)])
+    }
+
+    /// Merges sources, best first. Lines are `a<TAB>b[<TAB>…]`; blank and `#` lines are skipped.
+    /// A cross-language translation of a lower kind is dropped when a higher kind already
+    /// translates the term into the other language; each term keeps its [`MAX_TRANSLATIONS`] best.
+    pub fn merge(sources: &[(&str, Kind)]) -> Glossary {
+        let mut entries: HashMap<Vec<String>, Vec<(Vec<String>, Translation)>> = HashMap::new();
+        for &(text, kind) in sources {
+            for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+                let mut fields = line.split('\t');
+                let (Some(a), Some(b)) = (fields.next(), fields.next()) else { continue };
+                let (a, b) = (a.trim(), b.trim());
+                let (ka, kb) = (key(a), key(b));
+                if ka.is_empty() || kb.is_empty() || ka == kb {
                     continue;
                 }
-                let alternatives = entries.entry(key).or_default();
-                if !alternatives.iter().any(|x| x == to.trim()) {
-                    alternatives.push(to.trim().to_string());
+                let same_language = has_han(a) == has_han(b);
+                for (from, to, to_key) in [(&ka, b, &kb), (&kb, a, &ka)] {
+                    if from.len() > MAX_TERMS {
+                        continue;
+                    }
+                    let alternatives = entries.entry(from.clone()).or_default();
+                    if alternatives.iter().any(|(k, _)| k == to_key) {
+                        continue;
+                    }
+                    // A better source already says what this term is in the other language.
+                    let outranked = !same_language
+                        && alternatives.iter().any(|(_, t)| t.kind < kind && has_han(&t.text) == has_han(to));
+                    if outranked {
+                        continue;
+                    }
+                    let weight = kind.weight(same_language);
+                    alternatives.push((to_key.clone(), Translation { text: to.to_string(), kind, weight }));
                 }
             }
         }
+        let entries = entries
+            .into_iter()
+            .map(|(k, mut alternatives)| {
+                // Best first: the heavier, then the better source; the order of the sources after that.
+                alternatives.sort_by(|a, b| b.1.weight.total_cmp(&a.1.weight).then(a.1.kind.cmp(&b.1.kind)));
+                alternatives.truncate(MAX_TRANSLATIONS);
+                (k, alternatives.into_iter().map(|(_, t)| t).collect())
+            })
+            .collect();
         Glossary { entries }
     }
 
-    /// The translations of exactly this term sequence.
-    pub fn translations(&self, key: &[String]) -> Option<&[String]> {
+    /// The translations of exactly this term sequence, best first.
+    pub fn translations(&self, key: &[String]) -> Option<&[Translation]> {
         self.entries.get(key).map(Vec::as_slice)
     }
 
@@ -60,14 +153,79 @@ impl Glossary {
 mod tests {
     use super::*;
 
+    fn texts(g: &Glossary, term: &str) -> Vec<String> {
+        g.translations(&key(term)).unwrap_or_default().iter().map(|t| t.text.clone()).collect()
+    }
+
+    fn kind_of(g: &Glossary, from: &str, to: &str) -> Option<Kind> {
+        g.translations(&key(from))?.iter().find(|t| t.text == to).map(|t| t.kind)
+    }
+
     #[test]
     fn both_directions_after_analysis() {
         let g = Glossary::builtin();
-        assert!(g.len() >= 120, "at least 60 pairs, both ways: {}", g.len());
-        let key = |s: &str| terms(s).into_iter().map(|(_, t)| t).collect::<Vec<_>>();
-        assert_eq!(g.translations(&key("Service Mesh")), Some(&["服务网格".to_string()][..]));
-        assert_eq!(g.translations(&key("服务网格")), Some(&["service mesh".to_string()][..]));
+        assert!(g.len() >= 2000, "the lexicon is far larger than the curated glossary: {}", g.len());
+        assert_eq!(texts(g, "Service Mesh"), ["服务网格"]);
+        assert_eq!(texts(g, "服务网格"), ["service mesh"]);
         assert!(g.translations(&key("可觀測性")).is_some(), "traditional folds to the simplified entry");
-        assert_eq!(g.translations(&key("nothing here")), None);
+        assert_eq!(g.translations(&key("nothing here at all")), None);
+    }
+
+    #[test]
+    fn each_source_gives_its_pairs() {
+        let g = Glossary::builtin();
+        assert_eq!(kind_of(g, "observability", "可观测性"), Some(Kind::Curated));
+        assert_eq!(kind_of(g, "HPA", "horizontal pod autoscaler"), Some(Kind::Abbreviation));
+        assert_eq!(kind_of(g, "horizontal pod autoscaler", "HPA"), Some(Kind::Abbreviation), "both ways");
+        assert_eq!(kind_of(g, "DRF", "django rest framework"), Some(Kind::Abbreviation));
+        assert_eq!(kind_of(g, "global interpreter lock", "GIL"), Some(Kind::Abbreviation));
+        assert_eq!(kind_of(g, "CNCF", "云原生计算基金会"), Some(Kind::Mined));
+        assert_eq!(kind_of(g, "稳定性", "stability"), Some(Kind::Cedict));
+        assert_eq!(kind_of(g, "stability", "稳定性"), Some(Kind::Cedict));
+    }
+
+    #[test]
+    fn weights_follow_the_kind() {
+        let g = Glossary::builtin();
+        let weight =
+            |from: &str, to: &str| g.translations(&key(from)).unwrap().iter().find(|t| t.text == to).unwrap().weight;
+        assert!(weight("HPA", "horizontal pod autoscaler") > weight("service mesh", "服务网格"));
+        assert!(weight("service mesh", "服务网格") > weight("stability", "稳定性"));
+    }
+
+    #[test]
+    fn curated_wins_over_cedict_and_mined() {
+        let g = Glossary::merge(&[
+            ("gateway\t网关", Kind::Curated),
+            ("gateway\t门户\nportal\t门户", Kind::Cedict),
+            ("GW\tgateway", Kind::Abbreviation),
+        ]);
+        assert_eq!(texts(&g, "gateway"), ["GW", "网关"], "the abbreviation (same language) weighs more");
+        assert_eq!(texts(&g, "门户"), ["gateway", "portal"], "curated says nothing about 门户");
+        assert_eq!(texts(&g, "portal"), ["门户"]);
+    }
+
+    /// `cargo test --release --lib load_time -- --ignored --nocapture`: the merge, after the tokenizer.
+    #[test]
+    #[ignore = "a measurement, meaningful in release"]
+    fn load_time() {
+        let _ = key("预热 warm up");
+        let started = std::time::Instant::now();
+        let g = Glossary::builtin();
+        println!("Glossary::builtin(): {} terms in {:.1} ms", g.len(), started.elapsed().as_secs_f64() * 1e3);
+    }
+
+    #[test]
+    fn alternatives_are_bounded_and_best_first() {
+        let many: String = (0..10).map(|i| format!("cache\t缓存{i}\n")).collect();
+        let g = Glossary::merge(&[(many.as_str(), Kind::Cedict), ("cache\t缓存", Kind::Curated)]);
+        let t = g.translations(&key("cache")).unwrap();
+        assert_eq!(t.len(), MAX_TRANSLATIONS);
+        assert_eq!(t[0].kind, Kind::Curated, "the heavier first, whatever the order of the sources");
+        let g = Glossary::merge(&[("cache\t缓存", Kind::Curated), (many.as_str(), Kind::Cedict)]);
+        assert_eq!(texts(&g, "cache"), ["缓存"], "curated first, CEDICT outranked");
+        for t in Glossary::builtin().entries.values() {
+            assert!(t.len() <= MAX_TRANSLATIONS);
+        }
     }
 }

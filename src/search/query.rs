@@ -262,6 +262,8 @@ fn terms_upto(text: &str, max: usize) -> Vec<(usize, String)> {
 struct Unit {
     terms: Vec<(usize, String)>,
     translations: Vec<Vec<(usize, String)>>,
+    /// The weight of each translation (by its kind, see [`glossary::Kind`]), relative to the words as typed.
+    translation_weights: Vec<f32>,
     /// Likely corrections of a single misspelt Latin word, from the vocabulary.
     corrections: Vec<Correction>,
     /// Other forms of a single English word: the terms of its stem (see [`tokenizer::stem`]).
@@ -272,7 +274,15 @@ struct Unit {
 
 impl Unit {
     fn new(terms: Vec<(usize, String)>) -> Unit {
-        Unit { terms, translations: Vec::new(), corrections: Vec::new(), stems: Vec::new(), variants: Vec::new() }
+        let (translations, translation_weights) = (Vec::new(), Vec::new());
+        Unit {
+            terms,
+            translations,
+            translation_weights,
+            corrections: Vec::new(),
+            stems: Vec::new(),
+            variants: Vec::new(),
+        }
     }
 
     /// The single Latin word this unit is, if it is one.
@@ -316,11 +326,14 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
     let mut i = 0;
     while i < n {
         let len = best[i].1;
-        let translations = lookup(i, len)
-            .map(|alts| alts.iter().map(|a| self::terms(a)).filter(|t| !t.is_empty()).collect())
-            .unwrap_or_default();
+        let (translations, translation_weights) = lookup(i, len)
+            .unwrap_or_default()
+            .iter()
+            .map(|a| (self::terms(&a.text), a.weight))
+            .filter(|(t, _)| !t.is_empty())
+            .unzip();
         let mut unit = Unit::new(terms[i..i + len].to_vec());
-        unit.translations = translations;
+        (unit.translations, unit.translation_weights) = (translations, translation_weights);
         if len == 2 {
             if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab) {
                 unit.variants.push((vec![(terms[i].0, one)], COMPOUND_WEIGHT));
@@ -564,8 +577,6 @@ fn is_function_word(term: &str) -> bool {
 
 /// Weight of a match inside a longer Chinese word, relative to a whole-word match.
 const PART_WEIGHT: f32 = 0.5;
-/// Weight of a glossary translation, relative to the words as typed.
-const TRANSLATION_WEIGHT: f32 = 0.15;
 /// Weight of a correction of a misspelt word, relative to the word as typed (one edit; two edits
 /// weigh half of this).
 const CORRECTION_WEIGHT: f32 = 0.5;
@@ -747,10 +758,10 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
         return as_typed;
     }
     let mut alternatives = vec![(Occur::Should, as_typed)];
-    for translation in &unit.translations {
+    for (translation, translation_weight) in unit.translations.iter().zip(&unit.translation_weights) {
         // A phrase of n words scores about n times a single word: divide, so a translation stays
         // below the words as typed whatever their lengths.
-        let weight = TRANSLATION_WEIGHT / translation.len() as f32;
+        let weight = translation_weight / translation.len() as f32;
         let query = across_fields(weighted, |f| phrase_or_term(f, translation));
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     }
