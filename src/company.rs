@@ -5,6 +5,10 @@
 //! part of another (腾讯云 within 腾讯). Matching folds case, full-width forms, spaces and
 //! punctuation, so `ＡＰＩ７`, `api7` and `API7.ai` meet. A company not in the table still works by
 //! its own name: its id is its folded name.
+//!
+//! Two kinds of alias: `aliases` are safe to look for inside a speaker's bio; `query_aliases` are how
+//! people type the company in a search (`字节` for ByteDance, `鹅厂` for Tencent) but would name it
+//! wrongly inside text (`字节码联盟` is not ByteDance), so they are used for queries and filters only.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -26,6 +30,9 @@ pub struct Company {
     /// The id of the company this one is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Names people search by that are unsafe inside text (see the module docs): queries only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query_aliases: Vec<String>,
 }
 
 impl Company {
@@ -46,6 +53,8 @@ pub struct Companies {
     companies: Vec<Company>,
     /// Folded name → index into `companies`.
     by_key: HashMap<String, usize>,
+    /// Folded query alias → index into `companies`.
+    by_query_key: HashMap<String, usize>,
     by_id: HashMap<String, usize>,
 }
 
@@ -95,6 +104,19 @@ impl Companies {
                 by_key.insert(k, i);
             }
         }
+        let mut by_query_key: HashMap<String, usize> = HashMap::new();
+        for (i, c) in file.company.iter().enumerate() {
+            for alias in &c.query_aliases {
+                let k = key(alias);
+                let clash = by_key.get(&k).or(by_query_key.get(&k)).filter(|&&j| j != i);
+                if let Some(&j) = clash {
+                    return Err(format!("query alias {alias:?} names both {:?} and {:?}", file.company[j].id, c.id));
+                }
+                if !k.is_empty() {
+                    by_query_key.insert(k, i);
+                }
+            }
+        }
         for c in &file.company {
             if let Some(p) = &c.parent {
                 if !by_id.contains_key(p) {
@@ -102,7 +124,7 @@ impl Companies {
                 }
             }
         }
-        Ok(Companies { companies: file.company, by_key, by_id })
+        Ok(Companies { companies: file.company, by_key, by_query_key, by_id })
     }
 
     pub fn all(&self) -> &[Company] {
@@ -157,11 +179,22 @@ impl Companies {
         out
     }
 
-    /// The id to filter by when a user names `text`: the top of its family, so `腾讯云`, `腾讯` and
-    /// `Tencent` all mean Tencent with its subsidiaries. Unknown companies: their folded name.
+    /// The company a search names with exactly `text`: one of its names, or one of its query
+    /// aliases (`字节`, `鹅厂`). No partial matches: a query word either names a company or not.
+    pub fn named(&self, text: &str) -> Option<&Company> {
+        let k = key(text);
+        let i = self.by_key.get(&k).or_else(|| self.by_query_key.get(&k))?;
+        Some(&self.companies[*i])
+    }
+
+    /// The id to filter by when a user names `text`: the top of its family, so `腾讯云`, `腾讯`,
+    /// `Tencent` and `鹅厂` all mean Tencent with its subsidiaries. Unknown companies: their folded name.
     pub fn family_id(&self, text: &str) -> Option<String> {
-        let id = self.id_for(text)?;
-        self.lineage(&id).pop()
+        let id = match self.resolve(text) {
+            Some(c) => c.id.clone(),
+            None => self.named(text).map_or_else(|| key(text), |c| c.id.clone()),
+        };
+        Some(id).filter(|id| !id.is_empty()).and_then(|id| self.lineage(&id).pop())
     }
 
     /// The id for `text`: the table's id when it knows the company, else the folded text itself.
@@ -191,6 +224,7 @@ mod tests {
 id = "tencent"
 name = "腾讯"
 aliases = ["Tencent", "腾讯公司"]
+query_aliases = ["鹅厂"]
 
 [[company]]
 id = "tencent-cloud"
@@ -203,6 +237,19 @@ id = "api7"
 name = "API7.ai"
 aliases = ["支流科技", "API7"]
 "#;
+
+    #[test]
+    fn query_aliases_name_a_company_in_searches_only() {
+        let t = Companies::parse(SAMPLE).unwrap();
+        assert_eq!(t.named("鹅厂").map(|c| c.id.as_str()), Some("tencent"));
+        assert_eq!(t.named("Tencent Cloud").map(|c| c.id.as_str()), Some("tencent-cloud"));
+        assert!(t.named("腾讯云 TKE 团队").is_none(), "a search word names a company whole or not at all");
+        assert_eq!(t.family_id("鹅厂").as_deref(), Some("tencent"), "the company filter takes them");
+        assert!(t.resolve("鹅厂").is_none(), "never found in a bio");
+        assert!(!t.get("tencent").unwrap().names().any(|n| n == "鹅厂"));
+        let clash = format!("{SAMPLE}\n[[company]]\nid = \"x\"\nname = \"X\"\nquery_aliases = [\"Tencent\"]\n");
+        assert!(Companies::parse(&clash).unwrap_err().contains("query alias \"Tencent\""));
+    }
 
     #[test]
     fn resolves_aliases_whatever_the_writing() {

@@ -47,6 +47,13 @@ fn company_and_product_names() {
     assert_eq!(titles(&state.engine, "字节跳动", 20)[0], "字节跳动 Service Mesh 性能优化的实践与思考");
     assert_eq!(titles(&state.engine, "APISIX", 20)[0], "Apache APISIX 借助 Service Mesh 实现统一技术栈的全流量管理");
     assert_eq!(titles(&state.engine, "Crypto Acceleration", 5)[0], "服务网格中 TLS 的加速和优化");
+    // How people type a company: 字节 for ByteDance, a query alias that is never looked for in bios.
+    assert_eq!(titles(&state.engine, "字节", 5)[0], "字节跳动 Service Mesh 性能优化的实践与思考");
+    assert_eq!(titles(&state.engine, "ByteDance", 5)[0], "字节跳动 Service Mesh 性能优化的实践与思考");
+    let filters = talksearch::search::Filters { company: Some("字节".into()), ..Default::default() };
+    let by_filter = state.engine.search(&SearchRequest { q: String::new(), limit: 5, filters, ..Default::default() });
+    let by_filter: Vec<String> = by_filter.unwrap().hits.into_iter().map(|h| h.title).collect();
+    assert_eq!(by_filter, ["字节跳动 Service Mesh 性能优化的实践与思考"]);
 }
 
 #[test]

@@ -268,8 +268,11 @@ struct Unit {
     corrections: Vec<Correction>,
     /// Other forms of a single English word: the terms of its stem (see [`tokenizer::stem`]).
     stems: Vec<String>,
-    /// The same words written otherwise (together, apart, completed), each with its weight.
+    /// The same words written otherwise (together, apart, completed, another name of the company
+    /// they name), each with its weight.
     variants: Vec<(Vec<(usize, String)>, f32)>,
+    /// The id of the company the unit names (`字节`, `DiDi`, `鹅厂`): its speakers' talks match too.
+    company: Option<String>,
 }
 
 impl Unit {
@@ -282,6 +285,7 @@ impl Unit {
             corrections: Vec::new(),
             stems: Vec::new(),
             variants: Vec::new(),
+            company: None,
         }
     }
 
@@ -636,6 +640,9 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                             }
                         }
                     }
+                    if !function_word {
+                        name_company(&mut unit);
+                    }
                     if let Some(word) = unit.latin_word().filter(|_| !function_word).map(str::to_string) {
                         unit.stems = stem_terms(&word);
                         if splits_left > 0 {
@@ -753,7 +760,11 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
     } else {
         Box::new(BooleanQuery::intersection(words))
     };
-    if unit.translations.is_empty() && unit.corrections.is_empty() && unit.stems.is_empty() && unit.variants.is_empty()
+    if unit.translations.is_empty()
+        && unit.corrections.is_empty()
+        && unit.stems.is_empty()
+        && unit.variants.is_empty()
+        && unit.company.is_none()
     {
         return as_typed;
     }
@@ -782,6 +793,10 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
         };
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, STEM_WEIGHT))));
     }
+    if let Some(id) = &unit.company {
+        let speakers = ConstScoreQuery::new(term_query(fields.company_id, id), COMPANY_SCORE);
+        alternatives.push((Occur::Should, Box::new(speakers)));
+    }
     for (variant, weight) in &unit.variants {
         let weight = weight / variant.len() as f32;
         let query = across_fields(weighted, |f| phrase_or_term(f, variant));
@@ -789,6 +804,31 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
     }
     Box::new(BooleanQuery::new(alternatives))
 }
+
+/// When the unit's words name a company of the alias table, by a name or a query alias (`字节`,
+/// `鹅厂`, `DiDi`): the talks of its speakers match it too, and so do its other names (`滴滴` for
+/// `DiDi`), at [`COMPANY_NAME_WEIGHT`].
+fn name_company(unit: &mut Unit) {
+    let text: String = unit.terms.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+    let Some(company) = Companies::builtin().named(&text) else { return };
+    let own = crate::company::key(&text);
+    let others = company.names().filter(|n| crate::company::key(n) != own).take(MAX_COMPANY_NAMES);
+    for name in others {
+        let name_terms = self::terms(name);
+        if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {
+            unit.variants.push((name_terms, COMPANY_NAME_WEIGHT));
+        }
+    }
+    unit.company = Some(company.id.clone());
+}
+
+/// Weight of a company's other name, relative to the name typed.
+const COMPANY_NAME_WEIGHT: f32 = 0.5;
+/// Other names of a company searched for the one typed.
+const MAX_COMPANY_NAMES: usize = 3;
+/// Score of a talk whose speaker works at the company a query word names (about that of the word
+/// in the company field).
+const COMPANY_SCORE: f32 = 3.0;
 
 /// The terms through which other forms of `word` match: its marked stem (indexed beside every form
 /// that differs from the stem) and the stem itself as a word (`tests` → `\u{3}test`, `test`).
