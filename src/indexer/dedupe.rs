@@ -53,7 +53,7 @@ pub fn mergeable(key: &str) -> bool {
 /// two, the listing that stands for the group first. Listings not in any group are left out.
 pub fn groups(talks: &[Talk]) -> Vec<Vec<usize>> {
     let n = talks.len();
-    if n < 2 || n > MAX_LISTINGS || !mergeable(&title_key(&talks[0].title)) {
+    if !(2..=MAX_LISTINGS).contains(&n) || !mergeable(&title_key(&talks[0].title)) {
         return Vec::new();
     }
     // Union-find over "is the same talk as".
