@@ -153,7 +153,7 @@ impl Generation {
         let mut company_names: HashMap<String, String> =
             companies.all().iter().map(|c| (c.id.clone(), c.name.clone())).collect();
         for s in &opened.speakers {
-            if let Some(c) = &s.company {
+            for c in s.company.iter().chain(&s.other_companies) {
                 company_names.entry(c.id.clone()).or_insert_with(|| c.name.clone());
             }
         }
