@@ -6,9 +6,12 @@
 //!   `Service Mesh（服务网格）`;
 //! - `abbreviations_mined.tsv`: `Site Reliability Engineering (SRE)`-style parentheses, the long form
 //!   found by the Schwartz–Hearst rule (the abbreviation's letters in order, the first at a word start);
-//! - `cedict.tsv` (with `--cedict FILE`): CC-CEDICT entries whose Chinese word is in the corpus's
-//!   Chinese text and whose short English gloss is in its English text, each side among the other's
-//!   two best (a gloss among the word's first senses, the word among the gloss's most used words).
+//! - `cedict.tsv` (with `--cedict FILE`): CC-CEDICT entries whose short English gloss (one of the
+//!   word's first senses) is in the corpus's English talks and whose Chinese word is used as a word
+//!   in its Chinese talks — or, for a word the Chinese talks rarely use, whose gloss is a term common
+//!   in the English talks (`情感分析` ↔ `sentiment analysis`); each word among the gloss's two best.
+//!   Function words, everyday verbs, ambiguous single words and a hand-reviewed deny list
+//!   (`data/lexicon/cedict_deny.tsv`) are left out.
 //!
 //! Precision matters more than size: a wrong pair drags unrelated talks into results. Every pair is
 //! seen in at least [`MIN_COUNT`] distinct contexts (or, for CEDICT, talks), and neither side is a
@@ -35,6 +38,12 @@ const GENERIC_SHARE: f64 = 0.02;
 /// CEDICT: the senses of a word that are considered, and how many words one gloss may map to.
 const CEDICT_SENSES: usize = 2;
 const CEDICT_PER_GLOSS: usize = 2;
+/// CEDICT: a single-word gloss that is not marked technical must be a sense of at most this many
+/// words that the Chinese talks use.
+const CEDICT_AMBIGUITY: usize = 3;
+/// CEDICT: a gloss found in at least this many English talks keeps its word even when the Chinese
+/// talks rarely use it (a phrase or a technical word, the word's first sense).
+const CEDICT_EN_COMMON: u32 = 5;
 /// Characters of text before a match that make its context (so a page and its copy count once).
 const CONTEXT_CHARS: usize = 16;
 
@@ -539,8 +548,263 @@ fn cedict_line(line: &str) -> Option<(&str, Vec<&str>)> {
     Some((simplified, glosses.split('/').map(str::trim).filter(|g| !g.is_empty()).collect()))
 }
 
-/// A CEDICT gloss as a short English term, or `None` for notes, classifiers, names and phrases.
-fn clean_gloss(gloss: &str) -> Option<String> {
+/// Notes that mark a CEDICT sense as technical: `string (computing)`, `(computing) to program`.
+const DOMAIN_NOTES: &[&str] = &[
+    "computing",
+    "computer",
+    "software",
+    "programming",
+    "internet",
+    "networking",
+    "telecommunications",
+    "electronics",
+    "math",
+    "mathematics",
+    "statistics",
+    "machine learning",
+    "artificial intelligence",
+    "ai",
+    "it",
+    "finance",
+    "economics",
+];
+
+/// Verbs that are terms of the trade: a CEDICT sense `to schedule` is kept as `schedule` (the
+/// English side is stemmed when searched, so it also finds `scheduling`). Other verbs translate
+/// loosely (`to handle`, `to carry out`) and are skipped.
+const DOMAIN_VERBS: &[&str] = &[
+    "schedule",
+    "pay",
+    "deploy",
+    "compile",
+    "debug",
+    "encrypt",
+    "decrypt",
+    "format",
+    "refactor",
+    "parse",
+    "encode",
+    "decode",
+    "serialize",
+    "virtualize",
+    "visualize",
+    "internationalize",
+    "localize",
+    "authenticate",
+    "authorize",
+    "optimize",
+    "monitor",
+    "compress",
+    "decompress",
+    "download",
+    "upload",
+    "install",
+    "configure",
+    "program",
+    "render",
+    "crawl",
+    "scan",
+    "migrate",
+    "synchronize",
+    "containerize",
+    "automate",
+];
+
+/// Senses that make a Chinese word a function word, whatever its other readings say (`不是`:
+/// `fault; blame` and `no; is not`): such words are never translated.
+const FUNCTION_SENSES: &[&str] = &[
+    "not",
+    "no",
+    "is not",
+    "is",
+    "yes",
+    "to be",
+    "and",
+    "or",
+    "but",
+    "if",
+    "because",
+    "so",
+    "also",
+    "only",
+    "just",
+    "still",
+    "already",
+    "again",
+    "very",
+    "this",
+    "that",
+    "there is",
+    "to have",
+    "have",
+    "all",
+    "then",
+    "therefore",
+    "however",
+    "although",
+    "even",
+    "each",
+    "every",
+    "must",
+    "should",
+    "can",
+    "may",
+    "will",
+];
+
+/// Words that make a gloss a phrase of everyday language rather than a term (`even if`, `no
+/// wonder`, `easy to understand`, `last year`).
+const GLOSS_STOP: &[&str] = &[
+    "not",
+    "no",
+    "can",
+    "cannot",
+    "could",
+    "let",
+    "if",
+    "even",
+    "again",
+    "every",
+    "each",
+    "both",
+    "just",
+    "like",
+    "very",
+    "too",
+    "so",
+    "then",
+    "once",
+    "almost",
+    "after",
+    "afterwards",
+    "before",
+    "later",
+    "also",
+    "still",
+    "already",
+    "never",
+    "ever",
+    "whether",
+    "thus",
+    "hence",
+    "therefore",
+    "indeed",
+    "further",
+    "furthermore",
+    "besides",
+    "among",
+    "amid",
+    "alike",
+    "far",
+    "away",
+    "ago",
+    "last",
+    "year",
+    "years",
+    "month",
+    "week",
+    "day",
+    "easy",
+    "hard",
+    "difficult",
+    "see",
+    "go",
+    "come",
+    "get",
+    "got",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "done",
+    "is",
+    "are",
+    "was",
+    "be",
+    "been",
+    "being",
+    "one",
+    "ones",
+    "somebody",
+    "someone",
+    "something",
+    "sb",
+    "sth",
+    "oneself",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "they",
+    "them",
+    "we",
+    "us",
+    "i",
+    "me",
+    "my",
+    "matter",
+    "whatever",
+    "whoever",
+    "however",
+    "although",
+    "though",
+    "because",
+    "since",
+    "until",
+    "while",
+    "where",
+    "when",
+    "which",
+    "who",
+    "whom",
+    "than",
+    "there",
+    "here",
+    "own",
+    "okay",
+    "ok",
+    "yes",
+    "wonder",
+    "need",
+    "must",
+    "should",
+    "may",
+    "might",
+    "will",
+    "would",
+    "shall",
+];
+
+/// One usable sense of a CEDICT entry: a short English term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sense {
+    text: String,
+    /// Marked as technical (a domain note, or a verb of the trade).
+    domain: bool,
+    /// The first usable sense of the entry (the first `/…/` field or its first `;` part).
+    first: bool,
+}
+
+/// The senses of a CEDICT entry's first [`CEDICT_SENSES`] fields, each field split at `;`.
+fn cedict_senses(glosses: &[&str]) -> Vec<Sense> {
+    let mut out: Vec<Sense> = Vec::new();
+    for (i, field) in glosses.iter().take(CEDICT_SENSES).enumerate() {
+        for (j, part) in field.split(';').enumerate() {
+            if let Some((text, domain)) = clean_gloss(part.trim()) {
+                if !out.iter().any(|s| s.text == text) {
+                    out.push(Sense { text, domain, first: i == 0 && j == 0 });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A CEDICT gloss as a short English term, with whether it is marked technical, or `None` for notes,
+/// classifiers, names, phrases, everyday verbs and adverbs.
+fn clean_gloss(gloss: &str) -> Option<(String, bool)> {
     let skip = [
         "CL:",
         "variant of",
@@ -558,12 +822,23 @@ fn clean_gloss(gloss: &str) -> Option<String> {
     if skip.iter().any(|s| gloss.starts_with(s) || gloss.contains(&format!("({s}"))) {
         return None;
     }
-    // Drop parenthesised notes: `server (computer)` → `server`.
-    static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)").expect("valid regex"));
+    // Drop parenthesised notes: `server (computer)` → `server`; a domain note marks the sense.
+    static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(([^)]*)\)").expect("valid regex"));
+    let domain = PAREN.captures_iter(gloss).any(|c| {
+        let note = c[1].to_lowercase();
+        note.split([',', ';', '/']).map(str::trim).any(|n| DOMAIN_NOTES.contains(&n))
+    });
     let g = PAREN.replace_all(gloss, " ");
     let g = fold(&g);
-    // Verbs and adjectives of everyday language translate loosely; the terms people search are nouns.
-    if g.starts_with("to ") || g.ends_with("ly") {
+    // Verbs and adverbs of everyday language translate loosely; the terms people search are nouns,
+    // and a few verbs of the trade.
+    let (g, domain) = match g.strip_prefix("to ") {
+        Some(verb) if DOMAIN_VERBS.contains(&verb) => (verb.to_string(), true),
+        Some(verb) if domain && !verb.contains(' ') => (verb.to_string(), true),
+        Some(_) => return None,
+        None => (g, domain),
+    };
+    if g.ends_with("ly") {
         return None;
     }
     let g = g.strip_prefix("the ").or_else(|| g.strip_prefix("a ")).or_else(|| g.strip_prefix("an ")).unwrap_or(&g);
@@ -573,8 +848,10 @@ fn clean_gloss(gloss: &str) -> Option<String> {
         && g.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '-')
         && !words.iter().any(|w| stop_en(w) && words.len() == 1)
         && !stop_en(words[0])
-        && !stop_en(words[words.len() - 1]);
-    ok.then(|| g.to_string())
+        && !stop_en(words[words.len() - 1])
+        && !FUNCTION_SENSES.contains(&g)
+        && !words.iter().any(|w| GLOSS_STOP.contains(w));
+    ok.then(|| (g.to_string(), domain))
 }
 
 /// How many docs each key occurs in: Chinese keys as substrings of the Chinese docs, English keys
@@ -633,46 +910,192 @@ fn doc_counts(
 }
 
 /// CC-CEDICT cut down to the corpus: see the module doc.
+/// Pairs of CC-CEDICT that are wrong for this corpus although both sides occur in it (`course` ↔
+/// `流程`): `English<TAB>Chinese` lines, hand-reviewed, `*` for any; see data/README.md.
+const CEDICT_DENY: &str = include_str!("../../data/lexicon/cedict_deny.tsv");
+
+/// The denied pairs: (English or `*`, Chinese or `*`).
+fn cedict_deny() -> Vec<(String, String)> {
+    CEDICT_DENY
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(en, zh)| (fold(en), zh.trim().to_string()))
+        .collect()
+}
+
+/// How many Chinese docs use each word as words (the terms it is analyzed into, in a row, as a
+/// query would match them: `可观` is not found inside `可观测性`), and how many other docs use each
+/// English term as whole words, its plural (`…s`) included.
+fn cedict_counts(docs: &[Doc], zh_words: &HashSet<&str>, en_keys: &HashSet<&str>) -> CedictCounts {
+    // Analyzed form (terms joined by a space) → words.
+    let mut zh_keys: HashMap<String, Vec<&str>> = HashMap::new();
+    for w in zh_words {
+        let key = terms(w).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(" ");
+        if !key.is_empty() {
+            zh_keys.entry(key).or_default().push(w);
+        }
+    }
+    let max_terms = zh_keys.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+    // Phrases also in the plural (`virtual environments`); a single word as written, so that its
+    // share of the talks says how generic it is.
+    let plurals: HashMap<String, &str> =
+        en_keys.iter().filter(|k| k.contains(' ')).map(|k| (format!("{k}s"), *k)).collect();
+    let mut c = CedictCounts::default();
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[a-z0-9]+(?:-[a-z0-9]+)*").expect("valid regex"));
+    for doc in docs {
+        let mut seen: HashSet<&str> = HashSet::new();
+        if doc.chinese {
+            c.zh_docs += 1;
+            let t: Vec<String> = terms(&doc.text).into_iter().map(|(_, t)| t).collect();
+            let mut buf = String::new();
+            for i in 0..t.len() {
+                buf.clear();
+                for (n, w) in t[i..].iter().take(max_terms).enumerate() {
+                    if n > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(w);
+                    if let Some(words) = zh_keys.get(buf.as_str()) {
+                        seen.extend(words.iter().copied());
+                    }
+                }
+            }
+            for k in seen {
+                *c.zh.entry(k.to_string()).or_insert(0u32) += 1;
+            }
+        } else {
+            c.en_docs += 1;
+            let lower = doc.text.to_lowercase();
+            let words: Vec<&str> = WORD.find_iter(&lower).map(|m| m.as_str()).collect();
+            // The first line is the title.
+            let title_words = WORD.find_iter(lower.lines().next().unwrap_or("")).count();
+            let mut in_title: HashSet<&str> = HashSet::new();
+            let mut buf = String::new();
+            for i in 0..words.len() {
+                buf.clear();
+                for (n, w) in words[i..].iter().take(3).enumerate() {
+                    if n > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(w);
+                    let key = en_keys.get(buf.as_str()).or_else(|| plurals.get(buf.as_str()));
+                    if let Some(k) = key {
+                        seen.insert(k);
+                        if i + n < title_words {
+                            in_title.insert(k);
+                        }
+                    }
+                }
+            }
+            for k in seen {
+                *c.en.entry(k.to_string()).or_insert(0u32) += 1;
+            }
+            for k in in_title {
+                *c.en_titles.entry(k.to_string()).or_insert(0u32) += 1;
+            }
+        }
+    }
+    c
+}
+
+/// What [`cedict_counts`] found: docs per Chinese word, per English term, per English term in the
+/// title, and the numbers of Chinese and other docs.
+#[derive(Default)]
+struct CedictCounts {
+    zh: HashMap<String, u32>,
+    en: HashMap<String, u32>,
+    en_titles: HashMap<String, u32>,
+    zh_docs: u32,
+    en_docs: u32,
+}
+
+/// CC-CEDICT cut down to the corpus: see the module doc and data/README.md.
 pub fn cedict(text: &str, docs: &[Doc]) -> Vec<Pair> {
+    // Every sense of every reading of a word, for the function-word test.
+    let mut all_senses: HashMap<&str, Vec<String>> = HashMap::new();
     // (simplified word, its first usable senses).
-    let mut entries: Vec<(String, Vec<String>)> = Vec::new();
+    let mut entries: Vec<(String, Vec<Sense>)> = Vec::new();
     for (word, glosses) in text.lines().filter_map(cedict_line) {
         let n = word.chars().count();
         if !(2..=MAX_HAN_CHARS).contains(&n) || !han_only(word) || STOP_ZH.contains(&word) {
             continue;
         }
+        all_senses.entry(word).or_default().extend(glosses.iter().flat_map(|g| g.split(';')).map(fold));
         // Only the first senses: later ones are rarer uses (`作为` … `activity`).
-        let senses: Vec<String> = glosses.iter().take(CEDICT_SENSES).filter_map(|g| clean_gloss(g)).collect();
+        let senses = cedict_senses(&glosses);
         if !senses.is_empty() {
             entries.push((word.to_string(), senses));
         }
     }
+    // A function word in any reading is never translated (`不是`: `blame`, but mostly `is not`).
+    entries.retain(|(w, _)| {
+        !all_senses[w.as_str()].iter().any(|s| FUNCTION_SENSES.contains(&s.trim_start_matches("to ").trim()))
+    });
+    let deny = cedict_deny();
+    let denied = |en: &str, zh: &str| deny.iter().any(|(e, z)| (e == "*" || e == en) && (z == "*" || z == zh));
     let zh_keys: HashSet<&str> = entries.iter().map(|(w, _)| w.as_str()).collect();
-    let en_keys: HashSet<&str> = entries.iter().flat_map(|(_, s)| s.iter().map(String::as_str)).collect();
-    let (zh_df, en_df, zh_docs, en_docs) = doc_counts(docs, &zh_keys, &en_keys);
+    let en_keys: HashSet<&str> = entries.iter().flat_map(|(_, s)| s.iter().map(|s| s.text.as_str())).collect();
+    let CedictCounts { zh: zh_df, en: en_df, en_titles, zh_docs, en_docs } = cedict_counts(docs, &zh_keys, &en_keys);
     let zh_generic = (f64::from(zh_docs) * GENERIC_SHARE * 2.0).max(f64::from(MIN_COUNT)) as u32;
     let en_generic = (f64::from(en_docs) * GENERIC_SHARE).max(f64::from(MIN_COUNT)) as u32;
-    let zh_ok = |w: &str| zh_df.get(w).is_some_and(|&c| c >= MIN_COUNT && c <= zh_generic);
-    let en_ok = |g: &str| en_df.get(g).is_some_and(|&c| c >= MIN_COUNT && (c <= en_generic || g.contains(' ')));
-    // Each gloss → the words it is a first sense of, most used first.
-    let mut by_gloss: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let zh_count = |w: &str| zh_df.get(w).copied().unwrap_or(0);
+    let en_count = |g: &str| en_df.get(g).copied().unwrap_or(0);
+    // How many of the corpus's words a gloss is a sense of: `course` is one of 课程, 过程, 流程,
+    // 历程 …, `stability` of 稳定性 alone.
+    let mut ambiguity: HashMap<&str, usize> = HashMap::new();
+    for (word, senses) in &entries {
+        if zh_count(word) > 0 {
+            for s in senses {
+                *ambiguity.entry(s.text.as_str()).or_default() += 1;
+            }
+        }
+    }
+    // A single word must be specific: technical, or a sense of few words.
+    // A single word must be specific: technical, or the entry's first sense, a sense of few words and
+    // found in titles (a term, not an everyday word: `对象` is `girlfriend` in its second sense).
+    let in_titles = |s: &Sense| en_titles.get(s.text.as_str()).is_some_and(|&c| c >= MIN_COUNT);
+    let specific = |s: &Sense| {
+        s.text.contains([' ', '-'])
+            || s.domain
+            || (s.first && in_titles(s) && ambiguity.get(s.text.as_str()).copied().unwrap_or(0) <= CEDICT_AMBIGUITY)
+    };
+    let en_ok = |s: &Sense| {
+        let c = en_count(&s.text);
+        c >= MIN_COUNT && (c <= en_generic || s.text.contains(' ')) && specific(s)
+    };
+    // Either side in the corpus: the Chinese word in the Chinese talks (and the gloss in the English
+    // ones), or, for a Chinese word the Chinese talks rarely use, the gloss — the entry's first
+    // sense, a phrase or a technical word — common in the English talks (`情感分析` ↔ `sentiment
+    // analysis`), so a Chinese query finds the English talks.
+    let mut by_gloss: BTreeMap<&str, Vec<(&str, bool)>> = BTreeMap::new();
     let mut seen_pair = HashSet::new();
     for (word, senses) in &entries {
-        if !zh_ok(word) {
+        let zc = zh_count(word);
+        if zc > zh_generic {
             continue;
         }
-        for g in senses {
-            if en_ok(g) && seen_pair.insert((word.as_str(), g.as_str())) {
-                by_gloss.entry(g.as_str()).or_default().push(word.as_str());
+        for s in senses {
+            if denied(&s.text, word) || !en_ok(s) {
+                continue;
+            }
+            let both = zc >= MIN_COUNT;
+            let english_only = s.first
+                && (s.text.contains([' ', '-']) || s.domain)
+                && en_count(&s.text) >= CEDICT_EN_COMMON
+                && in_titles(s);
+            if (both || english_only) && seen_pair.insert((word.as_str(), s.text.as_str())) {
+                by_gloss.entry(s.text.as_str()).or_default().push((word.as_str(), s.first));
             }
         }
     }
     let mut out = Vec::new();
     for (gloss, mut words) in by_gloss {
-        words.sort_by(|a, b| zh_df[*b].cmp(&zh_df[*a]).then(a.cmp(b)));
-        words.dedup();
-        for w in words.into_iter().take(CEDICT_PER_GLOSS) {
-            out.push(Pair { left: gloss.to_string(), right: w.to_string(), count: zh_df[w].min(en_df[gloss]) });
+        // The most used words first, then those the gloss is the first sense of.
+        words.sort_by(|a, b| zh_count(b.0).cmp(&zh_count(a.0)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+        for (w, _) in words.into_iter().take(CEDICT_PER_GLOSS) {
+            let count = zh_count(w).max(1).min(en_count(gloss));
+            out.push(Pair { left: gloss.to_string(), right: w.to_string(), count });
         }
     }
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.left.cmp(&b.left)).then_with(|| a.right.cmp(&b.right)));
@@ -805,5 +1228,44 @@ mod tests {
         assert!(!pairs.iter().any(|p| p.right == "量子"), "not in the Chinese text: {pairs:?}");
         assert!(!pairs.iter().any(|p| p.right == "实践"), "generic: {pairs:?}");
         assert!(!pairs.iter().any(|p| p.left.starts_with("cl:") || p.left.contains('(')), "{pairs:?}");
+    }
+
+    #[test]
+    fn cedict_precision_and_english_side() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lexicon/cedict.u8");
+        let pairs = cedict(&std::fs::read_to_string(path).unwrap(), &fixture());
+        assert!(has(&pairs, "sentiment analysis", "情感分析"), "rare in Chinese, common in English: {pairs:?}");
+        assert!(!pairs.iter().any(|p| p.right == "不是"), "a function word in another reading: {pairs:?}");
+        assert!(!has(&pairs, "course", "流程"), "denied: {pairs:?}");
+        assert!(has(&pairs, "schedule", "调度"), "a verb of the trade: {pairs:?}");
+        assert!(!pairs.iter().any(|p| p.left == "manage" || p.left == "dispatch"), "everyday verbs: {pairs:?}");
+    }
+
+    #[test]
+    fn glosses_are_cleaned_and_split() {
+        assert_eq!(clean_gloss("server (computer)"), Some(("server".into(), true)));
+        assert_eq!(clean_gloss("to schedule"), Some(("schedule".into(), true)));
+        assert_eq!(clean_gloss("to handle"), None);
+        assert_eq!(clean_gloss("(computing) to program"), Some(("program".into(), true)));
+        assert_eq!(clean_gloss("even if"), None);
+        let senses = cedict_senses(&["image; picture; graphic", "CL:張|张[zhang1]"]);
+        let texts: Vec<&str> = senses.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["image", "picture", "graphic"]);
+        assert!(senses[0].first && !senses[1].first);
+    }
+
+    #[test]
+    fn the_shipped_cedict_has_no_denied_pair() {
+        let shipped = include_str!("../../data/lexicon/cedict.tsv");
+        for (en, zh) in cedict_deny() {
+            assert!(
+                !shipped.lines().any(|l| {
+                    let mut f = l.split('\t');
+                    let (e, z) = (f.next().unwrap_or(""), f.next().unwrap_or(""));
+                    (en == "*" || en == e) && (zh == "*" || zh == z)
+                }),
+                "{en} {zh}: regenerate data/lexicon/cedict.tsv"
+            );
+        }
     }
 }
