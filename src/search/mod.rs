@@ -10,7 +10,7 @@ pub mod highlight;
 pub mod query;
 pub mod vocab;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -289,22 +289,41 @@ impl Engine {
         let clauses = query::parse(&req.q);
         let limit = req.limit.clamp(1, 1000);
         let offset = req.offset.min(100_000);
-        // Top docs, total and facet counts in one pass over the matches.
-        let facet_collector = facets::FacetCollector { tables: Arc::clone(&g.facet_tables) };
-        let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector);
         let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab);
-        let (mut top, mut total, mut counts) = searcher.search(&built.query, &collector)?;
-        let mut mode = match (built.most, built.corrections.is_empty()) {
-            (true, _) => Mode::Most,
-            (false, true) => Mode::All,
-            (false, false) => Mode::Fuzzy,
+        let needed = offset + limit;
+        // Top docs, total and facet counts in one pass over the matches. A long query may be
+        // followed by a wider one (below), whose hits come after these: then they are all needed.
+        let facet_collector = || facets::FacetCollector { tables: Arc::clone(&g.facet_tables) };
+        let first = match built.long {
+            true => TopDocs::with_limit(needed),
+            false => TopDocs::with_limit(limit).and_offset(offset),
         };
-        // No talk has every word: settle for most of them (one more query, as bounded as the first).
+        let (mut top, mut total, mut counts) =
+            searcher.search(&built.query, &(first.order_by_score(), Count, facet_collector()))?;
+        let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
         let mut relaxed = false;
-        if total == 0 && built.word_count > 1 {
+        if built.long && total < needed {
+            // Three words or more and too few talks with all of them: those with at least half follow,
+            // so talks rank by how many of the words they have (all, then most), then by score.
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
+            let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());
+            let (more, more_total, more_counts) = searcher.search(&wider.query, &collector)?;
+            let all_words: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
+            top.extend(more.into_iter().filter(|(_, a)| !all_words.contains(a)));
+            (total, counts) = (more_total, more_counts);
+            if more_total > all_words.len() {
+                mode = Mode::Most;
+            }
+        } else if total == 0 && built.word_count > 1 {
+            // No talk has every word of a short query: settle for most of them (one more query, as
+            // bounded as the first).
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
+            let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector());
             (top, total, counts) = searcher.search(&wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
+        }
+        if built.long {
+            top = top.into_iter().skip(offset).take(limit).collect();
         }
         let facets = facets::facets(counts, &g.facet_tables, &g.company_names);
         let mut highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
@@ -320,7 +339,7 @@ impl Engine {
             query: req.q.clone(),
             total,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-            relaxed: relaxed || (mode == Mode::Fuzzy),
+            relaxed: relaxed || mode == Mode::Fuzzy,
             matched: mode,
             corrections: built.corrections,
             notice,

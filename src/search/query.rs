@@ -201,8 +201,8 @@ pub enum Mode {
     /// (decided from the index's vocabulary). Never applied to Chinese, where one character changes
     /// the word.
     Fuzzy,
-    /// At least half of the words must match, talks with more of them first: for queries of three
-    /// words or more, and when no talk has every word of a shorter one.
+    /// At least half of the words must match: when no talk has every word of a short query, and
+    /// after the talks with every word of a query of three words or more when they are too few.
     Most,
 }
 
@@ -225,9 +225,9 @@ pub struct Built {
     /// The terms worth highlighting: those of the words (with their translations and corrections),
     /// phrases, speakers and events; not those of exclusions.
     pub highlight: HashSet<String>,
-    /// A talk needs only most of the words ([`Mode::Most`], or a query of [`LONG_QUERY_WORDS`] words
-    /// or more); those with more of them rank higher.
-    pub most: bool,
+    /// A query of [`LONG_QUERY_WORDS`] words or more: when too few talks have every word, talks with
+    /// at least half of them follow those that have all.
+    pub long: bool,
     /// Nothing in the query can be searched (no words, only symbols or emoji, or words longer than
     /// any indexed term) and no filter is set: it finds nothing.
     pub unsearchable: bool,
@@ -270,9 +270,28 @@ struct Unit {
     stems: Vec<String>,
     /// The same words written otherwise (together, apart, completed, another name of the company
     /// they name), each with its weight.
-    variants: Vec<(Vec<(usize, String)>, f32)>,
+    variants: Vec<Variant>,
     /// The id of the company the unit names (`字节`, `DiDi`, `鹅厂`): its speakers' talks match too.
     company: Option<String>,
+}
+
+/// Another way of writing a unit's words: the terms (a phrase when several), their weight relative
+/// to the words as typed, and the fields searched for them.
+struct Variant {
+    terms: Vec<(usize, String)>,
+    weight: f32,
+    fields: Where,
+}
+
+/// Which fields a [`Variant`] is searched in: the fewer, the cheaper.
+#[derive(Clone, Copy)]
+enum Where {
+    /// Every searchable field (another name of a company: bios and company fields count).
+    All,
+    /// Running text: title, abstract and takeaways (see [`Fields::stemmed_text`]).
+    Text,
+    /// Titles and speaker names: what a person typing a query is completing.
+    Titles,
 }
 
 impl Unit {
@@ -340,7 +359,11 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
         (unit.translations, unit.translation_weights) = (translations, translation_weights);
         if len == 2 {
             if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab) {
-                unit.variants.push((vec![(terms[i].0, one)], COMPOUND_WEIGHT));
+                unit.variants.push(Variant {
+                    terms: vec![(terms[i].0, one)],
+                    weight: COMPOUND_WEIGHT,
+                    fields: Where::Text,
+                });
             }
         }
         out.push(unit);
@@ -593,10 +616,8 @@ const COMPOUND_WEIGHT: f32 = 0.6;
 /// Weight of a word that the query's last word may be the start of (`dict` → `dictionary`).
 const COMPLETION_WEIGHT: f32 = 0.3;
 /// From this many words (not counting question and function words), a talk need not contain all of
-/// them: at least half, and those with more rank higher.
+/// them: at least half (see [`Built::long`]).
 pub const LONG_QUERY_WORDS: usize = 3;
-/// Weight of containing every word of a long query, relative to the words' own scores.
-const ALL_WORDS_WEIGHT: f32 = 1.0;
 /// Completions searched for the last word of a query.
 const MAX_COMPLETIONS: usize = 3;
 /// Words of a query searched also as split in two (`dataclasses` → `data classes`).
@@ -645,23 +666,26 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     }
                     if let Some(word) = unit.latin_word().filter(|_| !function_word).map(str::to_string) {
                         unit.stems = stem_terms(&word);
-                        if splits_left > 0 {
+                        // A word the index knows well is seldom meant as two.
+                        if splits_left > 0 && vocab.talks(&word) < vocab::KNOWN_TALKS {
                             if let Some([a, b]) = split(&word, vocab) {
                                 splits_left -= 1;
                                 let p = unit.terms[0].0;
-                                unit.variants.push((vec![(p, a), (p + 1, b)], COMPOUND_WEIGHT));
+                                let terms = vec![(p, a), (p + 1, b)];
+                                unit.variants.push(Variant { terms, weight: COMPOUND_WEIGHT, fields: Where::Text });
                             }
                         }
                         if i == last && is_last_clause {
                             for (completion, _) in vocab.completions(&word, MAX_COMPLETIONS) {
-                                unit.variants.push((vec![(0, completion)], COMPLETION_WEIGHT));
+                                let terms = vec![(0, completion)];
+                                unit.variants.push(Variant { terms, weight: COMPLETION_WEIGHT, fields: Where::Titles });
                             }
                         }
                     }
                     highlight.extend(unit.terms.iter().map(|(_, t)| t.clone()));
                     highlight.extend(unit.translations.iter().flatten().map(|(_, t)| t.clone()));
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
-                    highlight.extend(unit.variants.iter().flat_map(|(v, _)| v).map(|(_, t)| t.clone()));
+                    highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
                     let query = unit_query(fields, &weighted, &unit);
                     if function_word {
@@ -716,20 +740,13 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let word_count = required.len();
     // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
     let unsearchable = required.is_empty() && must.is_empty() && filters.is_empty();
-    // Three words or more (a question, a half-remembered title): talks rank by how many of the
-    // words they contain, those with all of them first, rather than all or nothing.
-    let most = mode == Mode::Most || word_count >= LONG_QUERY_WORDS;
+    // Three words or more (a question, a half-remembered title): when too few talks have all of
+    // them, the search layer follows with those that have at least half ([`Mode::Most`]).
+    let long = word_count >= LONG_QUERY_WORDS;
     match mode {
-        Mode::All | Mode::Fuzzy if word_count >= LONG_QUERY_WORDS => {
-            let all = BooleanQuery::intersection(required.iter().map(|q| q.box_clone()).collect());
-            bonus.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all), ALL_WORDS_WEIGHT))));
-            let any = BooleanQuery::union_with_minimum_required_clauses(required, word_count.div_ceil(2));
-            must.push((Occur::Must, Box::new(any)));
-        }
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
-            // A fallback: fewer words than a long query's first try asks for.
-            let minimum = if word_count >= LONG_QUERY_WORDS { word_count / 3 } else { word_count / 2 }.max(1);
+            let minimum = if long { word_count.div_ceil(2) } else { (word_count / 2).max(1) };
             let any = BooleanQuery::union_with_minimum_required_clauses(required, minimum);
             must.push((Occur::Must, Box::new(any)));
         }
@@ -737,7 +754,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     }
     must.extend(filter_clauses(fields, filters));
     if unsearchable {
-        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable, most };
+        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable, long };
     }
     if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
         // Only exclusions or filters: start from every talk that is searched.
@@ -747,7 +764,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         ));
     }
     must.extend(bonus);
-    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable, most }
+    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable, long }
 }
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
@@ -797,9 +814,14 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
         let speakers = ConstScoreQuery::new(term_query(fields.company_id, id), COMPANY_SCORE);
         alternatives.push((Occur::Should, Box::new(speakers)));
     }
-    for (variant, weight) in &unit.variants {
-        let weight = weight / variant.len() as f32;
-        let query = across_fields(weighted, |f| phrase_or_term(f, variant));
+    for variant in &unit.variants {
+        let weight = variant.weight / variant.terms.len() as f32;
+        let make = |f| phrase_or_term(f, &variant.terms);
+        let query = match variant.fields {
+            Where::All => across_fields(weighted, make),
+            Where::Text => across_fields(&fields.stemmed_text(), make),
+            Where::Titles => across_fields(&[(fields.title, 4.0), (fields.speakers, 3.0)], make),
+        };
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
     }
     Box::new(BooleanQuery::new(alternatives))
@@ -816,7 +838,7 @@ fn name_company(unit: &mut Unit) {
     for name in others {
         let name_terms = self::terms(name);
         if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {
-            unit.variants.push((name_terms, COMPANY_NAME_WEIGHT));
+            unit.variants.push(Variant { terms: name_terms, weight: COMPANY_NAME_WEIGHT, fields: Where::All });
         }
     }
     unit.company = Some(company.id.clone());
@@ -1011,10 +1033,10 @@ mod tests {
     fn long_queries_need_half_of_their_words() {
         let vocab = Vocabulary::from_terms([]);
         let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
-        assert!(!built("django tests").most, "two words: all of them");
+        assert!(!built("django tests").long, "two words: all of them");
         let long = built("how can I make my Django tests run faster");
-        assert!(long.most && long.word_count == 5);
-        assert!(built("怎样给微服务做熔断限流").most);
+        assert!(long.long && long.word_count == 5);
+        assert!(built("怎样给微服务做熔断限流").long);
     }
 
     #[test]
