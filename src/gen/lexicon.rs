@@ -888,25 +888,33 @@ fn doc_counts(
             en_docs += 1;
             let lower = doc.text.to_lowercase();
             let words: Vec<&str> = WORD.find_iter(&lower).map(|m| m.as_str()).collect();
-            let mut buf = String::new();
-            for i in 0..words.len() {
-                buf.clear();
-                for (n, w) in words[i..].iter().take(3).enumerate() {
-                    if n > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(w);
-                    if let Some(k) = en_keys.get(buf.as_str()) {
-                        seen.insert(k);
-                    }
+            each_phrase(&words, 3, |phrase, _| {
+                if let Some(k) = en_keys.get(phrase) {
+                    seen.insert(k);
                 }
-            }
+            });
             for k in seen {
                 *en.entry(k.to_string()).or_insert(0u32) += 1;
             }
         }
     }
     (zh, en, zh_docs, en_docs)
+}
+
+/// Calls `f(phrase, last)` for every run of 1 to `max` consecutive `words`, joined by spaces, with
+/// the index of its last word.
+fn each_phrase(words: &[&str], max: usize, mut f: impl FnMut(&str, usize)) {
+    let mut buf = String::new();
+    for i in 0..words.len() {
+        buf.clear();
+        for (n, w) in words[i..].iter().take(max).enumerate() {
+            if n > 0 {
+                buf.push(' ');
+            }
+            buf.push_str(w);
+            f(&buf, i + n);
+        }
+    }
 }
 
 /// CC-CEDICT cut down to the corpus: see the module doc.
@@ -971,23 +979,14 @@ fn cedict_counts(docs: &[Doc], zh_words: &HashSet<&str>, en_keys: &HashSet<&str>
             // The first line is the title.
             let title_words = WORD.find_iter(lower.lines().next().unwrap_or("")).count();
             let mut in_title: HashSet<&str> = HashSet::new();
-            let mut buf = String::new();
-            for i in 0..words.len() {
-                buf.clear();
-                for (n, w) in words[i..].iter().take(3).enumerate() {
-                    if n > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(w);
-                    let key = en_keys.get(buf.as_str()).or_else(|| plurals.get(buf.as_str()));
-                    if let Some(k) = key {
-                        seen.insert(k);
-                        if i + n < title_words {
-                            in_title.insert(k);
-                        }
+            each_phrase(&words, 3, |phrase, last| {
+                if let Some(k) = en_keys.get(phrase).or_else(|| plurals.get(phrase)) {
+                    seen.insert(k);
+                    if last < title_words {
+                        in_title.insert(k);
                     }
                 }
-            }
+            });
             for k in seen {
                 *c.en.entry(k.to_string()).or_insert(0u32) += 1;
             }

@@ -925,13 +925,9 @@ mod tests {
     /// tuned on.
     #[test]
     fn extraction_precision_and_recall_on_labelled_speakers() {
-        let root = corpus_dir();
-        if !root.is_dir() {
-            println!("skipped: ../shared/corpus not found");
+        let Some(scores) = scored("tuning labels", include_str!("../../tests/data/speakers_labelled.tsv")) else {
             return;
-        }
-        let scores = score(&root, include_str!("../../tests/data/speakers_labelled.tsv"));
-        scores.print("tuning labels");
+        };
         assert!(scores.rows >= 80, "the label file holds {} rows", scores.rows);
         assert!(scores.precision() >= 0.97, "precision {:.3}", scores.precision());
         assert!(scores.recall() >= 0.90, "recall {:.3}", scores.recall());
@@ -941,13 +937,21 @@ mod tests {
     /// at while tuning the readers, labelled before the reader was run on them, every speaker listed.
     #[test]
     fn extraction_on_held_out_labels() {
+        let labels = include_str!("../../tests/data/speakers_labelled_heldout.tsv");
+        let Some(scores) = scored("held-out labels", labels) else { return };
+        assert!(scores.rows >= 60, "the label file holds {} rows", scores.rows);
+    }
+
+    /// The scores of extraction on `labels` over `../shared/corpus`, printed under `name`; `None`
+    /// (and says so) when the corpus is not there.
+    fn scored(name: &str, labels: &str) -> Option<Scores> {
         let root = corpus_dir();
         if !root.is_dir() {
             println!("skipped: ../shared/corpus not found");
-            return;
+            return None;
         }
-        let scores = score(&root, include_str!("../../tests/data/speakers_labelled_heldout.tsv"));
-        scores.print("held-out labels");
-        assert!(scores.rows >= 60, "the label file holds {} rows", scores.rows);
+        let scores = score(&root, labels);
+        scores.print(name);
+        Some(scores)
     }
 }
