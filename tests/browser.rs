@@ -29,7 +29,8 @@ fn browser_dir() -> PathBuf {
 fn server() -> String {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let state = build_state(&[seed_page(), browser_dir().join("fixtures/escaping")]);
+        let fixtures = browser_dir().join("fixtures");
+        let state = build_state(&[seed_page(), fixtures.join("escaping"), fixtures.join("recap")]);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let runtime =
@@ -190,6 +191,11 @@ fn a_script_title_is_shown_as_text_and_never_runs() {
 #[test]
 fn empty_results_and_server_errors_are_explained() {
     check("empty_and_errors");
+}
+
+#[test]
+fn a_talk_two_pages_list_is_one_result_naming_the_other() {
+    check("talk_listed_twice");
 }
 
 #[test]

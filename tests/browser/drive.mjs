@@ -233,6 +233,23 @@ const scenarios = {
     assert.ok((await hitTitles(page)).some((t) => t.includes('APISIX')));
   },
 
+  /** A talk two pages list (the summit's notice and a recap) is one result; its view names the
+   *  other listing, which opens. */
+  async talk_listed_twice(page) {
+    await page.goto(`${base}/?q=${encodeURIComponent('TLS 加速')}`);
+    await waitForHits(page);
+    assert.deepEqual(await hitTitles(page), [TLS_TALK], 'shown once');
+    await page.locator('#results .hit .hit-title a', { hasText: TLS_TALK }).click();
+    await until(page, 'the talk view', (t) => document.querySelector('#view-talk:not([hidden]) .talk-title')?.textContent === t, TLS_TALK);
+    assert.match(await page.locator('#talk .talk-event').innerText(), /Service Mesh Summit/, 'the fuller listing is shown');
+    const also = page.locator('#talk .also-listed a');
+    assert.equal(await also.count(), 1, 'one other listing');
+    assert.equal(await also.innerText(), '服务网格峰会 2022 回顾');
+    assert.match(await page.locator('#talk').innerText(), /也列在/);
+    await also.click();
+    await until(page, 'the other listing', () => document.querySelector('#view-talk:not([hidden]) .talk-event')?.textContent === '服务网格峰会 2022 回顾');
+  },
+
   /** On a phone: no sideways scrolling, filters behind a button. */
   async phone_layout(page) {
     await page.setViewportSize({ width: 375, height: 740 });

@@ -60,7 +60,7 @@
       back: '← 返回',
       abstract: '简介', outline: '大纲', takeaways: '听众收获', speakers: '讲师',
       time: '时间', location: '地点', language: '语言',
-      source: '来源', talkLink: '演讲页面', eventLink: '活动页面',
+      source: '来源', talkLink: '演讲页面', eventLink: '活动页面', alsoListed: '也列在',
       speakerTalks: '的全部演讲',
       keysHint: '快捷键：/ 聚焦搜索框，↑↓ 在结果间移动，Enter 打开',
     },
@@ -105,7 +105,7 @@
       back: '← Back',
       abstract: 'Abstract', outline: 'Outline', takeaways: 'Takeaways', speakers: 'Speakers',
       time: 'Time', location: 'Location', language: 'Language',
-      source: 'Source', talkLink: 'Talk page', eventLink: 'Event page',
+      source: 'Source', talkLink: 'Talk page', eventLink: 'Event page', alsoListed: 'Also listed at',
       speakerTalks: ': all talks',
       keysHint: 'Keys: / focuses the search box, ↑↓ move through results, Enter opens',
     },
@@ -568,7 +568,13 @@
       h('p.talk-links', null,
         talkUrl && h('a.button', { href: talkUrl, rel: 'noopener noreferrer', target: '_blank' }, t('talkLink')),
         eventUrl && h('a.button', { href: eventUrl, rel: 'noopener noreferrer', target: '_blank' }, t('eventLink')),
-        ev.source && h('span.source', null, `${t('source')}: `, ev.source)));
+        ev.source && h('span.source', null, `${t('source')}: `, ev.source)),
+      // The same talk on other pages: it is one result, and these are its other sources.
+      talk.also_listed && talk.also_listed.length ? section(t('alsoListed'), h('ul.also-listed', null,
+        talk.also_listed.map((l) => h('li', null,
+          h('a', { href: urlOf({ view: 'talk', talk: l.id }), 'data-nav': true }, (l.event && l.event.title) || l.title),
+          l.event && l.event.date ? [' ', h('time', { datetime: l.event.date }, l.event.date)] : null,
+          l.event && l.event.source ? h('span.source', null, ` · ${l.event.source}`) : null)))) : null);
   }
 
   // ---------------------------------------------------------------------------------------------
