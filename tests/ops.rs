@@ -164,6 +164,19 @@ async fn reindexing_under_load_drops_no_request() {
     assert!(res.unwrap().total > 0, "talks of the new generation are findable");
 }
 
+/// Starts `talksearch serve --index index --addr 127.0.0.1:port` with `extra` arguments, its log
+/// discarded.
+fn serve(index: &std::path::Path, port: u16, extra: &[&std::ffi::OsStr]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .args(["serve", "--index"])
+        .arg(index)
+        .args(extra)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// A free loopback port (bound, then released for the child to take).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -175,18 +188,7 @@ async fn two_server_processes_share_one_index() {
     let dir = tempfile::tempdir().unwrap();
     build(dir.path(), &[seed_page()]);
     let ports = [free_port(), free_port()];
-    let mut children: Vec<std::process::Child> = ports
-        .iter()
-        .map(|port| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
-                .args(["serve", "--index"])
-                .arg(dir.path())
-                .args(["--addr", &format!("127.0.0.1:{port}")])
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let mut children: Vec<std::process::Child> = ports.iter().map(|&port| serve(dir.path(), port, &[])).collect();
     let client = reqwest::Client::new();
     let talks = |port: u16| {
         let client = client.clone();
@@ -489,20 +491,9 @@ async fn servers_started_together_on_a_fresh_folder_build_it_once() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     let ports = [free_port(), free_port()];
-    let mut children: Vec<std::process::Child> = ports
-        .iter()
-        .map(|port| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
-                .args(["serve", "--index"])
-                .arg(&index)
-                .arg("--data")
-                .arg(seed_page())
-                .args(["--addr", &format!("127.0.0.1:{port}")])
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let data = seed_page();
+    let mut children: Vec<std::process::Child> =
+        ports.iter().map(|&port| serve(&index, port, &["--data".as_ref(), data.as_os_str()])).collect();
     let client = reqwest::Client::new();
     let mut generations = Vec::new();
     for port in ports {

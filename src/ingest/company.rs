@@ -511,14 +511,19 @@ mod tests {
     use crate::talk::Speaker;
     use std::path::{Path, PathBuf};
 
-    fn read(name: &str, bio: &str) -> (Option<String>, Vec<String>) {
+    /// The speaker `name` with `bio`, as the company reader leaves them.
+    fn enriched(name: &str, bio: &str) -> Speaker {
         let mut talk = Talk {
             title: "t".into(),
             speakers: vec![Speaker { name: name.into(), bio: Some(bio.into()), ..Speaker::default() }],
             ..Talk::default()
         };
         enrich(&mut talk);
-        let s = talk.speakers.remove(0);
+        talk.speakers.remove(0)
+    }
+
+    fn read(name: &str, bio: &str) -> (Option<String>, Vec<String>) {
+        let s = enriched(name, bio);
         (s.company, s.former_companies)
     }
 
@@ -660,13 +665,7 @@ mod tests {
     #[test]
     fn two_current_employers_are_both_kept() {
         let read_all = |name: &str, bio: &str| {
-            let mut talk = Talk {
-                title: "t".into(),
-                speakers: vec![Speaker { name: name.into(), bio: Some(bio.into()), ..Speaker::default() }],
-                ..Talk::default()
-            };
-            enrich(&mut talk);
-            let s = talk.speakers.remove(0);
+            let s = enriched(name, bio);
             (s.company, s.other_companies, s.former_companies)
         };
         // name, bio, company, other companies, former companies
