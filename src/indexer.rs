@@ -397,7 +397,7 @@ fn regroup(
 }
 
 /// The stored talk with this id, if `searcher` sees one.
-fn stored_talk(searcher: &tantivy::Searcher, fields: &Fields, id: &str) -> Result<Option<Talk>> {
+pub fn stored_talk(searcher: &tantivy::Searcher, fields: &Fields, id: &str) -> Result<Option<Talk>> {
     let query = tantivy::query::TermQuery::new(
         tantivy::Term::from_field_text(fields.id, id),
         tantivy::schema::IndexRecordOption::Basic,

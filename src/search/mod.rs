@@ -363,13 +363,7 @@ impl Engine {
     /// The whole talk with this id, if the index has it.
     pub fn get(&self, id: &str) -> Result<Option<Talk>> {
         let g = self.current();
-        let searcher = g.reader.searcher();
-        let query = TermQuery::new(Term::from_field_text(g.fields.id, id), IndexRecordOption::Basic);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some((_, address)) => Ok(Some(indexer::talk_from_doc(&g.fields, &searcher.doc(*address)?)?)),
-            None => Ok(None),
-        }
+        indexer::stored_talk(&g.reader.searcher(), &g.fields, id)
     }
 }
 

@@ -174,9 +174,7 @@ impl Vocabulary {
         found.truncate(MAX_CANDIDATES);
         found
     }
-}
 
-impl Vocabulary {
     /// The most common terms that begin with `prefix` and are longer than it (`dict` →
     /// `dictionary`, `dicts`), at most `n`, most talks first: what a word being typed may become.
     /// Bounded: at most [`MAX_SCANNED`] terms of the prefix's range are looked at.
