@@ -480,7 +480,8 @@ fn write_sidecars(path: &Path, people: Vec<SpeakerEntity>, manifest: &Manifest) 
 pub fn read_speakers(generation: &Path) -> Result<Vec<SpeakerEntity>> {
     let path = generation.join(SPEAKERS);
     let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{}: {e}", path.display())))
+    let people = serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+    Ok(crate::speakers::with_ids(people))
 }
 
 /// The tantivy document for one talk.

@@ -29,6 +29,9 @@ pub struct TalkRef {
 /// One person and everything they presented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpeakerEntity {
+    /// Stable id of the person (see [`speaker_id`]): `GET /api/speakers/{id}` is their page.
+    #[serde(default)]
+    pub id: String,
     pub name: String,
     pub company: Option<CompanyRef>,
     /// The company as the pages wrote it (the first mention that named one).
@@ -57,6 +60,27 @@ pub fn company_ref(companies: &Companies, text: &str) -> Option<CompanyRef> {
             (!id.is_empty()).then(|| CompanyRef { id, name: text.trim().to_string() })
         }
     }
+}
+
+/// The id of the person named `name` at the company with id `company_id` (none when the pages
+/// never name one): a hash of the folded name and the company id, so the same data gives the same
+/// ids at every build, and namesakes at different companies (who are different people) differ.
+pub fn speaker_id(name: &str, company_id: Option<&str>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(key(name).as_bytes());
+    hasher.update(b"\x1f");
+    hasher.update(company_id.unwrap_or_default().as_bytes());
+    hasher.finalize().to_hex()[..16].to_string()
+}
+
+/// Gives each person their [`speaker_id`] (for speakers written by a build that stored none).
+pub fn with_ids(mut people: Vec<SpeakerEntity>) -> Vec<SpeakerEntity> {
+    for p in &mut people {
+        if p.id.is_empty() {
+            p.id = speaker_id(&p.name, p.company.as_ref().map(|c| c.id.as_str()));
+        }
+    }
+    people
 }
 
 /// Groups every speaker mention of `talks` into people, sorted by number of talks then name.
@@ -91,6 +115,7 @@ impl<'a> People<'a> {
             let company = s.company.as_deref().and_then(|c| company_ref(companies, c));
             let slot = company.as_ref().map(|c| c.id.clone());
             let entity = self.by_name.entry(name_key).or_default().entry(slot).or_insert_with(|| SpeakerEntity {
+                id: String::new(),
                 name: s.name.trim().to_string(),
                 company_lineage: company.as_ref().map(|c| companies.lineage(&c.id)).unwrap_or_default(),
                 company: company.clone(),
@@ -153,7 +178,7 @@ impl<'a> People<'a> {
             out.extend(by_company.into_values());
         }
         out.sort_by(|a, b| b.talks.len().cmp(&a.talks.len()).then_with(|| a.name.cmp(&b.name)));
-        out
+        with_ids(out)
     }
 }
 

@@ -598,7 +598,7 @@ const FUNCTION_WORDS: &[&str] = &[
 /// Weight of an optional function word, relative to the words that must match.
 const FUNCTION_WORD_WEIGHT: f32 = 0.1;
 
-fn is_function_word(term: &str) -> bool {
+pub fn is_function_word(term: &str) -> bool {
     FUNCTION_WORDS.binary_search(&term).is_ok()
 }
 
