@@ -107,7 +107,7 @@ async fn speakers_and_companies_over_http() {
 
     let (status, body) = get("/api/speakers?team=x").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["error"], "unknown parameter \"team\"; known parameters: company, q, limit");
+    assert_eq!(body["error"], "unknown parameter \"team\"; known parameters: company, q, limit, talk");
 }
 
 /// A bio naming two current employers (kubesphere hangzhou0323: `大连易衡科技有限公司架构师，Flomesh

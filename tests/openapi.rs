@@ -12,11 +12,13 @@ use talksearch::server::openapi::{bounds, Bound};
 
 use crate::util::seed;
 
+/// Status and body of `GET uri`; a calendar or feed (not JSON) is the body as a JSON string.
 async fn get(uri: &str) -> (StatusCode, Value) {
     let response = app(seed()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap())
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, body)
 }
 
 /// The schema the document gives for `path`'s `status` response, with the components attached so
@@ -36,14 +38,25 @@ async fn real_responses_validate_against_the_document() {
     assert_eq!(doc["openapi"], "3.1.0");
     let (_, hit) = get("/api/search?q=TLS").await;
     let id = hit["hits"][0]["id"].as_str().unwrap().to_string();
+    let (_, zhao) = get("/api/speakers?q=%E8%B5%B5%E5%8C%96%E5%86%B0").await;
+    let zhao = zhao["speakers"][0]["id"].as_str().unwrap().to_string();
     let cases = [
         ("/api/search", "/api/search?q=Istio&limit=3".to_string(), 200),
         ("/api/search", "/api/search?year=2022".to_string(), 200),
         ("/api/search", "/api/search?limit=0".to_string(), 400),
         ("/api/talks/{id}", format!("/api/talks/{id}"), 200),
         ("/api/talks/{id}", "/api/talks/nope".to_string(), 404),
+        ("/api/talks/{id}/similar", format!("/api/talks/{id}/similar?limit=3"), 200),
+        ("/api/talks/{id}/similar", "/api/talks/nope/similar".to_string(), 404),
+        ("/api/talks/{id}.ics", "/api/talks/nope.ics".to_string(), 404),
         ("/api/speakers", "/api/speakers?company=Tencent".to_string(), 200),
+        ("/api/speakers/{id}", format!("/api/speakers/{zhao}"), 200),
+        ("/api/speakers/{id}", "/api/speakers/nope".to_string(), 404),
         ("/api/companies", "/api/companies".to_string(), 200),
+        ("/api/companies/{id}", "/api/companies/tencent".to_string(), 200),
+        ("/api/companies/{id}", "/api/companies/nope".to_string(), 404),
+        ("/api/search.ics", "/api/search.ics?limit=0".to_string(), 400),
+        ("/api/search.atom", "/api/search.atom?year=x".to_string(), 400),
         ("/api/analyze", "/api/analyze?text=%E6%9C%8D%E5%8B%99%E7%B6%B2%E6%A0%BC".to_string(), 200),
         ("/healthz", "/healthz".to_string(), 200),
         ("/readyz", "/readyz".to_string(), 200),
@@ -65,6 +78,26 @@ async fn real_responses_validate_against_the_document() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn calendars_and_feeds_are_documented_with_their_media_types() {
+    let (_, doc) = get("/api/openapi.json").await;
+    for (path, kind) in [
+        ("/api/search.ics", "text/calendar"),
+        ("/api/talks/{id}.ics", "text/calendar"),
+        ("/api/search.atom", "application/atom+xml"),
+    ] {
+        let content = &doc["paths"][path]["get"]["responses"]["200"]["content"];
+        assert!(content[kind].is_object(), "{path}: {content}");
+        assert!(doc["paths"][path]["get"]["responses"]["404"].is_object() || path != "/api/talks/{id}.ics");
+    }
+    let (status, body) = get("/api/search.ics?q=TLS").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.as_str().unwrap().starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+    let (status, body) = get("/api/search.atom?q=TLS").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.as_str().unwrap().starts_with("<?xml"), "{body}");
 }
 
 /// The parameter `name` of `GET path` in the document.
@@ -134,8 +167,10 @@ async fn the_server_accepts_exactly_what_the_document_allows() {
                 }
             }
         }
+        // A route of one talk is asked about a real one.
+        let talk = get("/api/search?q=TLS").await.1["hits"][0]["id"].as_str().unwrap().to_string();
         for (value, expected) in cases {
-            let uri = format!("{}?{name}={value}", path.replace("{id}", "x"));
+            let uri = format!("{}?{name}={value}", path.replace("{id}", &talk));
             let (status, body) = get(&uri).await;
             assert_eq!(status.as_u16(), expected, "{:.120}: {body}", uri);
         }

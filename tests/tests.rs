@@ -6,6 +6,7 @@ mod bench;
 mod browser;
 mod companies;
 mod corpus;
+mod explore;
 mod fuzz_regressions;
 mod http;
 mod indexing;

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod conn;
 pub mod error;
+pub mod feeds;
 pub mod metrics;
 pub mod openapi;
 pub mod params;
@@ -59,9 +60,14 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/assets/app.js", get(api::app_js))
         .route("/assets/app.css", get(api::app_css))
         .route("/api/search", get(api::search))
+        .route("/api/search.ics", get(api::search_ics))
+        .route("/api/search.atom", get(api::search_atom))
         .route("/api/talks/{id}", get(api::talk))
+        .route("/api/talks/{id}/similar", get(api::similar))
         .route("/api/speakers", get(api::speakers))
+        .route("/api/speakers/{id}", get(api::speaker))
         .route("/api/companies", get(api::companies))
+        .route("/api/companies/{id}", get(api::company))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))

@@ -7,8 +7,9 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, Number, OpenApi, ToSchema};
 
-use super::params::YEAR_PATTERN;
+use super::params::{DEFAULT_FEED_LIMIT, YEAR_PATTERN};
 use crate::config::Limits;
+use crate::search::explore::{DEFAULT_SIMILAR, MAX_SIMILAR};
 use crate::search::Status;
 use crate::speakers::CompanyStats;
 
@@ -40,9 +41,15 @@ pub struct Ready {
     info(title = "talksearch", description = "Search conference talks in Chinese and English."),
     paths(
         super::api::search,
+        super::api::search_ics,
+        super::api::search_atom,
         super::api::talk,
+        super::api::talk_ics,
+        super::api::similar,
         super::api::speakers,
+        super::api::speaker,
         super::api::companies,
+        super::api::company,
         super::api::analyze,
         super::api::healthz,
         super::api::readyz,
@@ -66,7 +73,7 @@ pub enum Bound {
 /// handlers check: the one source of the numbers in the document.
 pub fn bounds(l: &Limits) -> Vec<(&'static str, &'static str, Bound)> {
     let words = Bound::Text { min: 0, max: l.max_query_chars };
-    vec![
+    let mut out = vec![
         ("/api/search", "q", words),
         ("/api/search", "limit", Bound::Number { min: 1, max: l.max_limit, default: l.default_limit }),
         ("/api/search", "offset", Bound::Number { min: 0, max: l.max_offset, default: 0 }),
@@ -81,8 +88,21 @@ pub fn bounds(l: &Limits) -> Vec<(&'static str, &'static str, Bound)> {
             "limit",
             Bound::Number { min: 1, max: l.max_speakers_limit, default: l.default_speakers_limit },
         ),
+        ("/api/speakers", "talk", words),
         ("/api/analyze", "text", Bound::Text { min: 1, max: l.max_analyze_chars }),
-    ]
+        ("/api/talks/{id}/similar", "limit", Bound::Number { min: 1, max: MAX_SIMILAR, default: DEFAULT_SIMILAR }),
+    ];
+    for path in ["/api/search.ics", "/api/search.atom"] {
+        out.extend([
+            (path, "q", words),
+            (path, "limit", Bound::Number { min: 1, max: l.max_limit, default: DEFAULT_FEED_LIMIT }),
+            (path, "company", words),
+            (path, "event", words),
+            (path, "year", Bound::Pattern(YEAR_PATTERN)),
+            (path, "lang", words),
+        ]);
+    }
+    out
 }
 
 /// Writes [`bounds`] into the generated document (utoipa's attributes take only literals).

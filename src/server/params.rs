@@ -4,6 +4,7 @@ use percent_encoding::percent_decode_str;
 
 use super::error::ApiError;
 use crate::config::Limits;
+use crate::search::explore::{DEFAULT_SIMILAR, MAX_SIMILAR};
 use crate::search::query::parse_years;
 use crate::search::{Filters, SearchRequest};
 
@@ -84,9 +85,31 @@ pub fn asks_nothing(req: &SearchRequest) -> bool {
 /// may be left out (the OpenAPI document says so): the API answers a request that
 /// [`asks_nothing`] with no hits and a notice, where [`search_request`] refuses it.
 pub fn search_params(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
-    let mut req = SearchRequest { limit: limits.default_limit, ..SearchRequest::default() };
+    request(raw, limits, SEARCH_PARAMS, limits.default_limit)
+}
+
+/// What the calendar and the feed of a search take: its words and filters, and how many talks.
+pub const FEED_PARAMS: &[&str] = &["q", "limit", "company", "event", "year", "lang"];
+
+/// `/api/search.ics` and `/api/search.atom`: a search's words and filters, within the same bounds;
+/// `limit` (the talks at most) defaults to [`DEFAULT_FEED_LIMIT`].
+pub fn feed_params(raw: Option<&str>, limits: &Limits) -> Result<SearchRequest, ApiError> {
+    request(raw, limits, FEED_PARAMS, DEFAULT_FEED_LIMIT)
+}
+
+/// Talks in a calendar or feed when `limit` is not given.
+pub const DEFAULT_FEED_LIMIT: usize = 20;
+
+/// A search's parameters among `known`, each within its bound.
+fn request(
+    raw: Option<&str>,
+    limits: &Limits,
+    known: &[&str],
+    default_limit: usize,
+) -> Result<SearchRequest, ApiError> {
+    let mut req = SearchRequest { limit: default_limit, ..SearchRequest::default() };
     let mut filters = Filters::default();
-    for (name, value) in decode(raw, SEARCH_PARAMS)? {
+    for (name, value) in decode(raw, known)? {
         match name.as_str() {
             "q" => req.q = bounded(&name, value, limits.max_query_chars)?,
             "limit" => req.limit = number("limit", &value, limits.max_limit, 1)?,
@@ -128,26 +151,37 @@ fn years(value: &str) -> Result<Option<(u64, u64)>, ApiError> {
     years.map(Some).map_err(ApiError::bad)
 }
 
-pub const SPEAKERS_PARAMS: &[&str] = &["company", "q", "limit"];
+pub const SPEAKERS_PARAMS: &[&str] = &["company", "q", "limit", "talk"];
 
-/// A validated `/api/speakers` query: company, name part, limit.
+/// A validated `/api/speakers` query: company, name part, the talk they gave, limit.
 pub struct SpeakersQuery {
     pub company: Option<String>,
     pub q: Option<String>,
+    /// Only the speakers of this talk (by its id).
+    pub talk: Option<String>,
     pub limit: usize,
 }
 
 pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuery, ApiError> {
-    let mut out = SpeakersQuery { company: None, q: None, limit: limits.default_speakers_limit };
+    let mut out = SpeakersQuery { company: None, q: None, talk: None, limit: limits.default_speakers_limit };
     for (name, value) in decode(raw, SPEAKERS_PARAMS)? {
         match name.as_str() {
             "company" => out.company = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "q" => out.q = non_empty(bounded(&name, value, limits.max_query_chars)?),
+            "talk" => out.talk = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "limit" => out.limit = number("limit", &value, limits.max_speakers_limit, 1)?,
             _ => {}
         }
     }
     Ok(out)
+}
+
+/// The `limit` of `/api/talks/{id}/similar`: 1 to [`MAX_SIMILAR`], [`DEFAULT_SIMILAR`] when not given.
+pub fn similar_limit(raw: Option<&str>) -> Result<usize, ApiError> {
+    match decode(raw, &["limit"])?.into_iter().next() {
+        Some((_, value)) => number("limit", &value, MAX_SIMILAR, 1),
+        None => Ok(DEFAULT_SIMILAR),
+    }
 }
 
 /// The `text` of `/api/analyze`: required, not empty, bounded.
@@ -216,5 +250,31 @@ mod tests {
         assert_eq!(err("year=2022.."), "\"2022..\" is not a year (expected e.g. 2022 or 2020..2022)");
         assert!(err(&format!("company={}", "网".repeat(501))).starts_with("company is too long (501 characters"));
         assert!(err(&format!("q={}", "网".repeat(501))).starts_with("q is too long (501 characters"));
+    }
+
+    #[test]
+    fn feeds_take_the_search_filters_and_a_limit() {
+        let r = feed_params(Some("q=istio&company=%E8%85%BE%E8%AE%AF&year=2022&lang=zh"), &Limits::default()).unwrap();
+        assert_eq!((r.q.as_str(), r.limit, r.filters.company.as_deref()), ("istio", DEFAULT_FEED_LIMIT, Some("腾讯")));
+        assert_eq!(feed_params(Some("limit=100"), &Limits::default()).unwrap().limit, 100);
+        let bad = |raw: &str| match feed_params(Some(raw), &Limits::default()) {
+            Err(ApiError::BadRequest(m)) => m,
+            other => panic!("{raw}: expected a 400, got {other:?}"),
+        };
+        assert_eq!(bad("limit=101"), "limit must be between 1 and 100");
+        assert_eq!(
+            bad("offset=1"),
+            "unknown parameter \"offset\"; known parameters: q, limit, company, event, year, lang"
+        );
+    }
+
+    #[test]
+    fn similar_takes_a_limit_only() {
+        assert_eq!(similar_limit(None).unwrap(), DEFAULT_SIMILAR);
+        assert_eq!(similar_limit(Some("limit=3")).unwrap(), 3);
+        assert!(
+            matches!(similar_limit(Some("limit=21")), Err(ApiError::BadRequest(m)) if m == "limit must be between 1 and 20")
+        );
+        assert!(matches!(similar_limit(Some("q=x")), Err(ApiError::BadRequest(_))));
     }
 }
