@@ -199,6 +199,21 @@ fn a_talk_two_pages_list_is_one_result_naming_the_other() {
 }
 
 #[test]
+fn a_hit_opens_its_speakers_page_with_the_company_within_its_parent() {
+    check("speaker_page_from_a_hit");
+}
+
+#[test]
+fn a_companys_page_by_its_former_name_shows_speakers_and_a_chart() {
+    check("company_page_with_chart");
+}
+
+#[test]
+fn talks_like_this_open_another_talk() {
+    check("talks_like_this");
+}
+
+#[test]
 fn the_page_fits_a_phone() {
     check("phone_layout");
 }

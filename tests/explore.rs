@@ -101,7 +101,10 @@ async fn zhao_huabings_page_shows_his_talks_and_tencent_cloud_within_tencent() {
     assert_eq!(page["company"], serde_json::json!({"id": "tencent-cloud", "name": "腾讯云"}));
     assert_eq!(
         page["companies"],
-        serde_json::json!([{"id": "tencent-cloud", "name": "腾讯云", "status": "current", "dates": ["2022-02-22"], "talks": 1}])
+        serde_json::json!([{
+            "id": "tencent-cloud", "name": "腾讯云", "status": "current", "dates": ["2022-02-22"], "talks": 1,
+            "within": [{"id": "tencent", "name": "腾讯"}]
+        }])
     );
     assert_eq!(strings(&page["talks"], "title"), ["Aeraki Mesh 在冬奥会视频应用中的产品落地实践"]);
     assert_eq!(page["talks"][0]["event"]["title"], "Service Mesh Summit 服务网格峰会 2022");

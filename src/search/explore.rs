@@ -66,6 +66,8 @@ pub struct CompanySpan {
     pub dates: Vec<String>,
     /// How many talks show it.
     pub talks: usize,
+    /// The companies it is part of, nearest first (腾讯云 is within 腾讯).
+    pub within: Vec<CompanyLink>,
 }
 
 /// One talk on a speaker's or company's page.
@@ -242,11 +244,12 @@ impl Engine {
         for c in current {
             if !spans.iter().any(|s| s.id == c.id) {
                 let (id, name) = (c.id.clone(), c.name.clone());
-                spans.push(CompanySpan { id, name, status: "current".into(), dates: vec![], talks: 0 });
+                spans.push(CompanySpan { id, name, status: "current".into(), dates: vec![], talks: 0, within: vec![] });
             }
         }
         for span in &mut spans {
             span.dates.sort();
+            span.within = companies.lineage(&span.id).iter().skip(1).map(|id| company_link(companies, id)).collect();
         }
         spans.sort_by(|a, b| {
             (a.status != "current").cmp(&(b.status != "current")).then_with(|| b.dates.last().cmp(&a.dates.last()))
@@ -300,10 +303,7 @@ impl Engine {
                 .find(|c| c.id == id)
                 .map_or_else(|| id.clone(), |c| c.name.clone()),
         };
-        let link = |id: &str| CompanyLink {
-            id: id.to_string(),
-            name: companies.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()),
-        };
+        let link = |id: &str| company_link(companies, id);
         let family: Vec<String> =
             companies.all().iter().filter(|c| companies.lineage(&c.id).contains(&id)).map(|c| c.id.clone()).collect();
         let mut speakers: Vec<PersonRef> =
@@ -502,13 +502,20 @@ impl Engine {
     }
 }
 
+/// The link to the company with this id, named as the table names it.
+fn company_link(companies: &Companies, id: &str) -> CompanyLink {
+    CompanyLink { id: id.to_string(), name: companies.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()) }
+}
+
 /// Records that a talk of `date` shows the company `c`.
 fn show(spans: &mut Vec<CompanySpan>, c: CompanyRef, current: bool, date: Option<&String>) {
     let at = match spans.iter().position(|s| s.id == c.id) {
         Some(at) => at,
         None => {
             let status = if current { "current" } else { "former" };
-            spans.push(CompanySpan { id: c.id, name: c.name, status: status.into(), dates: vec![], talks: 0 });
+            let span =
+                CompanySpan { id: c.id, name: c.name, status: status.into(), dates: vec![], talks: 0, within: vec![] };
+            spans.push(span);
             spans.len() - 1
         }
     };

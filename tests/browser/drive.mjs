@@ -201,6 +201,12 @@ const scenarios = {
     await until(page, 'the speaker', () => document.querySelector('.speaker-card'));
     assert.equal(await page.locator('.speaker-card .speaker-name').textContent(), '<img src=x onerror="window.__xss=1">');
     assert.equal(await page.locator('main img').count(), 0);
+    // Their page, and their company's, are text too.
+    await page.click('.speaker-card a.speaker-name');
+    await until(page, 'the speaker page', () => document.querySelector('#profile [data-kind="speaker"] .profile-name'));
+    assert.equal(await page.textContent('#profile .profile-name'), '<img src=x onerror="window.__xss=1">');
+    assert.equal(await page.locator('main script, main img, main b, main i').count(), 0, 'no element came from data');
+    assert.equal(await page.title(), '<img src=x onerror="window.__xss=1"> · talksearch');
 
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'no injected code ran');
     assert.equal(dialogs, 0, 'no alert was shown');
@@ -248,6 +254,75 @@ const scenarios = {
     assert.match(await page.locator('#talk').innerText(), /也列在/);
     await also.click();
     await until(page, 'the other listing', () => document.querySelector('#view-talk:not([hidden]) .talk-event')?.textContent === '服务网格峰会 2022 回顾');
+  },
+
+  /** From a search hit to 赵化冰's page: his talk, 腾讯云 within 腾讯, and back to the company. */
+  async speaker_page_from_a_hit(page) {
+    await page.goto(`${base}/?q=Aeraki`);
+    await waitForHits(page);
+    await page.locator('#results .hit', { hasText: TENCENT_TALK }).locator('a.speaker-name', { hasText: '赵化冰' }).click();
+    await until(page, 'the speaker page', () => document.querySelector('#view-profile:not([hidden]) .profile-name')?.textContent === '赵化冰'
+      && !document.querySelector('#profile.loading'));
+    assert.equal(query(page).view, 'speaker', 'the URL names the page');
+    const id = query(page).id;
+    assert.match(id, /^[0-9a-f]{16}$/);
+    assert.deepEqual(await page.$$eval('#profile .profile-talks a', (es) => es.map((e) => e.textContent)), [TENCENT_TALK]);
+    const current = page.locator('#profile .company-spans li[data-status="current"]');
+    assert.equal(await current.locator('a.company').first().textContent(), '腾讯云');
+    assert.match(await current.innerText(), /属于\s*腾讯/, '腾讯云 is shown within 腾讯');
+    assert.match(await page.locator('#profile .people').first().innerText(), /覃士林/, 'the co-speaker');
+    assert.equal(await page.title(), '赵化冰 · talksearch');
+
+    // Shared: the URL alone opens the same page; the company link opens 腾讯云's page.
+    await page.goto(`${base}/?view=speaker&id=${id}`);
+    await until(page, 'the shared speaker page', () => document.querySelector('.profile-name')?.textContent === '赵化冰');
+    await current.locator('a.company', { hasText: '腾讯云' }).click();
+    await until(page, "腾讯云's page", () => document.querySelector('#profile [data-kind="company"] .profile-name')?.textContent === '腾讯云');
+    assert.equal(await page.locator('#profile .parent a').textContent(), '腾讯');
+    await page.goBack();
+    await until(page, 'the speaker page after Back', () => document.querySelector('#profile [data-kind="speaker"] .profile-name')?.textContent === '赵化冰');
+  },
+
+  /** 蚂蚁集团's page reached as 蚂蚁金服: its name, speakers and the talks-per-year chart. */
+  async company_page_with_chart(page) {
+    await page.goto(`${base}/?view=speakers&company=${encodeURIComponent('蚂蚁金服')}`);
+    await until(page, 'the Ant Group speakers', () => document.querySelector('.speaker-card') && !document.querySelector('#speakers-list.loading'));
+    await page.locator('.speaker-card', { hasText: '石建伟' }).locator('a.company').click();
+    await until(page, "蚂蚁集团's page", () => document.querySelector('#profile [data-kind="company"] .profile-name')?.textContent === '蚂蚁集团');
+    assert.deepEqual(query(page), { view: 'company', id: 'ant-group' });
+    assert.match(await page.locator('#profile .other-names').innerText(), /蚂蚁金服/);
+    assert.match(await page.locator('#profile .people.current').innerText(), /石建伟/);
+    const bars = await page.$$eval('#profile svg.chart g.bar', (gs) => gs.map((g) => [g.dataset.year, g.dataset.talks]));
+    assert.deepEqual(bars, [['2022', '1']], 'one bar: one talk in 2022');
+    assert.equal(await page.locator('#profile svg.chart rect').count(), 1);
+    assert.match(await page.locator('#profile svg.chart title').textContent(), /蚂蚁集团/);
+    // Take along: the feed and the calendar of its talks, linked.
+    assert.equal(await page.getAttribute('#profile a.feed-atom', 'href'), '/api/search.atom?company=ant-group');
+    assert.equal(await page.getAttribute('#profile a.feed-ics', 'href'), '/api/search.ics?company=ant-group');
+    const feed = await page.request.get(`${base}/api/search.atom?company=ant-group`);
+    assert.equal(feed.status(), 200);
+    assert.match(await feed.text(), /<entry><title>蚂蚁集团 Service Mesh 进展回顾与展望<\/title>/);
+    // The search of its talks.
+    await page.locator('#profile .profile-actions a.button').click();
+    await waitForHits(page, 'its talks');
+    assert.equal(query(page).company, 'ant-group');
+  },
+
+  /** A talk's "talks like this" link opens another talk; never the talk itself or its other listing. */
+  async talks_like_this(page) {
+    await page.goto(`${base}/?q=${encodeURIComponent('TLS 加速')}`);
+    await waitForHits(page);
+    assert.ok(await page.locator('#status a.feed-atom').count(), 'the search links its feed');
+    await page.locator('#results .hit .hit-title a', { hasText: TLS_TALK }).click();
+    await until(page, 'talks like this', () => document.querySelector('#talk .similar:not([hidden]) .similar-talks a'));
+    const like = await page.$$eval('#talk .similar-talks a', (es) => es.map((e) => e.textContent));
+    assert.ok(like.length >= 1 && like.length <= 5, `a few talks: ${like}`);
+    assert.ok(!like.includes(TLS_TALK), 'not the talk itself');
+    // Its speakers' names lead to their pages.
+    assert.match(await page.getAttribute('#talk .talk-speaker a.speaker-name >> nth=0', 'href'), /view=speaker&id=[0-9a-f]{16}/);
+    await page.locator('#talk .similar-talks a').first().click();
+    await until(page, 'the similar talk', (t) => document.querySelector('#view-talk:not([hidden]) .talk-title')?.textContent === t, like[0]);
+    assert.notEqual(query(page).talk, undefined);
   },
 
   /** On a phone: no sideways scrolling, filters behind a button. */

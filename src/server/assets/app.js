@@ -1,8 +1,9 @@
 // talksearch's search page: plain JavaScript over the JSON API, no build step.
 //
 // The URL is the state: `/?q=…&company=…&event=…&year=…&lang=…&offset=…` for a search,
-// `/?view=speakers&company=…&name=…` for speakers, `/?talk=<id>` for one talk. Every view is
-// rendered from it, so a link can be shared and the back button works.
+// `/?view=speakers&company=…&name=…` for speakers, `/?talk=<id>` for one talk,
+// `/?view=speaker&id=…` and `/?view=company&id=…` for a speaker's and a company's page. Every view
+// is rendered from it, so a link can be shared and the back button works.
 //
 // Escaping: every string from the API is put in the page as text (textContent). The only markup
 // taken from the API is a highlight, which the server escapes and wraps in <mark>; even that is
@@ -63,6 +64,15 @@
       source: '来源', talkLink: '演讲页面', eventLink: '活动页面', alsoListed: '也列在',
       speakerTalks: '的全部演讲',
       keysHint: '快捷键：/ 聚焦搜索框，↑↓ 在结果间移动，Enter 打开',
+      similar: '相似演讲', subscribe: '订阅：', atomFeed: 'Atom 订阅', calendar: '日历 (.ics)', addToCalendar: '加入日历 (.ics)',
+      speakerPage: (name) => `${name} 的讲师页面`, companyPage: (name) => `${name} 的公司页面`,
+      otherNames: '又名', companies: '公司', current: '现任', former: '曾任', within: (p) => `属于 ${p}`,
+      talks: '演讲', coSpeakers: '合作讲师', events: '活动', words: '常讲的话题', namesakes: '同名讲师',
+      namesakesNote: '页面没有说明他们是同一个人。',
+      aliases: '别名', parent: '所属公司', subsidiaries: '旗下公司', speakersNow: '讲师', formerSpeakers: '曾在此公司的讲师',
+      perYear: '每年演讲数', topics: '话题', topicsByYear: '历年话题', recent: '最新演讲',
+      searchCompany: (n) => `搜索这 ${n} 个演讲`, noSuchSpeaker: '没有这位讲师。', noSuchCompany: '没有这家公司。',
+      chartLabel: (name) => `${name} 每年的演讲数`,
     },
     en: {
       switchTo: '中文', switchLang: 'zh',
@@ -108,6 +118,15 @@
       source: 'Source', talkLink: 'Talk page', eventLink: 'Event page', alsoListed: 'Also listed at',
       speakerTalks: ': all talks',
       keysHint: 'Keys: / focuses the search box, ↑↓ move through results, Enter opens',
+      similar: 'Talks like this', subscribe: 'Take along:', atomFeed: 'Atom feed', calendar: 'Calendar (.ics)', addToCalendar: 'Add to calendar (.ics)',
+      speakerPage: (name) => `${name}: speaker page`, companyPage: (name) => `${name}: company page`,
+      otherNames: 'Also', companies: 'Companies', current: 'current', former: 'former', within: (p) => `part of ${p}`,
+      talks: 'Talks', coSpeakers: 'Spoke with', events: 'Events', words: 'Talks about', namesakes: 'Others of the same name',
+      namesakesNote: 'The pages do not say they are the same person.',
+      aliases: 'Also known as', parent: 'Part of', subsidiaries: 'Subsidiaries', speakersNow: 'Speakers', formerSpeakers: 'Speakers who were here before',
+      perYear: 'Talks per year', topics: 'Topics', topicsByYear: 'Topics over the years', recent: 'Newest talks',
+      searchCompany: (n) => `Search these ${n} ${n === 1 ? 'talk' : 'talks'}`, noSuchSpeaker: 'There is no such speaker.', noSuchCompany: 'There is no such company.',
+      chartLabel: (name) => `Talks per year of ${name}`,
     },
   };
   const EXAMPLES = ['服务网格', 'Istio', 'Service Mesh 性能优化', 'eBPF', 'APISIX', 'django'];
@@ -198,6 +217,7 @@
     const get = (k) => (p.get(k) || '').trim();
     if (get('talk')) return { view: 'talk', talk: get('talk') };
     if (get('view') === 'speakers') return { view: 'speakers', company: get('company'), name: get('name') };
+    if ((get('view') === 'speaker' || get('view') === 'company') && get('id')) return { view: get('view'), id: get('id') };
     const s = { view: 'search', q: p.get('q') || '', offset: Math.max(0, parseInt(get('offset'), 10) || 0) };
     for (const f of FILTERS) s[f] = get(f);
     return s;
@@ -206,7 +226,10 @@
   function urlOf(s) {
     const p = new URLSearchParams();
     if (s.view === 'talk') p.set('talk', s.talk);
-    else if (s.view === 'speakers') {
+    else if (s.view === 'speaker' || s.view === 'company') {
+      p.set('view', s.view);
+      p.set('id', s.id);
+    } else if (s.view === 'speakers') {
       p.set('view', 'speakers');
       if (s.company) p.set('company', s.company);
       if (s.name) p.set('name', s.name);
@@ -361,9 +384,9 @@
       hit.time && h('span', null, hit.time),
       hit.language && h('span.badge', null, langName(hit.language)));
     const speakers = hit.speakers.length ? h('div.hit-speakers', null, hit.speakers.map((s) => h('span.speaker', null,
-      h('span.speaker-name', null, s.name),
+      speakerLink(hit.id, s.name, 'span.speaker-name'),
       s.company && (s.company_id
-        ? h('button.company', { type: 'button', title: t('facet').company, dataset: { id: s.company_id }, on: { click: () => setFilter('company', s.company_id) } }, s.company)
+        ? h('a.company', { href: urlOf({ view: 'company', id: s.company_id }), 'data-nav': true, title: t('companyPage', s.company), dataset: { id: s.company_id } }, s.company)
         : h('span.company', null, s.company))))) : null;
     const hl = hit.highlights || {};
     let snippet;
@@ -447,7 +470,8 @@
     renderChips();
     renderFacets(lastFacets);
     fill($('status'), h('span.count', null, t('count', body.total, formatMs(body.took_ms))),
-      body.relaxed && body.hits.length ? h('span.relaxed', null, body.match === 'fuzzy' ? t('fuzzy') : t('relaxed')) : null);
+      body.relaxed && body.hits.length ? h('span.relaxed', null, body.match === 'fuzzy' ? t('fuzzy') : t('relaxed')) : null,
+      body.total ? feedLinks(state) : null);
     if (!body.hits.length) {
       fill($('results'), emptyBox(body));
       return;
@@ -488,7 +512,8 @@
     const talks = s.talks.map((tk) => h('li', null, h('a', { href: urlOf({ view: 'talk', talk: tk.id }), 'data-nav': true, 'data-item': true }, tk.title),
       h('span.speaker-talk-event', null, tk.event)));
     return h('article.speaker-card', { dataset: { name: s.name } },
-      h('h2', null, h('span.speaker-name', null, s.name), company && h('span.company', null, company)),
+      h('h2', null, s.id ? h('a.speaker-name', { href: urlOf({ view: 'speaker', id: s.id }), 'data-nav': true }, s.name) : h('span.speaker-name', null, s.name),
+        company && (s.company ? h('a.company', { href: urlOf({ view: 'company', id: s.company.id }), 'data-nav': true }, company) : h('span.company', null, company))),
       s.former_companies && s.former_companies.length ? h('p.formerly', null, t('formerly'), ' ', s.former_companies.map((c) => c.name).join('、')) : null,
       h('p.speaker-talk-count', null, t('talksOf', s.talks.length)),
       h('ul.speaker-talks', null, talks));
@@ -536,9 +561,13 @@
   async function renderTalk() {
     const box = $('talk');
     box.classList.add('loading');
+    const id = state.talk;
+    // Who the speakers are (their pages) and the talks like this one, asked for at once.
+    const people = api(`/api/speakers?talk=${encodeURIComponent(id)}`).then((b) => b.speakers, () => []);
+    const similar = api(`/api/talks/${encodeURIComponent(id)}/similar`).then((b) => b.talks, () => []);
     let talk;
     try {
-      talk = await load(`/api/talks/${encodeURIComponent(state.talk)}`);
+      talk = await load(`/api/talks/${encodeURIComponent(id)}`);
     } catch (e) {
       if (e.name === 'AbortError') return;
       box.classList.remove('loading');
@@ -557,8 +586,8 @@
         talk.time && [h('dt', null, t('time')), h('dd', null, talk.time)],
         ev.location && [h('dt', null, t('location')), h('dd', null, ev.location)],
         talk.language && [h('dt', null, t('language')), h('dd', null, langName(talk.language))]),
-      talk.speakers && talk.speakers.length ? section(t('speakers'), talk.speakers.map((s) => h('div.talk-speaker', null,
-        h('h3', null, h('a', { href: urlOf({ view: 'speakers', company: '', name: s.name }), 'data-nav': true, title: s.name + t('speakerTalks') }, s.name),
+      talk.speakers && talk.speakers.length ? section(t('speakers'), talk.speakers.map((s) => h('div.talk-speaker', { dataset: { name: s.name } },
+        h('h3', null, h('a.speaker-name', { href: urlOf({ view: 'speakers', company: '', name: s.name }), 'data-nav': true, title: s.name + t('speakerTalks') }, s.name),
           s.company && h('span.company', null, s.company)),
         s.former_companies && s.former_companies.length ? h('p.formerly', null, t('formerly'), ' ', s.former_companies.join('、')) : null,
         s.bio && h('p.bio', null, s.bio)))) : null,
@@ -567,6 +596,7 @@
       talk.takeaways && talk.takeaways.length ? section(t('takeaways'), h('ul', null, talk.takeaways.map((o) => h('li', null, o)))) : null,
       h('p.talk-links', null,
         talkUrl && h('a.button', { href: talkUrl, rel: 'noopener noreferrer', target: '_blank' }, t('talkLink')),
+        talk.start && h('a.button.ics', { href: `/api/talks/${encodeURIComponent(talk.id)}.ics`, download: `${talk.id}.ics` }, t('addToCalendar')),
         eventUrl && h('a.button', { href: eventUrl, rel: 'noopener noreferrer', target: '_blank' }, t('eventLink')),
         ev.source && h('span.source', null, `${t('source')}: `, ev.source)),
       // The same talk on other pages: it is one result, and these are its other sources.
@@ -574,7 +604,155 @@
         talk.also_listed.map((l) => h('li', null,
           h('a', { href: urlOf({ view: 'talk', talk: l.id }), 'data-nav': true }, (l.event && l.event.title) || l.title),
           l.event && l.event.date ? [' ', h('time', { datetime: l.event.date }, l.event.date)] : null,
-          l.event && l.event.source ? h('span.source', null, ` · ${l.event.source}`) : null)))) : null);
+          l.event && l.event.source ? h('span.source', null, ` · ${l.event.source}`) : null)))) : null,
+      h('section.talk-section.similar', { hidden: true }, h('h2', null, t('similar')), h('ul.similar-talks')));
+    const who = await people;
+    if (state.view !== 'talk' || state.talk !== id) return;
+    linkSpeakers(box, who);
+    const like = await similar;
+    if (state.view !== 'talk' || state.talk !== id || !like.length) return;
+    const list = box.querySelector('.similar-talks');
+    fill(list, ...like.map((s) => h('li', null, h('a', { href: urlOf({ view: 'talk', talk: s.id }), 'data-nav': true, 'data-item': true }, s.title),
+      h('span.similar-event', null, ` · ${s.event.title}`, s.event.date ? ` · ${s.event.date}` : ''))));
+    list.closest('section').hidden = false;
+  }
+
+  /** Points the talk view's speaker names at their pages, and their companies at the companies'. */
+  function linkSpeakers(box, people) {
+    for (const block of box.querySelectorAll('.talk-speaker')) {
+      const person = people.find((p) => p.name === block.dataset.name);
+      if (!person) continue;
+      const a = block.querySelector('a.speaker-name');
+      a.href = urlOf({ view: 'speaker', id: person.id });
+      a.title = t('speakerPage', person.name);
+      const company = block.querySelector('.company');
+      if (company && person.company) {
+        company.replaceWith(h('a.company', { href: urlOf({ view: 'company', id: person.company.id }), 'data-nav': true, title: t('companyPage', person.company.name) }, company.textContent));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Speaker and company pages
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A speaker's name in a hit: a link to their page. Which person it is (namesakes are apart) the
+   * server says from the talk: `/api/speakers?talk=…`, asked when the link is followed.
+   */
+  function speakerLink(talkId, name, spec) {
+    return h(spec.replace(/^span/, 'a'), { href: urlOf({ view: 'speakers', company: '', name }), dataset: { speakerOf: talkId, name }, title: t('speakerPage', name) }, name);
+  }
+
+  async function openSpeaker(a) {
+    try {
+      const body = await api(`/api/speakers?talk=${encodeURIComponent(a.dataset.speakerOf)}`);
+      const person = body.speakers.find((p) => p.name === a.dataset.name);
+      if (person) { go({ view: 'speaker', id: person.id }); return; }
+    } catch (_) { /* fall back to the speakers list below */ }
+    go(readUrl(a.href));
+  }
+
+  /** Links to the Atom feed and the calendar of the search `s`. */
+  function feedLinks(s) {
+    const p = new URLSearchParams();
+    if (s.q && s.q.trim()) p.set('q', s.q.trim());
+    for (const f of FILTERS) if (s[f]) p.set(f, s[f]);
+    return h('span.feeds', null, t('subscribe'), ' ',
+      h('a.feed-atom', { href: `/api/search.atom?${p}`, type: 'application/atom+xml' }, t('atomFeed')), ' · ',
+      h('a.feed-ics', { href: `/api/search.ics?${p}`, download: 'talksearch.ics' }, t('calendar')));
+  }
+
+  const talkItem = (tk) => h('li', null, h('a', { href: urlOf({ view: 'talk', talk: tk.id }), 'data-nav': true, 'data-item': true }, tk.title),
+    h('span.item-meta', null, ` · ${tk.event.title}`, tk.event.date ? ` · ${tk.event.date}` : ''));
+  const personLink = (p, ownCompany) => h('li', null, h('a.person', { href: urlOf({ view: 'speaker', id: p.id }), 'data-nav': true }, p.name),
+    p.company && p.company.id !== ownCompany ? h('span.company', null, p.company.name) : null,
+    h('span.item-meta', null, ` · ${t('talksOf', p.talks)}`));
+  const companyLink = (c) => h('a.company', { href: urlOf({ view: 'company', id: c.id }), 'data-nav': true }, c.name);
+  const wordList = (words) => h('ul.words', null, words.map((w) => h('li.word', { title: t('talksOf', w.talks) }, w.word)));
+
+  /** Talks per year as bars, drawn here as inline SVG (no script from elsewhere). */
+  function yearChart(years, name) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = (tag, attrs, text) => {
+      const e = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      if (text !== undefined) e.textContent = String(text);
+      return e;
+    };
+    if (!years.length) return null;
+    // Every year from the first to the last, so a gap shows as a gap.
+    const all = [];
+    for (let y = years[0].year; y <= years[years.length - 1].year; y++) all.push({ year: y, talks: (years.find((x) => x.year === y) || { talks: 0 }).talks });
+    const max = Math.max(...all.map((y) => y.talks));
+    const bar = 28, gap = 10, top = 18, height = 110, bottom = 20;
+    const width = all.length * (bar + gap) + gap;
+    const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${top + height + bottom}`, width, height: top + height + bottom, role: 'img' });
+    chart.append(svg('title', {}, t('chartLabel', name)));
+    all.forEach((y, i) => {
+      const x = gap + i * (bar + gap);
+      const hgt = max ? Math.round((y.talks / max) * height) : 0;
+      const g = svg('g', { class: 'bar', 'data-year': y.year, 'data-talks': y.talks });
+      g.append(svg('rect', { x, y: top + height - hgt, width: bar, height: hgt, rx: 3 }));
+      g.append(svg('text', { x: x + bar / 2, y: top + height - hgt - 4, 'text-anchor': 'middle', class: 'bar-count' }, y.talks));
+      g.append(svg('text', { x: x + bar / 2, y: top + height + 14, 'text-anchor': 'middle', class: 'bar-year' }, y.year));
+      chart.append(g);
+    });
+    return chart;
+  }
+
+  async function renderProfile() {
+    const box = $('profile');
+    box.classList.add('loading');
+    const kind = state.view, id = state.id;
+    let page;
+    try {
+      page = await load(`/api/${kind === 'speaker' ? 'speakers' : 'companies'}/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      box.classList.remove('loading');
+      fill(box, e.status === 404 ? h('div.notice.empty', null, t(kind === 'speaker' ? 'noSuchSpeaker' : 'noSuchCompany')) : errorBox(e, () => render()));
+      return;
+    }
+    box.classList.remove('loading');
+    document.title = `${page.name} · talksearch`;
+    if (kind === 'speaker') renderSpeaker(box, page);
+    else renderCompany(box, page);
+  }
+
+  function renderSpeaker(box, p) {
+    fill(box, h('div.profile-head', { dataset: { kind: 'speaker', id: p.id } },
+      h('h1.profile-name', null, p.name),
+      p.other_names.length ? h('p.other-names', null, `${t('otherNames')}: `, p.other_names.join(' · ')) : null),
+    p.companies.length ? section(t('companies'), h('ul.company-spans', null, p.companies.map((c) => h('li', { dataset: { id: c.id, status: c.status } },
+      companyLink(c),
+      c.within.length ? h('span.within', null, ` (${t('within', '')}`, c.within.map((w, i) => [i ? ' · ' : '', companyLink(w)]), ')') : null,
+      h('span.badge', null, t(c.status)),
+      c.dates.length ? h('span.item-meta', null, ` · ${c.dates[0]}${c.dates.length > 1 ? ` – ${c.dates[c.dates.length - 1]}` : ''}`) : null)))) : null,
+    section(`${t('talks')} (${p.talks.length})`, h('ul.profile-talks', null, p.talks.map(talkItem))),
+    p.words.length ? section(t('words'), wordList(p.words)) : null,
+    p.co_speakers.length ? section(t('coSpeakers'), h('ul.people', null, p.co_speakers.map((c) => personLink(c)))) : null,
+    p.events.length ? section(t('events'), h('ul.events', null, p.events.map((e) => h('li', null, h('a', { href: urlOf({ view: 'search', q: '', offset: 0, company: '', event: e.title, year: '', lang: '' }), 'data-nav': true }, e.title),
+      e.date ? h('span.item-meta', null, ` · ${e.date}`) : null)))) : null,
+    p.namesakes.length ? section(t('namesakes'), h('p.hint', null, t('namesakesNote')), h('ul.people.namesakes', null, p.namesakes.map((c) => personLink(c)))) : null);
+  }
+
+  function renderCompany(box, c) {
+    const filter = { view: 'search', q: '', offset: 0, company: c.id, event: '', year: '', lang: '' };
+    fill(box, h('div.profile-head', { dataset: { kind: 'company', id: c.id } },
+      h('h1.profile-name', null, c.name),
+      c.aliases.length ? h('p.other-names', null, `${t('aliases')}: `, c.aliases.join(' · ')) : null,
+      c.parent ? h('p.parent', null, `${t('parent')}: `, companyLink(c.parent)) : null,
+      c.subsidiaries.length ? h('p.subsidiaries', null, `${t('subsidiaries')}: `, c.subsidiaries.map((s, i) => [i ? ' · ' : '', companyLink(s)])) : null,
+      h('p.profile-actions', null, h('a.button', { href: urlOf(filter), 'data-nav': true }, t('searchCompany', c.talks)), ' ', c.talks ? feedLinks(filter) : null)),
+    c.years.length ? section(t('perYear'), yearChart(c.years, c.name)) : null,
+    c.speakers.length ? section(`${t('speakersNow')} (${c.speakers.length})`, h('ul.people.current', null, c.speakers.map((p) => personLink(p, c.id)))) : null,
+    c.former_speakers.length ? section(t('formerSpeakers'), h('ul.people.former', null, c.former_speakers.map((p) => personLink(p, c.id)))) : null,
+    c.topics.length ? section(t('topics'), wordList(c.topics)) : null,
+    c.topics_by_year.length > 1 ? section(t('topicsByYear'), h('dl.topics-by-year', null, c.topics_by_year.map((y) => [h('dt', null, String(y.year)), h('dd', null, wordList(y.words))]))) : null,
+    c.recent.length ? section(t('recent'), h('ul.profile-talks', null, c.recent.map(talkItem))) : null,
+    c.events.length ? section(t('events'), h('ul.events', null, c.events.map((e) => h('li', null, h('a', { href: urlOf({ ...filter, event: e.title }), 'data-nav': true }, e.title),
+      h('span.item-meta', null, `${e.date ? ` · ${e.date}` : ''} · ${t('talksOf', e.talks)}`))))) : null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -594,17 +772,20 @@
   }
 
   function render() {
+    const profile = state.view === 'speaker' || state.view === 'company';
     for (const v of ['search', 'speakers', 'talk']) $(`view-${v}`).hidden = state.view !== v;
-    $('nav-talks').classList.toggle('active', state.view !== 'speakers');
-    $('nav-speakers').classList.toggle('active', state.view === 'speakers');
+    $('view-profile').hidden = !profile;
+    $('nav-talks').classList.toggle('active', state.view !== 'speakers' && !profile);
+    $('nav-speakers').classList.toggle('active', state.view === 'speakers' || profile);
     const q = $('q');
     if (state.view === 'search' && document.activeElement !== q) q.value = state.q;
-    if (state.view !== 'talk') {
+    if (state.view !== 'talk' && !profile) {
       const what = state.view === 'speakers' ? (state.company || t('navSpeakers')) : state.q.trim();
       document.title = what ? `${what} · talksearch` : 'talksearch';
     }
     if (state.view === 'search') renderSearch();
     else if (state.view === 'speakers') renderSpeakers();
+    else if (profile) renderProfile();
     else renderTalk();
   }
 
@@ -658,8 +839,16 @@
   }
 
   function onClick(e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const who = e.target.closest && e.target.closest('a[data-speaker-of]');
+    if (who) {
+      e.preventDefault();
+      openSpeaker(who);
+      window.scrollTo(0, 0);
+      return;
+    }
     const a = e.target.closest && e.target.closest('a[data-nav]');
-    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (!a) return;
     e.preventDefault();
     const next = readUrl(a.href);
     go(next);
@@ -684,6 +873,10 @@
       facetsOpen = !facetsOpen;
       $('facets').classList.toggle('open', facetsOpen);
       $('facets-toggle').setAttribute('aria-expanded', String(facetsOpen));
+    });
+    $('profile-back').addEventListener('click', () => {
+      if (history.state && history.state.depth > 0) history.back();
+      else go({ view: 'speakers', company: '', name: '' });
     });
     $('talk-back').addEventListener('click', () => {
       // Back within the page when it was reached from here; home when it was opened from a link.
