@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Searcher, TantivyDocument, Term};
@@ -161,7 +161,8 @@ pub struct CompanyPage {
     pub former_speakers: Vec<PersonRef>,
     /// Talks with a speaker of this company (each once), as the `company` search filter counts them.
     pub talks: usize,
-    /// Talks per year, oldest first; talks of no known year are not in it.
+    /// Talks per year, oldest first; talks of no known year are not in it. Like the topics and
+    /// events, from the newest [`MAX_COMPANY_TALKS`] talks.
     pub years: Vec<YearCount>,
     /// The words of its talks' titles and abstracts that say most about them.
     pub topics: Vec<WordCount>,
@@ -324,8 +325,8 @@ impl Engine {
             (Occur::Must, term_query(Term::from_field_text(g.fields.company_id, &id))),
             (Occur::Must, term_query(Term::from_field_text(g.fields.visible, "1"))),
         ]);
-        let top =
-            searcher.search(&query, &TopDocs::with_limit(MAX_COMPANY_TALKS).order_by_u64_field("year", Order::Desc))?;
+        let newest = TopDocs::with_limit(MAX_COMPANY_TALKS).order_by_u64_field("year", Order::Desc);
+        let (top, total) = searcher.search(&query, &(newest, Count))?;
         let mut talks = read_talks(&searcher, &g, top.iter().map(|(_, a)| *a))?;
         newest_first(&mut talks);
         let mut by_year: BTreeMap<u64, Vec<&Talk>> = BTreeMap::new();
@@ -356,7 +357,7 @@ impl Engine {
             name,
             speakers,
             former_speakers: former,
-            talks: talks.len(),
+            talks: total,
             years: by_year.iter().map(|(&year, t)| YearCount { year, talks: t.len() }).collect(),
             topics,
             topics_by_year,
@@ -631,13 +632,46 @@ fn noun_tag(tag: &str) -> bool {
     tag.starts_with('n') || matches!(tag, "vn" | "j" | "eng" | "x")
 }
 
+/// Words of titles that name the kind of talk or everyday doing, not a topic (sorted).
+const NOT_TOPICS: &[&str] = &[
+    "day",
+    "get",
+    "getting",
+    "intro",
+    "introduction",
+    "keynote",
+    "lightning",
+    "look",
+    "make",
+    "new",
+    "panel",
+    "read",
+    "session",
+    "talk",
+    "talks",
+    "things",
+    "tutorial",
+    "use",
+    "using",
+    "way",
+    "ways",
+    "workshop",
+    "主题",
+    "介绍",
+    "分享",
+    "嘉宾",
+    "演讲",
+    "议题",
+    "话题",
+];
+
 /// A word that can say what a talk is about: two Han characters or three letters at least, not
-/// a number, not a function word (`如何`, `the`).
+/// a number, not a function word (`如何`, `the`), not a kind of talk (`keynote`, `分享`).
 fn topic_word(term: &str) -> bool {
     let han = term.chars().filter(|&c| is_han(c)).count();
     let letters = term.chars().filter(|c| c.is_alphabetic()).count();
     let long_enough = if han > 0 { han >= 2 } else { letters >= 3 };
-    long_enough && !query::is_function_word(term)
+    long_enough && !query::is_function_word(term) && NOT_TOPICS.binary_search(&term).is_err()
 }
 
 /// The analyzed words of `names` (a speaker's own name, a company's names): never a topic of theirs.
@@ -725,6 +759,8 @@ mod tests {
         assert_eq!(w, ["Kubernetes", "落地", "服务网格", "Istio", "冬奥会", "视频"]);
         assert!(!topic_word("如何") && !topic_word("the") && !topic_word("go") && !topic_word("2022"));
         assert!(topic_word("istio") && topic_word("网格"));
+        assert!(!topic_word("keynote") && !topic_word("talks") && !topic_word("分享"));
+        assert!(NOT_TOPICS.windows(2).all(|w| w[0] < w[1]), "sorted, for the binary search");
     }
 
     #[test]
