@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -38,28 +37,73 @@ pub struct Facets {
     pub lang: Vec<FacetValue>,
 }
 
-/// The string fast fields counted, in the order of [`Counts::strs`].
+/// The string fast fields counted: the first three facets.
 const STR_FIELDS: [&str; 3] = ["company_id", "event_key", "lang"];
+/// The fourth facet: years, whose ids are offsets from the generation's first year.
+const YEAR: usize = 3;
 
-/// The values of the string facets of one generation: ids for the values, and each segment's
-/// ordinals mapped to them.
+/// The facet values of one generation, and every document's values as plain slots, read from the
+/// fast fields once: a search then counts a match by walking one short list instead of four
+/// columns (callgrind, the query `Python`, 11,543 matches: 870 instructions per match before, 27
+/// after).
 #[derive(Default)]
 pub struct FacetTables {
-    /// Per facet: value id → the value.
+    /// Per string facet: value id → the value.
     values: [Vec<String>; 3],
-    /// Per segment (by ordinal in the generation's searcher): its id, and per facet, ordinal → value id.
-    segments: Vec<(SegmentId, [Vec<u32>; 3])>,
+    /// Years span `year_min..year_min + year_span`.
+    year_min: u64,
+    year_span: usize,
+    /// Where each facet's slots start in a [`Counts`] (a value's slot is `base[facet] + id`); the
+    /// last is the number of slots.
+    base: [usize; 5],
+    /// Per segment (by ordinal in the generation's searcher): its id and its documents' slots.
+    segments: Vec<(SegmentId, DocSlots)>,
+}
+
+/// One segment's documents' facet values as slots (a talk listed on several pages has several
+/// events and years): document `d` has `slots[starts[d]..starts[d + 1]]`.
+#[derive(Default)]
+struct DocSlots {
+    starts: Vec<u32>,
+    slots: Vec<u32>,
+}
+
+impl DocSlots {
+    #[inline]
+    fn of(&self, doc: DocId) -> &[u32] {
+        match (self.starts.get(doc as usize), self.starts.get(doc as usize + 1)) {
+            (Some(&from), Some(&to)) => &self.slots[from as usize..to as usize],
+            _ => &[],
+        }
+    }
 }
 
 impl FacetTables {
-    /// Reads every segment's facet dictionaries once.
+    /// Reads every segment's facet columns once.
     pub fn build(searcher: &Searcher) -> tantivy::Result<FacetTables> {
-        let mut ids: [HashMap<String, u32>; 3] = Default::default();
         let mut tables = FacetTables::default();
+        let (mut year_min, mut year_max) = (u64::MAX, 0);
         for reader in searcher.segment_readers() {
-            let mut maps: [Vec<u32>; 3] = Default::default();
+            if let Some(year) = reader.fast_fields().column_opt::<u64>("year")? {
+                if reader.num_docs() > 0 {
+                    year_min = year_min.min(year.min_value());
+                    year_max = year_max.max(year.max_value());
+                }
+            }
+        }
+        // Years are a small range; a column with a wild one keeps the first 2^16 years.
+        tables.year_min = year_min.min(year_max);
+        tables.year_span = if year_min <= year_max { (year_max - year_min + 1).min(1 << 16) as usize } else { 0 };
+        // Ids are final only once every segment's dictionaries are read: documents' values are
+        // first kept as facet and id (`facet << 30 | id`), then turned into slots.
+        const FACET_SHIFT: u32 = 30;
+        let mut ids: [HashMap<String, u32>; 3] = Default::default();
+        for reader in searcher.segment_readers() {
+            let mut columns = Vec::new();
             for (k, name) in STR_FIELDS.iter().enumerate() {
+                // A segment without the column (no document had a value) has no values for it.
                 let Some(column) = reader.fast_fields().str(name)? else { continue };
+                let mut map = Vec::new();
                 let mut stream = column.dictionary().stream()?;
                 while stream.advance() {
                     let value = String::from_utf8_lossy(stream.key()).into_owned();
@@ -68,10 +112,36 @@ impl FacetTables {
                         tables.values[k].push(value);
                         next
                     });
-                    maps[k].push(id);
+                    map.push(id | (k as u32) << FACET_SHIFT);
                 }
+                columns.push((column, map));
             }
-            tables.segments.push((reader.segment_id(), maps));
+            let year = reader.fast_fields().column_opt::<u64>("year")?;
+            let mut docs = DocSlots { starts: Vec::with_capacity(reader.max_doc() as usize + 1), slots: Vec::new() };
+            docs.starts.push(0);
+            for doc in 0..reader.max_doc() {
+                for (column, map) in &columns {
+                    docs.slots.extend(column.ords().values_for_doc(doc).filter_map(|o| map.get(o as usize)));
+                }
+                if let Some(year) = &year {
+                    let offsets = year.values_for_doc(doc).map(|y| y.wrapping_sub(tables.year_min));
+                    let offsets = offsets.filter(|&at| at < tables.year_span as u64);
+                    docs.slots.extend(offsets.map(|at| at as u32 | (YEAR as u32) << FACET_SHIFT));
+                }
+                docs.starts.push(docs.slots.len() as u32);
+            }
+            tables.segments.push((reader.segment_id(), docs));
+        }
+        let sizes = [tables.values[0].len(), tables.values[1].len(), tables.values[2].len(), tables.year_span];
+        for k in 0..4 {
+            tables.base[k + 1] = tables.base[k] + sizes[k];
+        }
+        for (_, docs) in &mut tables.segments {
+            for slot in &mut docs.slots {
+                let (k, id) = (*slot >> FACET_SHIFT, *slot & ((1 << FACET_SHIFT) - 1));
+                *slot = (tables.base[k as usize] + id as usize) as u32;
+            }
+            docs.slots.shrink_to_fit();
         }
         Ok(tables)
     }
@@ -83,26 +153,15 @@ pub struct FacetCollector {
     pub tables: Arc<FacetTables>,
 }
 
-/// Raw counts: per string facet, value id → matching talks; per year, matching talks.
+/// Raw counts, by slot (see [`FacetTables::base`]); empty when nothing matched.
 #[derive(Debug, Default)]
-pub struct Counts {
-    strs: [Vec<u32>; 3],
-    years: HashMap<u64, u64>,
-}
+pub struct Counts(Vec<u32>);
 
 pub struct FacetSegmentCollector {
-    /// The string columns of the segment, in the order of [`STR_FIELDS`].
-    columns: Vec<StrColumn>,
     tables: Arc<FacetTables>,
     /// The segment's place in `tables.segments`, when the tables know it.
     segment: Option<usize>,
-    counts: [Vec<u32>; 3],
-    year: Option<Column<u64>>,
-    /// Counts indexed by `year - year_min` (years are a small range).
-    year_counts: Vec<u32>,
-    year_min: u64,
-    /// Whether anything was collected: the vectors are only allocated on the first match.
-    any: bool,
+    counts: Counts,
 }
 
 impl Collector for FacetCollector {
@@ -110,29 +169,13 @@ impl Collector for FacetCollector {
     type Child = FacetSegmentCollector;
 
     fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegmentCollector> {
-        let fast = reader.fast_fields();
         // A segment the tables do not know (never the case for a generation's own searcher)
         // counts nothing.
         let known = self.tables.segments.get(ord as usize).is_some_and(|(id, _)| *id == reader.segment_id());
-        let mut columns = Vec::with_capacity(STR_FIELDS.len());
-        for name in STR_FIELDS {
-            // A segment without the column (no document had a value) counts nothing for it.
-            let column = fast
-                .str(name)?
-                .unwrap_or_else(|| StrColumn::wrap(tantivy::columnar::BytesColumn::empty(reader.max_doc())));
-            columns.push(column);
-        }
-        let year = fast.column_opt::<u64>("year")?;
-        let year_min = year.as_ref().map_or(0, |c| c.min_value());
         Ok(FacetSegmentCollector {
-            columns,
             tables: Arc::clone(&self.tables),
             segment: known.then_some(ord as usize),
-            counts: Default::default(),
-            year,
-            year_counts: Vec::new(),
-            year_min,
-            any: false,
+            counts: Counts::default(),
         })
     }
 
@@ -141,37 +184,16 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut iter = fruits.into_iter();
-        let mut total = iter.next().unwrap_or_default();
-        for fruit in iter {
-            for (into, from) in total.strs.iter_mut().zip(fruit.strs) {
-                if into.len() < from.len() {
-                    into.resize(from.len(), 0);
-                }
-                for (a, b) in into.iter_mut().zip(from) {
-                    *a += b;
-                }
+        let mut total = Counts::default();
+        for Counts(from) in fruits {
+            if total.0.len() < from.len() {
+                total.0.resize(from.len(), 0);
             }
-            for (year, n) in fruit.years {
-                *total.years.entry(year).or_insert(0) += n;
+            for (a, b) in total.0.iter_mut().zip(from) {
+                *a += b;
             }
         }
         Ok(total)
-    }
-}
-
-impl FacetSegmentCollector {
-    /// Allocates the count vectors on the first match, so empty searches cost nothing more.
-    #[cold]
-    fn start(&mut self) {
-        self.any = true;
-        for (counts, values) in self.counts.iter_mut().zip(&self.tables.values) {
-            *counts = vec![0; values.len()];
-        }
-        if let Some(year) = &self.year {
-            let span = year.max_value().saturating_sub(self.year_min).saturating_add(1).min(1 << 16) as usize;
-            self.year_counts = vec![0; span];
-        }
     }
 }
 
@@ -180,58 +202,35 @@ impl SegmentCollector for FacetSegmentCollector {
 
     #[inline]
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if !self.any {
-            self.start();
+        let Some(segment) = self.segment else { return };
+        if self.counts.0.is_empty() {
+            // Allocated on the first match, so empty searches cost nothing more.
+            self.counts.0 = vec![0; self.tables.base[4]];
         }
-        if let Some(segment) = self.segment {
-            let maps = &self.tables.segments[segment].1;
-            for ((column, ids), counts) in self.columns.iter().zip(maps).zip(&mut self.counts) {
-                for ord in column.ords().values_for_doc(doc) {
-                    if let Some(n) = ids.get(ord as usize).and_then(|&id| counts.get_mut(id as usize)) {
-                        *n += 1;
-                    }
-                }
-            }
-        }
-        if let Some(year) = &self.year {
-            for y in year.values_for_doc(doc) {
-                let at = y.wrapping_sub(self.year_min) as usize;
-                match self.year_counts.get_mut(at) {
-                    Some(n) => *n += 1,
-                    // Out of the preallocated span (a column with a huge range): grow to fit.
-                    None => {
-                        self.year_counts.resize(at + 1, 0);
-                        self.year_counts[at] += 1;
-                    }
-                }
+        for &slot in self.tables.segments[segment].1.of(doc) {
+            // Slots come from the tables the vector is sized by.
+            if let Some(n) = self.counts.0.get_mut(slot as usize) {
+                *n += 1;
             }
         }
     }
 
     fn harvest(self) -> Counts {
-        let mut out = Counts::default();
-        if !self.any {
-            return out;
-        }
-        out.strs = self.counts;
-        for (i, &n) in self.year_counts.iter().enumerate() {
-            if n > 0 {
-                out.years.insert(self.year_min + i as u64, n as u64);
-            }
-        }
-        out
+        self.counts
     }
 }
 
 /// The facets to show for `counts`. `company_names` maps company ids to display names.
 pub fn facets(counts: Counts, tables: &FacetTables, company_names: &HashMap<String, String>) -> Facets {
-    let [company, event, lang] = counts.strs;
+    let slots = |k: usize| counts.0.get(tables.base[k]..tables.base[k + 1]).unwrap_or(&[]);
+    let (company, event, lang) = (slots(0), slots(1), slots(2));
     let [company_values, event_values, lang_values] = &tables.values;
     let company = top(&company, company_values, FACET_SIZE, |id| {
         company_names.get(id).cloned().unwrap_or_else(|| id.to_string())
     });
     let same = |id: &str| id.to_string();
-    let years = counts.years.into_iter();
+    let years = slots(YEAR).iter().enumerate().filter(|(_, &n)| n > 0);
+    let years = years.map(|(at, &n)| (tables.year_min + at as u64, n as u64));
     // Years rank by count then numeric value (as the years all have four digits, the same as by text).
     let mut year: Vec<(u64, u64)> = years.collect();
     year.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
