@@ -269,7 +269,7 @@ fn fill<R: AsRef<Manifest>>(
             copy_index_files(base, staging)?;
             Index::open_in_dir(staging)?
         }
-        None => Index::create_in_dir(staging, schema::build())?,
+        None => Index::builder().schema(schema::build()).settings(schema::settings()).create_in_dir(staging)?,
     };
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
