@@ -418,8 +418,10 @@ fn for_each_word_run(word: &str, mut f: impl FnMut(usize, usize, bool)) {
 #[derive(Debug, Default)]
 pub struct Folded {
     text: String,
-    /// `map[i]` is the original byte offset of folded byte `i`; empty when widths were not folded.
-    map: Vec<usize>,
+    /// Where folding changed byte lengths, as (folded offset, original offset) pairs in order: a
+    /// folded offset maps to the original offset of the last pair at or before it, plus the
+    /// distance from that pair. Empty when widths were not folded.
+    anchors: Vec<(usize, usize)>,
     /// Whether `text` holds the folded text (otherwise the original is used as it is).
     active: bool,
     original_len: usize,
@@ -428,34 +430,39 @@ pub struct Folded {
 impl Folded {
     /// Folds `text` into `self` when it has anything to fold.
     pub(crate) fn fold(&mut self, text: &str) {
+        self.fold_as(text, true);
+    }
+
+    /// Folds widths in `text`, and traditional characters too when `simplify` is set (a highlighter
+    /// whose terms are all Latin needs only the widths: simplifying changes Chinese characters
+    /// alone, byte for byte).
+    pub(crate) fn fold_as(&mut self, text: &str, simplify: bool) {
         self.text.clear();
-        self.map.clear();
+        self.anchors.clear();
         self.active = false;
         self.original_len = text.len();
-        // ASCII has nothing to fold (the common case for English text); otherwise one scan for both.
+        // ASCII has nothing to fold (the common case for English text).
         if text.is_ascii() {
             return;
         }
-        let (mut wide, mut han) = (false, false);
-        for c in text.chars() {
-            wide |= is_fullwidth(c);
-            han |= is_han(c);
-            if wide && han {
-                break;
-            }
+        // Full-width forms and the ideographic space are 3-byte characters led by 0xEF or 0xE3;
+        // runs between them are copied whole.
+        let mut copied = 0;
+        for at in memchr::memchr2_iter(0xEF, 0xE3, text.as_bytes()) {
+            // Those bytes only ever lead a character, so `at` is on a boundary.
+            let Some(c) = text[at..].chars().next().filter(|&c| is_fullwidth(c)) else { continue };
+            self.text.push_str(&text[copied..at]);
+            self.anchors.push((self.text.len(), at));
+            self.text.push(fold_width(c));
+            copied = at + c.len_utf8();
+            self.anchors.push((self.text.len(), copied));
         }
+        let wide = !self.anchors.is_empty();
+        let han = simplify && has_traditional(text);
         if !wide && !han {
             return;
         }
-        if wide {
-            for (i, c) in text.char_indices() {
-                let before = self.text.len();
-                self.text.push(fold_width(c));
-                self.map.extend(std::iter::repeat_n(i, self.text.len() - before));
-            }
-        } else {
-            self.text.push_str(text);
-        }
+        self.text.push_str(&text[copied..]);
         if han {
             let simplified = fast2s::convert(&self.text);
             // The table maps 3-byte characters to 3-byte characters; anything else would break offsets.
@@ -476,12 +483,32 @@ impl Folded {
     }
 
     pub(crate) fn original_offset(&self, folded: usize) -> usize {
-        if self.map.is_empty() {
-            folded
+        let before = self.anchors.partition_point(|&(f, _)| f <= folded);
+        let (f, original) = match before {
+            0 => (0, 0),
+            n => self.anchors[n - 1],
+        };
+        (original + (folded - f)).min(self.original_len)
+    }
+}
+
+/// Whether `text` holds a character that simplifying may change ([`may_simplify`]), read byte by
+/// byte: only 3-byte characters are looked up.
+fn has_traditional(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let [lead @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
+            let c = (u32::from(lead) & 0x0F) << 12 | (u32::from(b1) & 0x3F) << 6 | (u32::from(b2) & 0x3F);
+            if char::from_u32(c).is_some_and(may_simplify) {
+                return true;
+            }
+            i += 3;
         } else {
-            self.map.get(folded).copied().unwrap_or(self.original_len)
+            i += 1;
         }
     }
+    false
 }
 
 /// `text` as the tokenizer sees it before segmentation: widths and traditional characters folded.
@@ -490,6 +517,35 @@ pub fn normalize(text: &str) -> String {
     folded.fold(text);
     folded.text_or(text).to_string()
 }
+
+/// Whether `fast2s` may change `c` (a traditional character; alone, or beside some neighbours).
+/// Text without one is already simplified, and is not converted (callgrind: converting every
+/// Chinese text a hit shows was a tenth of a search). The table is made once, from `fast2s` itself.
+fn may_simplify(c: char) -> bool {
+    // fast2s converts 3-byte characters only: U+0800..=U+FFFF.
+    const FIRST: u32 = 0x800;
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; (0x10000 - FIRST as usize) / 64];
+        // Every character once, each between spaces (no neighbours to change it), in one call.
+        let all: String = (FIRST..=0xFFFF).filter_map(char::from_u32).flat_map(|c| [c, ' ']).collect();
+        let converted = fast2s::convert(&all);
+        for (c, to) in all.chars().zip(converted.chars()).step_by(2) {
+            // Characters converted only beside certain neighbours (看著 → 看着) map to themselves
+            // alone: they are listed.
+            if to != c || CONVERTED_IN_CONTEXT.contains(&c) {
+                let at = (c as u32 - FIRST) as usize;
+                bits[at / 64] |= 1 << (at % 64);
+            }
+        }
+        bits
+    });
+    let Some(at) = (c as u32).checked_sub(FIRST).map(|at| at as usize) else { return false };
+    table.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
+/// The characters `fast2s` converts only in some words (its special cases).
+const CONVERTED_IN_CONTEXT: [char; 7] = ['藉', '著', '苧', '闔', '鍾', '讎', '畫'];
 
 fn is_fullwidth(c: char) -> bool {
     ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}'

@@ -26,6 +26,8 @@ pub struct Highlighter {
     /// Whether some term holds a Greek sigma, whose lowercase depends on its context: such queries
     /// are matched by running the analyzer on the text instead.
     always_tokenize: bool,
+    /// Whether some term is Chinese: only then are traditional characters in texts simplified.
+    han: bool,
     /// Scratch buffers reused across texts: the folded text, its lowercased form, tokens.
     folded: tokenizer::Folded,
     haystack: String,
@@ -50,6 +52,7 @@ impl Highlighter {
             })
             .flatten();
         Highlighter {
+            han: terms.iter().any(|t| t.chars().any(is_han)),
             terms,
             automaton,
             always_tokenize,
@@ -65,9 +68,11 @@ impl Highlighter {
         if text.is_empty() {
             return Vec::new();
         }
-        self.folded.fold(text);
-        let norm = self.folded.text_or(text);
-        if self.always_tokenize || !lowercase_keeping_offsets(norm, &mut self.haystack) {
+        if self.always_tokenize {
+            return self.marks_by_tokens(text);
+        }
+        self.folded.fold_as(text, self.han);
+        if !lowercase_keeping_offsets(self.folded.text_or(text), &mut self.haystack) {
             return self.marks_by_tokens(text);
         }
         let hay = self.haystack.as_str();
@@ -82,8 +87,9 @@ impl Highlighter {
     }
 
     /// The slow path, for texts and terms whose lowercase forms change length or depend on context:
-    /// run the analyzer on `text` (already folded into `self.folded`) and mark tokens equal to a term.
+    /// run the analyzer on `text` and mark tokens equal to a term.
     fn marks_by_tokens(&mut self, text: &str) -> Vec<Range<usize>> {
+        self.folded.fold(text);
         let len = tokenizer::tokenize_folded(tokenizer::jieba(), text, &self.folded, &mut self.tokens, 0);
         let mut ranges = Vec::new();
         for token in &self.tokens[..len] {
@@ -133,6 +139,9 @@ fn lowercase_keeping_offsets(norm: &str, out: &mut String) -> bool {
     for c in norm.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if ('\u{2E80}'..'\u{A640}').contains(&c) {
+            // CJK, kana, Bopomofo, Yi, Vai …: no letter in this range has a case.
+            out.push(c);
         } else {
             let before = out.len();
             out.extend(c.to_lowercase());
