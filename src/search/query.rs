@@ -626,7 +626,14 @@ const MAX_SPLITS: usize = 2;
 /// Builds the tantivy query for `clauses` and `filters`: every unit of plain words required
 /// ([`Mode::All`], [`Mode::Fuzzy`]) or at least half of them ([`Mode::Most`]); misspelt Latin words
 /// (see [`Vocabulary::corrections`]) also match their likely corrections, at lower weight.
-pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode, vocab: &Vocabulary) -> Built {
+pub fn build(
+    fields: &Fields,
+    clauses: &[Clause],
+    filters: &Filters,
+    mode: Mode,
+    vocab: &Vocabulary,
+    lexicon: &dyn Lexicon,
+) -> Built {
     let weighted = fields.weighted_text();
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut required: Vec<Box<dyn Query>> = Vec::new();
@@ -687,7 +694,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
                     highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
-                    let query = unit_query(fields, &weighted, &unit);
+                    let query = unit_query(fields, lexicon, &weighted, &unit);
                     if function_word {
                         function_words.push(query);
                     } else {
@@ -697,7 +704,9 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
                     for (field, boost) in [(fields.title, 3.0), (fields.abstract_text, 1.0)] {
-                        bonus.push((Occur::Should, Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost))));
+                        if terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
+                            bonus.push((Occur::Should, Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost))));
+                        }
                     }
                 }
             }
@@ -712,12 +721,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 } else {
                     Occur::MustNot
                 };
-                must.push((occur, union(across_fields(&weighted, |f| phrase_or_term(f, &terms)))));
+                must.push((occur, union(across_fields(&weighted, |f| phrase_or_term(lexicon, f, &terms)))));
             }
             Clause::Speaker(text) | Clause::Event(text) => {
                 let field = if matches!(clause, Clause::Speaker(_)) { fields.speakers } else { fields.event };
                 for (_, term) in terms_upto(text, MAX_WORDS) {
-                    must.push((Occur::Must, union(word_query(field, &term))));
+                    must.push((Occur::Must, union(word_query(lexicon, field, &term))));
                     highlight.insert(term);
                 }
             }
@@ -769,8 +778,9 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
 /// one of its corrections, and so on: one flat union of all the ways it matches.
-fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
-    let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| across_fields(weighted, |f| word_query(f, term))).collect();
+fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
+    let word = |term: &str| across_fields(weighted, |f| word_query(lexicon, f, term));
+    let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| word(term)).collect();
     let mut alternatives: Leaves = if words.len() == 1 {
         words.pop().expect("one word")
     } else {
@@ -780,22 +790,23 @@ fn unit_query(fields: &Fields, weighted: &[(Field, f32)], unit: &Unit) -> Box<dy
         // A phrase of n words scores about n times a single word: divide, so a translation stays
         // below the words as typed whatever their lengths.
         let weight = translation_weight / translation.len() as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(f, translation))));
+        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(lexicon, f, translation))));
     }
     for correction in &unit.corrections {
         let weight = CORRECTION_WEIGHT / correction.distance.max(1) as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| leaf(term_query(f, &correction.term)))));
+        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(lexicon, f, &correction.term))));
     }
     // Word forms matter in running text: titles, abstracts and takeaways.
     for stem in &unit.stems {
-        alternatives.extend(weighted_by(STEM_WEIGHT, across_fields(&fields.stemmed_text(), |f| leaf(term_query(f, stem)))));
+        let text = fields.stemmed_text();
+        alternatives.extend(weighted_by(STEM_WEIGHT, across_fields(&text, |f| term_leaf(lexicon, f, stem))));
     }
     if let Some(id) = &unit.company {
         alternatives.push((1.0, Box::new(ConstScoreQuery::new(term_query(fields.company_id, id), COMPANY_SCORE))));
     }
     for variant in &unit.variants {
         let weight = variant.weight / variant.terms.len() as f32;
-        let make = |f| phrase_or_term(f, &variant.terms);
+        let make = |f| phrase_or_term(lexicon, f, &variant.terms);
         let leaves = match variant.fields {
             Where::All => across_fields(weighted, make),
             Where::Text => across_fields(&fields.stemmed_text(), make),
@@ -842,13 +853,11 @@ fn stem_terms(word: &str) -> Vec<String> {
 }
 
 /// A word in one field: as a whole word, or (at lower weight) inside a longer Chinese word.
-fn word_query(field: Field, term: &str) -> Leaves {
-    let whole = leaf(term_query(field, term));
-    if !term.chars().any(crate::talk::is_han) {
-        return whole;
+fn word_query(lexicon: &dyn Lexicon, field: Field, term: &str) -> Leaves {
+    let mut leaves = term_leaf(lexicon, field, term);
+    if term.chars().any(crate::talk::is_han) {
+        leaves.extend(weighted_by(PART_WEIGHT, term_leaf(lexicon, field, &tokenizer::part_term(term))));
     }
-    let mut leaves = whole;
-    leaves.push((PART_WEIGHT, term_query(field, &tokenizer::part_term(term))));
     leaves
 }
 
@@ -908,8 +917,10 @@ fn union(mut leaves: Leaves) -> Box<dyn Query> {
             Box::new(BoostQuery::new(query, weight))
         }
     };
-    if leaves.len() == 1 {
-        return boosted(leaves.pop().expect("one leaf"));
+    match leaves.len() {
+        0 => return Box::new(EmptyQuery),
+        1 => return boosted(leaves.pop().expect("one leaf")),
+        _ => {}
     }
     Box::new(BooleanQuery::new(leaves.into_iter().map(|l| (Occur::Should, boosted(l))).collect()))
 }
@@ -934,11 +945,49 @@ fn phrase_query(field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Q
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 
-fn phrase_or_term(field: Field, terms: &[(usize, String)]) -> Leaves {
+/// The words `terms` in `field`, as a phrase when there are several; nothing when the field lacks
+/// one of them.
+fn phrase_or_term(lexicon: &dyn Lexicon, field: Field, terms: &[(usize, String)]) -> Leaves {
+    if !terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
+        return Vec::new();
+    }
     leaf(match terms {
         [(_, only)] => term_query(field, only),
         _ => phrase_query(field, terms, 0),
     })
+}
+
+/// The term `text` in `field`, or nothing when no talk has it there.
+fn term_leaf(lexicon: &dyn Lexicon, field: Field, text: &str) -> Leaves {
+    let term = Term::from_field_text(field, text);
+    match lexicon.has(&term) {
+        true => leaf(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))),
+        false => Vec::new(),
+    }
+}
+
+/// The terms an index holds. A query leaves out the terms no talk has (field by field, three in
+/// five of a query's terms: a pinyin field never holds a Chinese word), each of which would cost a
+/// weight and a scorer and match nothing.
+pub trait Lexicon {
+    fn has(&self, term: &Term) -> bool;
+}
+
+impl Lexicon for tantivy::Searcher {
+    fn has(&self, term: &Term) -> bool {
+        self.segment_readers().iter().any(|segment| {
+            segment.inverted_index(term.field()).is_ok_and(|index| index.get_term_info(term).ok().flatten().is_some())
+        })
+    }
+}
+
+/// A lexicon that holds every term: queries as built for any index.
+pub struct Every;
+
+impl Lexicon for Every {
+    fn has(&self, _: &Term) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -996,7 +1045,7 @@ mod tests {
     #[test]
     fn misspelt_words_are_searched_with_their_corrections_and_highlighted() {
         let vocab = Vocabulary::from_terms([("kubernetes", 80), ("operator", 120), ("opertor", 1)]);
-        let built = build(&fields(), &parse("kubernets opertor istio"), &Filters::default(), Mode::All, &vocab);
+        let built = build(&fields(), &parse("kubernets opertor istio"), &Filters::default(), Mode::All, &vocab, &Every);
         let corrected: Vec<(&str, Vec<String>)> =
             built.corrections.iter().map(|c| (c.word.as_str(), c.to.clone())).collect();
         assert_eq!(
@@ -1011,11 +1060,11 @@ mod tests {
     fn work_is_bounded_whatever_the_query() {
         let vocab = Vocabulary::from_terms([("kubernetes", 80)]);
         let long: Vec<String> = (0..31).map(|i| format!("kubernetez{}", (b'a' + i as u8 % 26) as char)).collect();
-        let built = build(&fields(), &parse(&long.join(" ")), &Filters::default(), Mode::All, &vocab);
+        let built = build(&fields(), &parse(&long.join(" ")), &Filters::default(), Mode::All, &vocab, &Every);
         assert_eq!(built.word_count, MAX_WORDS);
         assert!(built.corrections.len() <= vocab::MAX_WORDS);
         let phrases: String = (0..40).map(|i| format!("\"w{i} x\" -e{i} ")).collect();
-        let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab);
+        let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab, &Every);
         assert!(built.highlight.len() <= 2 * MAX_CLAUSES, "{}", built.highlight.len());
     }
 
@@ -1023,13 +1072,13 @@ mod tests {
     fn nothing_searchable_finds_nothing_unless_filtered() {
         let vocab = Vocabulary::from_terms([]);
         for q in ["😀", "\"", "*", &"a".repeat(101)] {
-            let built = build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
+            let built = build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every);
             assert!(built.unsearchable, "{q:?}");
         }
         let filtered = Filters { lang: Some("zh".into()), ..Filters::default() };
-        assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
-        assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
-        assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab).unsearchable);
+        assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab, &Every).unsearchable);
+        assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab, &Every).unsearchable);
+        assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab, &Every).unsearchable);
     }
 
     #[test]
@@ -1040,7 +1089,7 @@ mod tests {
     #[test]
     fn long_queries_need_half_of_their_words() {
         let vocab = Vocabulary::from_terms([]);
-        let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
+        let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every);
         assert!(!built("django tests").long, "two words: all of them");
         let long = built("how can I make my Django tests run faster");
         assert!(long.long && long.word_count == 5);
@@ -1050,7 +1099,7 @@ mod tests {
     #[test]
     fn question_and_function_words_are_optional() {
         let vocab = Vocabulary::from_terms([]);
-        let count = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab).word_count;
+        let count = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every).word_count;
         assert_eq!(count("how can I make my Django tests run faster"), 5, "make django tests run faster");
         assert_eq!(count("怎样给微服务做熔断限流"), count("给微服务做熔断限流"), "怎样 is optional");
         assert_eq!(count("what is the"), 3, "a query of nothing else still needs them");
