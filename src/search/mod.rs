@@ -290,7 +290,7 @@ impl Engine {
         let clauses = query::parse(&req.q);
         let limit = req.limit.clamp(1, 1000);
         let offset = req.offset.min(100_000);
-        let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab, &searcher);
+        let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab, &g.vocab);
         let needed = offset + limit;
         // Top docs, total and facet counts in one pass over the matches. A long query may be
         // followed by a wider one (below), whose hits come after these: then they are all needed.
@@ -306,7 +306,7 @@ impl Engine {
         if built.long && total < needed {
             // Three words or more and too few talks with all of them: those with at least half follow,
             // so talks rank by how many of the words they have (all, then most), then by score.
-            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &searcher);
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &g.vocab);
             let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());
             let (more, more_total, more_counts) = searcher.search(&wider.query, &collector)?;
             let all_words: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
@@ -318,7 +318,7 @@ impl Engine {
         } else if total == 0 && built.word_count > 1 {
             // No talk has every word of a short query: settle for most of them (one more query, as
             // bounded as the first).
-            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &searcher);
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &g.vocab);
             let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector());
             (top, total, counts) = searcher.search(&wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
@@ -356,7 +356,7 @@ impl Engine {
     pub fn search_floor(&self, req: &SearchRequest) -> Result<usize> {
         let g = self.current();
         let searcher = g.reader.searcher();
-        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab, &searcher);
+        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab, &g.vocab);
         let top = searcher.search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, 1000)).order_by_score())?;
         Ok(top.len())
     }

@@ -966,19 +966,11 @@ fn term_leaf(lexicon: &dyn Lexicon, field: Field, text: &str) -> Leaves {
     }
 }
 
-/// The terms an index holds. A query leaves out the terms no talk has (field by field, three in
-/// five of a query's terms: a pinyin field never holds a Chinese word), each of which would cost a
-/// weight and a scorer and match nothing.
+/// The terms an index holds (the [`Vocabulary`] of a generation knows). A query leaves out the
+/// terms no talk has (field by field, three in five of a query's terms: a pinyin field never holds
+/// a Chinese word), each of which would cost a weight and a scorer and match nothing.
 pub trait Lexicon {
     fn has(&self, term: &Term) -> bool;
-}
-
-impl Lexicon for tantivy::Searcher {
-    fn has(&self, term: &Term) -> bool {
-        self.segment_readers().iter().any(|segment| {
-            segment.inverted_index(term.field()).is_ok_and(|index| index.get_term_info(term).ok().flatten().is_some())
-        })
-    }
 }
 
 /// A lexicon that holds every term: queries as built for any index.

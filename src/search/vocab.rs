@@ -20,7 +20,9 @@
 use std::collections::HashMap;
 
 use tantivy::schema::Field;
-use tantivy::Searcher;
+use tantivy::{Searcher, Term};
+
+use super::query::Lexicon;
 
 /// Words shorter than this are never corrected: too many real words lie one edit away.
 pub const MIN_CHARS: usize = 5;
@@ -58,6 +60,8 @@ pub struct Vocabulary {
     /// couple of entries, instead of a binary search missing the cache twenty times.
     buckets: Vec<u32>,
     bucket_bits: u32,
+    /// Every term of the searched fields, Latin or not: what a query may leave out.
+    presence: Presence,
 }
 
 /// A likely correction of a query word.
@@ -72,6 +76,13 @@ impl Vocabulary {
     /// Gathers the Latin terms of `fields` from every segment `searcher` sees.
     pub fn build(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Vocabulary> {
         let mut talks: HashMap<Box<str>, u32> = HashMap::new();
+        let mut all_terms = 0;
+        for &field in fields {
+            for segment in searcher.segment_readers() {
+                all_terms += segment.inverted_index(field)?.terms().num_terms();
+            }
+        }
+        let mut presence = Presence::new(fields, all_terms);
         for &field in fields {
             let mut per_field: HashMap<Box<str>, u32> = HashMap::new();
             for segment in searcher.segment_readers() {
@@ -79,6 +90,7 @@ impl Vocabulary {
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
                     let key = stream.key();
+                    presence.insert(field, key);
                     if is_kept(key) {
                         let term = std::str::from_utf8(key).expect("ASCII letters");
                         *per_field.entry(term.into()).or_insert(0) += stream.value().doc_freq;
@@ -90,7 +102,7 @@ impl Vocabulary {
                 *slot = (*slot).max(n);
             }
         }
-        Ok(Vocabulary::from_counts(talks))
+        Ok(Vocabulary { presence, ..Vocabulary::from_counts(talks) })
     }
 
     /// A vocabulary of the given terms and talk counts (non-Latin terms are left out).
@@ -126,7 +138,7 @@ impl Vocabulary {
             }
             buckets.push(at as u32);
         }
-        Vocabulary { terms, deletions, buckets, bucket_bits }
+        Vocabulary { terms, deletions, buckets, bucket_bits, presence: Presence::default() }
     }
 
     /// The ids of the terms that are `form` or become it less one letter.
@@ -213,6 +225,58 @@ impl Vocabulary {
             .collect();
         found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         found.into_iter().take(n).map(|(t, n)| (t.to_string(), n)).collect()
+    }
+}
+
+/// A query leaves out the terms the index lacks (see [`Lexicon`]): the vocabulary knows them.
+impl Lexicon for Vocabulary {
+    fn has(&self, term: &Term) -> bool {
+        self.presence.may_hold(term)
+    }
+}
+
+/// Which terms the searched fields hold, as a Bloom filter (10 bits and 3 probes a term: about 2 %
+/// of absent terms look present, and are searched for nothing as before). Asking it costs three
+/// memory reads, where asking tantivy's term dictionary costs a walk down its FST: a query asks
+/// for some 40 terms, three in five of them absent.
+#[derive(Default)]
+struct Presence {
+    fields: Vec<Field>,
+    bits: Vec<u64>,
+}
+
+impl Presence {
+    const BITS_PER_TERM: usize = 10;
+
+    fn new(fields: &[Field], terms: usize) -> Presence {
+        let bits = (terms * Self::BITS_PER_TERM).next_power_of_two().max(64);
+        Presence { fields: fields.to_vec(), bits: vec![0; bits / 64] }
+    }
+
+    fn probes(&self, field: Field, term: &[u8]) -> [usize; 3] {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(field.field_id());
+        for &b in term {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let (a, b) = (h, (h >> 32) | 1);
+        let mask = self.bits.len() * 64 - 1;
+        [0, 1, 2].map(|i| (a.wrapping_add(i * b) as usize) & mask)
+    }
+
+    fn insert(&mut self, field: Field, term: &[u8]) {
+        for bit in self.probes(field, term) {
+            self.bits[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+
+    /// False only when `term` is surely not in the index; true for fields it was not built over.
+    fn may_hold(&self, term: &Term) -> bool {
+        if self.bits.is_empty() || !self.fields.contains(&term.field()) {
+            return true;
+        }
+        let probes = self.probes(term.field(), term.serialized_value_bytes());
+        probes.into_iter().all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
     }
 }
 
