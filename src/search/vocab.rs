@@ -254,11 +254,7 @@ impl Presence {
     }
 
     fn probes(&self, field: Field, term: &[u8]) -> [usize; 3] {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(field.field_id());
-        for &b in term {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let h = hash_from(FNV_OFFSET ^ u64::from(field.field_id()), term);
         let (a, b) = (h, (h >> 32) | 1);
         let mask = self.bits.len() * 64 - 1;
         [0, 1, 2].map(|i| (a.wrapping_add(i * b) as usize) & mask)
@@ -296,9 +292,15 @@ fn delete(word: &[u8], at: &[usize], out: &mut Vec<u8>) {
     out.extend_from_slice(&word[from..]);
 }
 
-/// FNV-1a, then a multiply so the top bits (the bucket) depend on every byte.
 fn hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    hash_from(FNV_OFFSET, bytes)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a from `seed`, then a multiply so the top bits (a bucket, a Bloom probe) depend on every byte.
+fn hash_from(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed;
     for &b in bytes {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
