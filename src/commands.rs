@@ -238,14 +238,8 @@ pub fn search(
         if response.relaxed { " (no talk matched every word; showing partial matches)" } else { "" }
     );
     for (i, hit) in response.hits.iter().enumerate() {
-        let speakers: Vec<String> = hit
-            .speakers
-            .iter()
-            .map(|s| match &s.company {
-                Some(c) => format!("{} ({c})", s.name),
-                None => s.name.clone(),
-            })
-            .collect();
+        let speakers: Vec<String> =
+            hit.speakers.iter().map(|s| crate::talk::name_with_company(&s.name, s.company.as_deref())).collect();
         println!("\n{:>3}. {}  [{}]", offset + i + 1, hit.title, hit.id);
         println!(
             "     {}{}{}",

@@ -228,6 +228,14 @@ impl Talk {
     }
 }
 
+/// A speaker as a listing names them: `Name (Company)`, or the name alone.
+pub fn name_with_company(name: &str, company: Option<&str>) -> String {
+    match company {
+        Some(c) => format!("{name} ({c})"),
+        None => name.to_string(),
+    }
+}
+
 /// Collapses runs of whitespace into one space and trims.
 pub fn fold_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -705,7 +705,10 @@ pub fn build(
                 if terms.len() > 1 {
                     for (field, boost) in [(fields.title, 3.0), (fields.abstract_text, 1.0)] {
                         if terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
-                            bonus.push((Occur::Should, Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost))));
+                            bonus.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost)),
+                            ));
                         }
                     }
                 }

@@ -113,14 +113,8 @@ pub fn calendar(name: &str, talks: &[Talk]) -> String {
 /// What a calendar event says of a talk: its event, speakers, abstract (cut) and link.
 fn description(talk: &Talk) -> String {
     let mut lines = vec![talk.event.title.clone()];
-    let speakers: Vec<String> = talk
-        .speakers
-        .iter()
-        .map(|s| match &s.company {
-            Some(c) => format!("{} ({c})", s.name),
-            None => s.name.clone(),
-        })
-        .collect();
+    let speakers: Vec<String> =
+        talk.speakers.iter().map(|s| crate::talk::name_with_company(&s.name, s.company.as_deref())).collect();
     if !speakers.is_empty() {
         lines.push(speakers.join(", "));
     }
