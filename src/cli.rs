@@ -3,10 +3,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::commands;
-use crate::config::{self, Settings};
+use crate::config::{self, IndexArg, Settings};
 use crate::ingest::schedule::when::Zone;
 use crate::search::Filters;
 
@@ -138,13 +138,6 @@ pub enum ExportFormat {
 /// `--timezone`: an IANA name or an offset.
 fn parse_zone(s: &str) -> Result<Zone, String> {
     Zone::parse(s).ok_or_else(|| format!("{s:?} is not a time zone (Europe/Vienna, Asia/Shanghai, +08:00 …)"))
-}
-
-#[derive(Debug, Args)]
-pub struct IndexArg {
-    /// The index directory.
-    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX", default_value = config::DEFAULT_INDEX)]
-    pub dir: Option<PathBuf>,
 }
 
 pub use crate::search::query::parse_years;

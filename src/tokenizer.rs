@@ -410,6 +410,18 @@ fn for_each_word_run(word: &str, mut f: impl FnMut(usize, usize, bool)) {
     }
 }
 
+/// The distinct search terms of `text`, one per position: the whole word, not its dictionary parts
+/// (what a query or a glossary entry searches for).
+pub fn terms(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (token, position, _) in tokens(text) {
+        if out.last().is_none_or(|(p, _)| *p != position) {
+            out.push((position, token));
+        }
+    }
+    out
+}
+
 /// Text normalised for segmentation, and a map from its byte offsets back to the original's.
 ///
 /// Full-width ASCII becomes ASCII (`ＡＰＩ７` → `API7`, which changes byte lengths, hence the map), then

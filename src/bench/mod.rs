@@ -41,7 +41,7 @@ pub use self::stats::{
 use self::queries::classes;
 use self::report::progress_bar;
 use self::stats::{Bound, Outcome, Samples};
-use crate::cli::IndexArg;
+use crate::config::IndexArg;
 use crate::config::Settings;
 use crate::indexer;
 use crate::search::{Engine, SearchRequest};

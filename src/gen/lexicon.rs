@@ -24,8 +24,8 @@ use std::sync::LazyLock;
 use anyhow::Context;
 use regex::Regex;
 
-use crate::search::query::terms;
 use crate::talk::is_han;
+use crate::tokenizer::terms;
 
 /// A pair must be seen this often (distinct contexts, or talks for CEDICT).
 pub const MIN_COUNT: u32 = 2;

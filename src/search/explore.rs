@@ -434,7 +434,7 @@ impl Engine {
                 continue;
             }
             for t in glossary.translations(std::slice::from_ref(term)).unwrap_or_default().iter().take(2) {
-                let terms = query::terms(&t.text);
+                let terms = tokenizer::terms(&t.text);
                 if terms.is_empty() {
                     continue;
                 }
@@ -676,7 +676,7 @@ fn topic_word(term: &str) -> bool {
 
 /// The analyzed words of `names` (a speaker's own name, a company's names): never a topic of theirs.
 fn excluded_words(names: &[&str]) -> HashSet<String> {
-    names.iter().flat_map(|n| query::terms(n)).map(|(_, t)| t).collect()
+    names.iter().flat_map(|n| tokenizer::terms(n)).map(|(_, t)| t).collect()
 }
 
 /// How many talks have `term` in their title or abstract (the larger of the two).

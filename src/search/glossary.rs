@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::query::terms;
+use crate::tokenizer::terms;
 
 const GLOSSARY: &str = include_str!("../../data/glossary.tsv");
 const ABBREVIATIONS: &str = include_str!("../../data/lexicon/abbreviations.tsv");

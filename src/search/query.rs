@@ -239,20 +239,9 @@ pub const MAX_WORDS: usize = 16;
 /// Phrases, exclusions and field clauses of a query that are used; more are ignored.
 pub const MAX_CLAUSES: usize = 16;
 
-/// The distinct search terms of `text`, one per position: the whole word, not its dictionary parts.
-pub fn terms(text: &str) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
-    for (token, position, _) in tokenizer::tokens(text) {
-        if out.last().is_none_or(|(p, _)| *p != position) {
-            out.push((position, token));
-        }
-    }
-    out
-}
-
 /// The terms of `text`, at most `max` of them.
 fn terms_upto(text: &str, max: usize) -> Vec<(usize, String)> {
-    let mut t = terms(text);
+    let mut t = tokenizer::terms(text);
     t.truncate(max);
     t
 }
@@ -352,7 +341,7 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
         let (translations, translation_weights) = lookup(i, len)
             .unwrap_or_default()
             .iter()
-            .map(|a| (self::terms(&a.text), a.weight))
+            .map(|a| (tokenizer::terms(&a.text), a.weight))
             .filter(|(t, _)| !t.is_empty())
             .unzip();
         let mut unit = Unit::new(terms[i..i + len].to_vec());
@@ -829,7 +818,7 @@ fn name_company(unit: &mut Unit) {
     let own = crate::company::key(&text);
     let others = company.names().filter(|n| crate::company::key(n) != own).take(MAX_COMPANY_NAMES);
     for name in others {
-        let name_terms = self::terms(name);
+        let name_terms = tokenizer::terms(name);
         if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {
             unit.variants.push(Variant { terms: name_terms, weight: COMPANY_NAME_WEIGHT, fields: Where::All });
         }
@@ -1013,14 +1002,14 @@ mod tests {
 
     #[test]
     fn terms_keep_one_token_per_position() {
-        let t: Vec<String> = terms("服务网格中的 TLS").into_iter().map(|t| t.1).collect();
+        let t: Vec<String> = tokenizer::terms("服务网格中的 TLS").into_iter().map(|t| t.1).collect();
         assert_eq!(t[0], "服务网格");
         assert!(t.contains(&"tls".to_string()));
         assert!(!t.contains(&"网格".to_string()), "{t:?}");
     }
 
     fn unit_words(q: &str) -> Vec<Vec<String>> {
-        units(&terms(q), &Vocabulary::default())
+        units(&tokenizer::terms(q), &Vocabulary::default())
             .into_iter()
             .map(|u| u.terms.into_iter().map(|(_, t)| t).collect())
             .collect()

@@ -8,13 +8,38 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::error::ApiError;
-use super::openapi::{CompaniesResponse, ErrorBody, Health, Ready};
 use super::{feeds, params, AppState};
 use crate::search::explore::{CompanyPage, SimilarResponse, SpeakerPage, FEED_CANDIDATES};
-use crate::search::{SearchRequest, SearchResponse, SpeakersResponse};
+use crate::search::{SearchRequest, SearchResponse, SpeakersResponse, Status};
+use crate::speakers::CompanyStats;
 use crate::talk::Talk;
+
+/// Every error response: `{"error": "…"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompaniesResponse {
+    pub companies: Vec<CompanyStats>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub talks: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ready {
+    pub status: String,
+    pub index: Status,
+}
 
 /// `GET /api/search?q=…&limit=…&offset=…&company=…&event=…&year=…&lang=…`
 ///

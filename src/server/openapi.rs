@@ -2,39 +2,13 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
-use utoipa::{Modify, Number, OpenApi, ToSchema};
+use utoipa::{Modify, Number, OpenApi};
 
 use super::params::{DEFAULT_FEED_LIMIT, YEAR_PATTERN};
 use crate::config::Limits;
 use crate::search::explore::{DEFAULT_SIMILAR, MAX_SIMILAR};
-use crate::search::Status;
-use crate::speakers::CompanyStats;
-
-/// Every error response: `{"error": "…"}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CompaniesResponse {
-    pub companies: Vec<CompanyStats>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Health {
-    pub status: String,
-    pub talks: u64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Ready {
-    pub status: String,
-    pub index: Status,
-}
 
 #[derive(OpenApi)]
 #[openapi(
