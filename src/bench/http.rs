@@ -21,7 +21,7 @@ use indicatif::ProgressBar;
 
 use super::queries::{classes, BenchQuery};
 use super::report::progress_bar;
-use super::stats::{Bound, Machine, Mode, Options, Outcome, Report, Samples};
+use super::stats::{BenchMode, Bound, Machine, Options, Outcome, Report, Samples};
 
 /// A request slower than this counts as an error (and its connection is dropped).
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -242,7 +242,7 @@ pub fn run_http(url: &str, queries: &[BenchQuery], opts: &Options) -> anyhow::Re
         machine.talks = talks;
         let search = search.into_phase("search", &names);
         let floor = floor.into_phase("GET /healthz", &floor_names);
-        Ok(Report::new(Mode::Http, url.to_string(), opts, queries.len(), machine, search, floor))
+        Ok(Report::new(BenchMode::Http, url.to_string(), opts, queries.len(), machine, search, floor))
     })
 }
 

@@ -35,7 +35,8 @@ pub use self::plot::{render_svg, write_plot};
 pub use self::queries::{parse_queries, BenchQuery, DEFAULT_QUERIES};
 pub use self::report::format_report;
 pub use self::stats::{
-    percentile, proc_status_bytes, ClassStats, Machine, Mode, Options, Phase, Ratios, Report, Stats, DEFAULT_REQUESTS,
+    percentile, proc_status_bytes, BenchMode, ClassStats, Machine, Options, Phase, Ratios, Report, Stats,
+    DEFAULT_REQUESTS,
 };
 
 use self::queries::classes;
@@ -50,8 +51,8 @@ use crate::search::{Engine, SearchRequest};
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// inproc: the search library in this process; http: a running `talksearch serve`.
-    #[arg(long, value_enum, default_value_t = Mode::Inproc)]
-    pub mode: Mode,
+    #[arg(long, value_enum, default_value_t = BenchMode::Inproc)]
+    pub mode: BenchMode,
     #[command(flatten)]
     pub index: IndexArg,
     /// The server's base URL (http mode); loopback addresses only.
@@ -152,7 +153,7 @@ pub fn run_inproc(engine: &Engine, queries: &[BenchQuery], opts: &Options) -> Re
     let search = phases.pop().expect("two phases").into_phase("search", &names);
     let mut machine = Machine::here();
     machine.talks = Some(engine.num_talks());
-    Report::new(Mode::Inproc, String::new(), opts, queries.len(), machine, search, floor)
+    Report::new(BenchMode::Inproc, String::new(), opts, queries.len(), machine, search, floor)
 }
 
 /// `talksearch bench`: loads the query mix, runs the chosen mode and prints the report.
@@ -181,13 +182,13 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     };
     let index_dir = Settings::new(args.index.dir, Vec::new(), None).index_dir;
     let mut report = match args.mode {
-        Mode::Inproc => {
+        BenchMode::Inproc => {
             let engine = crate::commands::open_engine(&index_dir)?;
             let mut report = run_inproc(&engine, &queries, &opts);
             report.target = index_dir.display().to_string();
             report
         }
-        Mode::Http => run_http(&args.url, &queries, &opts)?,
+        BenchMode::Http => run_http(&args.url, &queries, &opts)?,
     };
     report.machine.index_bytes = index_bytes(&index_dir);
     if let Some(pid) = args.server_pid {

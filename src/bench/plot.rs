@@ -11,7 +11,7 @@ use anyhow::Context;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 
-use super::stats::{Mode, Report, Stats};
+use super::stats::{BenchMode, Report, Stats};
 
 const SIZE: (u32, u32) = (1100, 680);
 /// Points of a curve closer than this on the x axis are merged (the SVG stays small at 1M samples).
@@ -190,8 +190,8 @@ fn curves(r: &Report) -> Vec<Curve> {
 
 fn title(r: &Report) -> String {
     let mode = match r.mode {
-        Mode::Inproc => format!("in-process, {} thread(s)", r.options.threads),
-        Mode::Http => format!("HTTP, {} connection(s)", r.options.concurrency),
+        BenchMode::Inproc => format!("in-process, {} thread(s)", r.options.threads),
+        BenchMode::Http => format!("HTTP, {} connection(s)", r.options.concurrency),
     };
     let requests = r.search.overall.ok + r.search.overall.errors;
     format!("talksearch bench: {}, {mode}, {} queries, {requests} requests", r.target, r.queries)

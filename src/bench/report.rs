@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::stats::{Bound, Mode, Report, Stats};
+use super::stats::{BenchMode, Bound, Report, Stats};
 
 /// A progress bar on stderr for one measured phase (hidden unless `show`).
 pub(super) fn progress_bar(show: bool, bound: Bound, what: &str) -> ProgressBar {
@@ -35,8 +35,10 @@ pub fn format_report(r: &Report) -> String {
     let mut s = String::new();
     let m = &r.machine;
     let what = match r.mode {
-        Mode::Inproc => format!("in-process, {} thread(s)", r.options.threads),
-        Mode::Http => format!("HTTP, {} connection(s), {} client thread(s)", r.options.concurrency, r.options.threads),
+        BenchMode::Inproc => format!("in-process, {} thread(s)", r.options.threads),
+        BenchMode::Http => {
+            format!("HTTP, {} connection(s), {} client thread(s)", r.options.concurrency, r.options.threads)
+        }
     };
     let _ = writeln!(s, "talksearch bench: {what}, {} ({} queries)", r.target, r.queries);
     let opt = |v: Option<u64>, f: fn(u64) -> String| v.map_or("?".to_string(), f);

@@ -9,9 +9,10 @@ use serde::Serialize;
 /// Requests per phase when neither `--requests` nor `--duration` is given.
 pub const DEFAULT_REQUESTS: u64 = 5000;
 
+/// Where a bench sends its searches (`--mode`): this process's engine, or a running server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub enum BenchMode {
     Inproc,
     Http,
 }
@@ -285,7 +286,7 @@ pub struct Ratios {
 /// A whole run, as printed by `--json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub mode: Mode,
+    pub mode: BenchMode,
     /// The index directory (inproc) or the base URL (http).
     pub target: String,
     pub options: Options,
@@ -298,7 +299,7 @@ pub struct Report {
 
 impl Report {
     pub(super) fn new(
-        mode: Mode,
+        mode: BenchMode,
         target: String,
         options: &Options,
         queries: usize,
@@ -308,7 +309,7 @@ impl Report {
     ) -> Report {
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let mut p50_per_class = BTreeMap::new();
-        if mode == Mode::Inproc {
+        if mode == BenchMode::Inproc {
             for c in &search.classes {
                 if let Some(f) = floor.classes.iter().find(|f| f.class == c.class) {
                     p50_per_class.insert(c.class.clone(), ratio(c.stats.p50_ms, f.stats.p50_ms));

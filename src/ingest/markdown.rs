@@ -619,7 +619,7 @@ enum LeadingNames {
 
 /// What plain paragraphs and bullets in the current section are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Mode {
+enum Section {
     #[default]
     Abstract,
     Bio,
@@ -639,7 +639,7 @@ struct Walker {
     /// Text outside any talk section: the page may itself be one talk.
     page: Draft,
     current: Option<Draft>,
-    mode: Mode,
+    section: Section,
     /// Level of the enclosing `## 日程`-like heading, if any.
     agenda_level: Option<usize>,
     /// Text of the last heading, naming the event of slide-list entries under it.
@@ -681,7 +681,7 @@ impl Walker {
         match role {
             HeadingRole::Agenda => self.agenda_level = Some(level),
             HeadingRole::Title => self.current = Some(Draft::from_heading(text, self.agenda_level.is_some())),
-            HeadingRole::Guests => self.mode = Mode::Bio,
+            HeadingRole::Guests => self.section = Section::Bio,
             HeadingRole::Label(_) | HeadingRole::Details => {}
         }
     }
@@ -712,7 +712,7 @@ impl Walker {
     }
 
     fn item(&mut self, raw: &str) {
-        if !matches!(self.mode, Mode::Outline | Mode::Takeaways | Mode::Bio) {
+        if !matches!(self.section, Section::Outline | Section::Takeaways | Section::Bio) {
             if let Some(mut talk) = slide_link(raw) {
                 talk.group = self.last_heading.clone();
                 self.push_talk(talk);
@@ -741,10 +741,10 @@ impl Walker {
             }
             return;
         }
-        let mode = self.mode;
+        let section = self.section;
         let draft = self.target();
-        match mode {
-            Mode::Abstract => {
+        match section {
+            Section::Abstract => {
                 if !bullet && draft.abstract_parts.is_empty() {
                     if let Some(speaker) = implicit_speaker(&text, draft.leading_names) {
                         draft.evidence |= draft.leading_names == LeadingNames::Programme;
@@ -755,31 +755,31 @@ impl Walker {
                 draft.leading_names = LeadingNames::No;
                 draft.abstract_parts.push(text);
             }
-            Mode::Bio => add_bio(draft, &text, false),
-            Mode::Outline => draft.outline.push(text),
-            Mode::Takeaways => draft.takeaways.push(text),
-            Mode::Time => {
+            Section::Bio => add_bio(draft, &text, false),
+            Section::Outline => draft.outline.push(text),
+            Section::Takeaways => draft.takeaways.push(text),
+            Section::Time => {
                 draft.time.get_or_insert(text);
             }
-            Mode::Url => {
+            Section::Url => {
                 if draft.url.is_none() {
                     draft.url = first_url(raw);
                 }
             }
-            Mode::Ignore => {}
+            Section::Ignore => {}
         }
     }
 
     /// A bare label (`**讲师介绍**`, `听众收益：`, `## 分享人简介`) switches what the following text is.
     fn label(&mut self, field: Field) {
-        self.mode = match field {
-            Field::Speaker | Field::Bio => Mode::Bio,
-            Field::Outline => Mode::Outline,
-            Field::Takeaways => Mode::Takeaways,
-            Field::Abstract | Field::Topic => Mode::Abstract,
-            Field::Time => Mode::Time,
-            Field::Url => Mode::Url,
-            Field::Company | Field::Theme | Field::Ignore => Mode::Ignore,
+        self.section = match field {
+            Field::Speaker | Field::Bio => Section::Bio,
+            Field::Outline => Section::Outline,
+            Field::Takeaways => Section::Takeaways,
+            Field::Abstract | Field::Topic => Section::Abstract,
+            Field::Time => Section::Time,
+            Field::Url => Section::Url,
+            Field::Company | Field::Theme | Field::Ignore => Section::Ignore,
         };
         let draft = self.target();
         draft.leading_names = LeadingNames::No;
@@ -793,10 +793,10 @@ impl Walker {
 
     /// A `key：value` line.
     fn field(&mut self, field: Field, value: &str, raw: &str) {
-        self.mode = match field {
-            Field::Outline => Mode::Outline,
-            Field::Takeaways => Mode::Takeaways,
-            _ => Mode::Abstract,
+        self.section = match field {
+            Field::Outline => Section::Outline,
+            Field::Takeaways => Section::Takeaways,
+            _ => Section::Abstract,
         };
         let draft = self.target();
         draft.leading_names = LeadingNames::No;
@@ -843,7 +843,7 @@ impl Walker {
     }
 
     fn close_section(&mut self) {
-        self.mode = Mode::Abstract;
+        self.section = Section::Abstract;
         if let Some(draft) = self.current.take() {
             self.push_talk(draft);
         }

@@ -49,7 +49,7 @@ fn decode_component(s: &str, what: &str) -> Result<String, ApiError> {
 }
 
 /// A whole number written in digits only: no sign, no spaces (`limit=+5` is `" 5"`), no decimals.
-fn number(name: &str, value: &str, max: usize, min: usize) -> Result<usize, ApiError> {
+fn number(name: &str, value: &str, min: usize, max: usize) -> Result<usize, ApiError> {
     let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match value.parse::<usize>() {
         Ok(n) if digits && (min..=max).contains(&n) => Ok(n),
@@ -112,8 +112,8 @@ fn request(
     for (name, value) in decode(raw, known)? {
         match name.as_str() {
             "q" => req.q = bounded(&name, value, limits.max_query_chars)?,
-            "limit" => req.limit = number("limit", &value, limits.max_limit, 1)?,
-            "offset" => req.offset = number("offset", &value, limits.max_offset, 0)?,
+            "limit" => req.limit = number("limit", &value, 1, limits.max_limit)?,
+            "offset" => req.offset = number("offset", &value, 0, limits.max_offset)?,
             "company" => filters.company = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "event" => filters.event = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "lang" => filters.lang = non_empty(bounded(&name, value, limits.max_query_chars)?),
@@ -169,7 +169,7 @@ pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuer
             "company" => out.company = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "q" => out.q = non_empty(bounded(&name, value, limits.max_query_chars)?),
             "talk" => out.talk = non_empty(bounded(&name, value, limits.max_query_chars)?),
-            "limit" => out.limit = number("limit", &value, limits.max_speakers_limit, 1)?,
+            "limit" => out.limit = number("limit", &value, 1, limits.max_speakers_limit)?,
             _ => {}
         }
     }
@@ -179,7 +179,7 @@ pub fn speakers_query(raw: Option<&str>, limits: &Limits) -> Result<SpeakersQuer
 /// The `limit` of `/api/talks/{id}/similar`: 1 to [`MAX_SIMILAR`], [`DEFAULT_SIMILAR`] when not given.
 pub fn similar_limit(raw: Option<&str>) -> Result<usize, ApiError> {
     match decode(raw, &["limit"])?.into_iter().next() {
-        Some((_, value)) => number("limit", &value, MAX_SIMILAR, 1),
+        Some((_, value)) => number("limit", &value, 1, MAX_SIMILAR),
         None => Ok(DEFAULT_SIMILAR),
     }
 }
