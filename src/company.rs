@@ -92,7 +92,7 @@ impl Companies {
                 return Err(format!("company id {:?} appears twice", c.id));
             }
             for name in c.names() {
-                let k = key(name);
+                let k = fold_name(name);
                 if k.is_empty() {
                     continue;
                 }
@@ -107,7 +107,7 @@ impl Companies {
         let mut by_query_key: HashMap<String, usize> = HashMap::new();
         for (i, c) in file.company.iter().enumerate() {
             for alias in &c.query_aliases {
-                let k = key(alias);
+                let k = fold_name(alias);
                 let clash = by_key.get(&k).or(by_query_key.get(&k)).filter(|&&j| j != i);
                 if let Some(&j) = clash {
                     return Err(format!("query alias {alias:?} names both {:?} and {:?}", file.company[j].id, c.id));
@@ -138,7 +138,7 @@ impl Companies {
     /// The company `text` names, if the table knows it: as written, then without a legal-form
     /// suffix (`腾讯科技有限公司`), then by the longest known name it starts with (`腾讯云 TKE 团队`).
     pub fn resolve(&self, text: &str) -> Option<&Company> {
-        let k = key(text);
+        let k = fold_name(text);
         if k.is_empty() {
             return None;
         }
@@ -182,7 +182,7 @@ impl Companies {
     /// The company a search names with exactly `text`: one of its names, or one of its query
     /// aliases (`字节`, `鹅厂`). No partial matches: a query word either names a company or not.
     pub fn named(&self, text: &str) -> Option<&Company> {
-        let k = key(text);
+        let k = fold_name(text);
         let i = self.by_key.get(&k).or_else(|| self.by_query_key.get(&k))?;
         Some(&self.companies[*i])
     }
@@ -192,7 +192,7 @@ impl Companies {
     pub fn family_id(&self, text: &str) -> Option<String> {
         let id = match self.resolve(text) {
             Some(c) => c.id.clone(),
-            None => self.named(text).map_or_else(|| key(text), |c| c.id.clone()),
+            None => self.named(text).map_or_else(|| fold_name(text), |c| c.id.clone()),
         };
         Some(id).filter(|id| !id.is_empty()).and_then(|id| self.lineage(&id).pop())
     }
@@ -201,13 +201,13 @@ impl Companies {
     pub fn id_for(&self, text: &str) -> Option<String> {
         match self.resolve(text) {
             Some(c) => Some(c.id.clone()),
-            None => Some(key(text)).filter(|k| !k.is_empty()),
+            None => Some(fold_name(text)).filter(|k| !k.is_empty()),
         }
     }
 }
 
 /// The folded form used for matching: full-width to ASCII, lowercase, without spaces and punctuation.
-pub fn key(text: &str) -> String {
+pub fn fold_name(text: &str) -> String {
     text.chars()
         .map(crate::tokenizer::fold_width)
         .filter(|c| c.is_alphanumeric())

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::company::{key, Companies};
+use crate::company::{fold_name, Companies};
 use crate::talk::Talk;
 
 /// A company as shown with a speaker: canonical id and display name.
@@ -56,7 +56,7 @@ pub fn company_ref(companies: &Companies, text: &str) -> Option<CompanyRef> {
     match companies.resolve(text) {
         Some(c) => Some(CompanyRef { id: c.id.clone(), name: c.name.clone() }),
         None => {
-            let id = key(text);
+            let id = fold_name(text);
             (!id.is_empty()).then(|| CompanyRef { id, name: text.trim().to_string() })
         }
     }
@@ -67,7 +67,7 @@ pub fn company_ref(companies: &Companies, text: &str) -> Option<CompanyRef> {
 /// ids at every build, and namesakes at different companies (who are different people) differ.
 pub fn speaker_id(name: &str, company_id: Option<&str>) -> String {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(key(name).as_bytes());
+    hasher.update(fold_name(name).as_bytes());
     hasher.update(b"\x1f");
     hasher.update(company_id.unwrap_or_default().as_bytes());
     hasher.finalize().to_hex()[..16].to_string()
@@ -108,7 +108,7 @@ impl<'a> People<'a> {
     pub fn add(&mut self, talk: &Talk) {
         let companies = self.companies;
         for s in &talk.speakers {
-            let name_key = key(&s.name);
+            let name_key = fold_name(&s.name);
             if name_key.is_empty() {
                 continue;
             }

@@ -91,7 +91,7 @@ pub fn groups(talks: &[Talk]) -> Vec<Vec<usize>> {
 /// Whether two listings with the same folded title are one talk.
 fn same_talk(a: &Talk, b: &Talk) -> bool {
     let names = |t: &Talk| -> Vec<String> {
-        t.speakers.iter().map(|s| company::key(&s.name)).filter(|k| !k.is_empty()).collect()
+        t.speakers.iter().map(|s| company::fold_name(&s.name)).filter(|k| !k.is_empty()).collect()
     };
     let (na, nb) = (names(a), names(b));
     if na.iter().any(|n| nb.contains(n)) {

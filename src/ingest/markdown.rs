@@ -18,7 +18,7 @@
 //! - Times are kept as written (`11:15 -12:00`, `16:45: 17:30`), only trimmed.
 //! - `Speaker.company` is filled here only from an explicit `公司：` line. Bracketed text after a name
 //!   (`宋净超（Tetrate 布道师、…）`, `石建伟（卓与）`) may be a company, a role or an alias, so it goes
-//!   to the bio, where [`super::company::enrich`] (run on every page by `parse_bytes`) reads it.
+//!   to the bio, where [`super::affiliation::enrich`] (run on every page by `parse_bytes`) reads it.
 //! - Opening remarks and round tables (`开场致辞`, `圆桌`) are talks when the page names a speaker for
 //!   them; breaks (`签到入场`, `合影、茶歇`, `Lunch`) never are.
 //! - A list of numbered slide links (`* [1.1.1 title](x.pdf)` under `### 2023 上海`) gives one event

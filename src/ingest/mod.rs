@@ -4,7 +4,7 @@
 //! module does the I/O around them and never stops a run for one bad file: every file ends up in
 //! the [`Ingested`] report as talks, as a page without talks, as skipped, or as failed with a reason.
 
-pub mod company;
+pub mod affiliation;
 pub mod markdown;
 pub mod pyvideo;
 pub mod schedule;
@@ -150,7 +150,7 @@ pub fn parse_bytes_with(
         Kind::Other => Vec::new(),
     };
     for talk in &mut talks {
-        company::enrich(talk);
+        affiliation::enrich(talk);
     }
     Ok(talks)
 }

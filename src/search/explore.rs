@@ -16,7 +16,7 @@ use tantivy::{Order, Searcher, TantivyDocument, Term};
 
 use super::glossary::Glossary;
 use super::{query, Engine, EventRef, Generation, SpeakerRef};
-use crate::company::{key, Companies};
+use crate::company::{fold_name, Companies};
 use crate::error::Result;
 use crate::indexer;
 use crate::speakers::{company_ref, CompanyRef, SpeakerEntity};
@@ -210,7 +210,7 @@ impl Engine {
         }
         newest_first(&mut talks);
         let companies = Companies::builtin();
-        let name_key = key(&person.name);
+        let name_key = fold_name(&person.name);
         let mut other_names = person.other_names.clone();
         if let Some(pinyin) = indexer::pinyin_forms(&person.name).and_then(|p| p.split(' ').next().map(str::to_string))
         {
@@ -223,7 +223,7 @@ impl Engine {
         for talk in &talks {
             let date = talk.event.date.as_ref();
             for s in &talk.speakers {
-                if key(&s.name) != name_key {
+                if fold_name(&s.name) != name_key {
                     let Some(other) = entity_of(&g, &s.name, &talk.id) else { continue };
                     match co.iter_mut().find(|p| p.id == other.id) {
                         Some(p) => p.talks += 1,
@@ -259,7 +259,7 @@ impl Engine {
         let mut own_names: Vec<&str> = vec![person.name.as_str()];
         own_names.extend(spans.iter().map(|s| s.name.as_str()));
         let words = top_words(&searcher, &g, talks.iter(), &excluded_words(&own_names), TOP_WORDS)?;
-        let namesakes = g.speakers.iter().filter(|s| s.id != person.id && key(&s.name) == name_key).map(person_ref);
+        let namesakes = g.speakers.iter().filter(|s| s.id != person.id && fold_name(&s.name) == name_key).map(person_ref);
         Ok(Some(SpeakerPage {
             id: person.id.clone(),
             name: person.name.clone(),
@@ -288,7 +288,7 @@ impl Engine {
             Some(c) => c.id.clone(),
             None => match companies.named(id_or_name) {
                 Some(c) => c.id.clone(),
-                None => key(id_or_name),
+                None => fold_name(id_or_name),
             },
         };
         let table = companies.get(&id);
@@ -552,8 +552,8 @@ pub fn newest_first(talks: &mut [Talk]) {
 
 /// The person a mention of `name` in the talk `talk_id` is.
 fn entity_of<'g>(g: &'g Generation, name: &str, talk_id: &str) -> Option<&'g SpeakerEntity> {
-    let k = key(name);
-    g.speakers.iter().find(|s| s.talks.iter().any(|t| t.id == talk_id) && key(&s.name) == k)
+    let k = fold_name(name);
+    g.speakers.iter().find(|s| s.talks.iter().any(|t| t.id == talk_id) && fold_name(&s.name) == k)
 }
 
 fn person_ref(s: &SpeakerEntity) -> PersonRef {

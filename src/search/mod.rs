@@ -251,13 +251,13 @@ impl Engine {
     /// name contains `q`; most talks first.
     pub fn speakers(&self, company: Option<&str>, q: Option<&str>, limit: usize) -> SpeakersResponse {
         let company_id = company.and_then(|c| Companies::builtin().family_id(c));
-        let q = q.map(crate::company::key).filter(|q| !q.is_empty());
+        let q = q.map(crate::company::fold_name).filter(|q| !q.is_empty());
         let g = self.current();
         let matching: Vec<&SpeakerEntity> = g
             .speakers
             .iter()
             .filter(|s| company_id.as_ref().is_none_or(|id| s.company_lineage.contains(id)))
-            .filter(|s| q.as_ref().is_none_or(|q| crate::company::key(&s.name).contains(q.as_str())))
+            .filter(|s| q.as_ref().is_none_or(|q| crate::company::fold_name(&s.name).contains(q.as_str())))
             .collect();
         SpeakersResponse { total: matching.len(), speakers: matching.into_iter().take(limit).cloned().collect() }
     }

@@ -815,8 +815,8 @@ fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)],
 fn name_company(unit: &mut Unit) {
     let text: String = unit.terms.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
     let Some(company) = Companies::builtin().named(&text) else { return };
-    let own = crate::company::key(&text);
-    let others = company.names().filter(|n| crate::company::key(n) != own).take(MAX_COMPANY_NAMES);
+    let own = crate::company::fold_name(&text);
+    let others = company.names().filter(|n| crate::company::fold_name(n) != own).take(MAX_COMPANY_NAMES);
     for name in others {
         let name_terms = tokenizer::terms(name);
         if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use crate::company::{key, Companies};
+use crate::company::{fold_name, Companies};
 use crate::talk::Talk;
 
 /// Fills `company` and `former_companies` of every speaker of `talk` from the text the page gives.
@@ -500,7 +500,7 @@ fn title_suffix_company(title: &str) -> Option<String> {
     static SUFFIX: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:—+|--+|\s-\s)\s*([^—\-]{2,40}?)\s*$").unwrap());
     let suffix = SUFFIX.captures(title)?.get(1)?.as_str();
     let company = Companies::builtin().resolve(suffix)?;
-    let exact = company.names().any(|n| key(n) == key(suffix));
+    let exact = company.names().any(|n| fold_name(n) == fold_name(suffix));
     exact.then(|| suffix.to_string())
 }
 
