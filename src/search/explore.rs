@@ -259,7 +259,8 @@ impl Engine {
         let mut own_names: Vec<&str> = vec![person.name.as_str()];
         own_names.extend(spans.iter().map(|s| s.name.as_str()));
         let words = top_words(&searcher, &g, talks.iter(), &excluded_words(&own_names), TOP_WORDS)?;
-        let namesakes = g.speakers.iter().filter(|s| s.id != person.id && fold_name(&s.name) == name_key).map(person_ref);
+        let namesakes =
+            g.speakers.iter().filter(|s| s.id != person.id && fold_name(&s.name) == name_key).map(person_ref);
         Ok(Some(SpeakerPage {
             id: person.id.clone(),
             name: person.name.clone(),

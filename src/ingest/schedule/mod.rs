@@ -409,7 +409,8 @@ pub fn company_from_affiliation(line: &str) -> Option<String> {
     let parts: Vec<String> =
         line.split([',', ';', '/', '|']).flat_map(|p| p.split(" - ")).map(clean).filter(|p| !p.is_empty()).collect();
     // A part that the alias table knows as a whole, or that is shaped like a company name.
-    let known = parts.iter().find(|p| table.resolve(p).is_some_and(|c| c.names().any(|n| fold_name(n) == fold_name(p))));
+    let known =
+        parts.iter().find(|p| table.resolve(p).is_some_and(|c| c.names().any(|n| fold_name(n) == fold_name(p))));
     let shaped = || parts.iter().find(|p| has_company_suffix(p));
     // `Role, Company` or `Company, Role`: a short capitalised part without role words beside a role.
     let beside_role = || {
