@@ -1,13 +1,9 @@
 //! Speakers by company, whichever way the company is written: the seed page's people.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::Value;
-use tower::ServiceExt;
 
 use talksearch::search::Filters;
-use talksearch::server::app;
 use talksearch::SearchRequest;
 
 use crate::util::seed;
@@ -74,10 +70,7 @@ fn keyword_search_matches_companies_in_any_alias() {
 }
 
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let response = app(seed()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap())
+    crate::util::get_json(seed(), uri).await
 }
 
 #[tokio::test]

@@ -7,24 +7,18 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use serde_json::Value;
 use tokio::net::TcpStream;
-use tower::ServiceExt;
 
 use talksearch::config::Limits;
-use talksearch::server::{app, conn, AppState};
+use talksearch::server::{conn, AppState};
 use talksearch::Engine;
 
 use crate::util::seed;
 
-/// Sends `GET uri` through the router without a socket; returns status and JSON body.
+/// `GET uri` on the seed index, without a socket: status and JSON body.
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let response = app(seed()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, json)
+    crate::util::get_json(seed(), uri).await
 }
 
 #[tokio::test]
@@ -359,12 +353,9 @@ async fn connections_over_the_cap_are_closed_and_new_clients_get_in_when_others_
     server.stop().await;
 }
 
-/// Sends `request` through the router without a socket; returns status, headers and body text.
+/// Sends `request` to the seed index, without a socket: status, headers and body text.
 async fn send(request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app(seed()).oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+    crate::util::send(seed(), request).await
 }
 
 #[tokio::test]

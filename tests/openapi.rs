@@ -1,24 +1,16 @@
 //! The OpenAPI document matches what the API really answers.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::Value;
-use tower::ServiceExt;
 
 use talksearch::config::Limits;
-use talksearch::server::app;
 use talksearch::server::openapi::{bounds, Bound};
 
 use crate::util::seed;
 
 /// Status and body of `GET uri`; a calendar or feed (not JSON) is the body as a JSON string.
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let response = app(seed()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, body)
+    crate::util::get_json(seed(), uri).await
 }
 
 /// The schema the document gives for `path`'s `status` response, with the components attached so

@@ -6,22 +6,13 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use indicatif::ProgressBar;
-use tower::ServiceExt;
 
 use talksearch::config::Limits;
 use talksearch::server::{app, AppState};
 use talksearch::{indexer, ingest, Engine};
 
-use crate::util::{seed, seed_page, test_data};
-
-async fn send(state: Arc<AppState>, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app(state).oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
+use crate::util::{seed, seed_page, send, test_data};
 
 fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()

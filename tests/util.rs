@@ -3,10 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
 use indicatif::ProgressBar;
+use serde_json::Value;
 use talksearch::config::Limits;
-use talksearch::server::AppState;
+use talksearch::server::{app, AppState};
 use talksearch::{indexer, ingest, Engine};
+use tower::ServiceExt;
 
 /// The repository's `tests/data` folder.
 pub fn test_data() -> PathBuf {
@@ -52,4 +57,19 @@ pub fn corpus() -> Option<PathBuf> {
 pub fn titles(engine: &Engine, q: &str, limit: usize) -> Vec<String> {
     let req = talksearch::SearchRequest { q: q.to_string(), limit, ..Default::default() };
     engine.search(&req).expect("search works").hits.into_iter().map(|h| h.title).collect()
+}
+
+/// Sends `request` through the router of `state` without a socket: status, headers and body text.
+pub async fn send(state: Arc<AppState>, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let response = app(state).oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `GET uri` on `state`: status and body as JSON (a body that is not JSON, such as a calendar, as a
+/// JSON string).
+pub async fn get_json(state: Arc<AppState>, uri: &str) -> (StatusCode, Value) {
+    let (status, _, body) = send(state, Request::get(uri).body(Body::empty()).unwrap()).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
 }
