@@ -111,13 +111,13 @@ impl Tokenizer for JiebaTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream<'a> {
         self.folded.fold(text);
         self.len = tokenize_folded(&self.jieba, text, &self.folded, &mut self.tokens, 0);
-        JiebaTokenStream { tokens: &self.tokens[..self.len], next: 0 }
+        JiebaTokenStream { tokens: &mut self.tokens[..self.len], next: 0 }
     }
 }
 
 /// Iterates over the tokens a [`JiebaTokenizer`] produced.
 pub struct JiebaTokenStream<'a> {
-    tokens: &'a [Token],
+    tokens: &'a mut [Token],
     next: usize,
 }
 
@@ -132,7 +132,7 @@ impl TokenStream for JiebaTokenStream<'_> {
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        unreachable!("JiebaTokenStream is not used under token filters")
+        &mut self.tokens[self.next - 1]
     }
 }
 

@@ -42,6 +42,7 @@ impl BenchQuery {
         let raw = self.query_string();
         params::search_request(Some(&raw), &Limits::default()).map_err(|e| match e {
             ApiError::BadRequest(m) | ApiError::NotFound(m) | ApiError::Internal(m) => m,
+            ApiError::Unavailable { message, .. } => message,
         })
     }
 }

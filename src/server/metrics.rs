@@ -5,14 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use prometheus::{
     Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
+use super::error::ApiError;
 use super::AppState;
 
 /// The service's metrics, registered in their own registry.
@@ -125,7 +124,7 @@ const OPERATIONS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 /// - bounds time: a request still running after the timeout is answered `503`;
 /// - records it by matched route (not raw path, so ids and queries do not explode the label set)
 ///   and status, and logs one line.
-pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+pub async fn bound_and_record(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let matched = request.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
@@ -135,12 +134,12 @@ pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: N
         next.run(request).await
     } else {
         match state.in_flight.try_acquire() {
-            Err(_) => unavailable("the server is busy; retry shortly", 1),
+            Err(_) => unavailable("the server is busy; retry shortly".to_string()),
             Ok(_permit) => {
                 let limit = Duration::from_secs(state.limits.request_timeout_secs);
                 match tokio::time::timeout(limit, next.run(request)).await {
                     Ok(response) => response,
-                    Err(_) => unavailable(&format!("the request took longer than {} s", limit.as_secs()), 1),
+                    Err(_) => unavailable(format!("the request took longer than {} s", limit.as_secs())),
                 }
             }
         }
@@ -158,8 +157,7 @@ pub async fn track(State(state): State<Arc<AppState>>, request: Request, next: N
     response
 }
 
-/// A `503` with a JSON error and `Retry-After`.
-fn unavailable(message: &str, retry_after_secs: u32) -> Response {
-    let body = Json(serde_json::json!({ "error": message }));
-    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, retry_after_secs.to_string())], body).into_response()
+/// A `503` asking the client to retry in a second.
+fn unavailable(message: String) -> Response {
+    ApiError::Unavailable { message, retry_after_secs: 1 }.into_response()
 }

@@ -74,7 +74,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/metrics", get(api::metrics))
         .fallback(api::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::bound_and_record))
         .layer(TraceLayer::new_for_http());
     let router = match cors {
         Some(cors) => router.layer(cors),
