@@ -161,9 +161,7 @@ impl Cli {
                 }
                 commands::index_with(&settings, full, map.as_deref(), timezone)
             }
-            Command::Export { index, format: ExportFormat::Jsonl } => {
-                commands::export(&Settings::new(index.dir, Vec::new(), None).index_dir)
-            }
+            Command::Export { index, format: ExportFormat::Jsonl } => commands::export(&index.path()),
             Command::Serve { index, data, addr, cors_origins, max_connections, header_timeout, keep_alive_timeout } => {
                 let mut settings = Settings::new(index.dir, data, addr);
                 settings.cors_origins = cors_origins;
@@ -172,16 +170,12 @@ impl Cli {
                 settings.limits.keep_alive_secs = keep_alive_timeout;
                 commands::serve(&settings)
             }
-            Command::Speakers { company, name, limit, json, index } => commands::speakers(
-                &Settings::new(index.dir, Vec::new(), None),
-                company.as_deref(),
-                name.as_deref(),
-                limit,
-                json,
-            ),
+            Command::Speakers { company, name, limit, json, index } => {
+                commands::speakers(&index.path(), company.as_deref(), name.as_deref(), limit, json)
+            }
             Command::Search { query, limit, offset, company, event, year, lang, json, index } => {
                 let filters = Filters { company, event, years: year, lang };
-                commands::search(&Settings::new(index.dir, Vec::new(), None), &query, limit, offset, filters, json)
+                commands::search(&index.path(), &query, limit, offset, filters, json)
             }
             Command::Bench(args) => crate::bench::run(args),
             Command::Gen(args) => crate::gen::run(args),

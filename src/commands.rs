@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::config::Settings;
+use crate::config::{Limits, Settings};
 use crate::indexer::{self, BuildStats};
 use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
 use crate::ingest::{self, Ingested};
@@ -210,21 +210,21 @@ pub fn serve(settings: &Settings) -> anyhow::Result<()> {
 
 /// Searches from the terminal and prints a listing or the JSON response.
 pub fn search(
-    settings: &Settings,
+    index_dir: &std::path::Path,
     q: &str,
     limit: usize,
     offset: usize,
     filters: Filters,
     json: bool,
 ) -> anyhow::Result<()> {
-    let limits = settings.limits;
+    let limits = Limits::default();
     if limit == 0 || limit > limits.max_limit {
         bail!("--limit must be between 1 and {}", limits.max_limit);
     }
     if q.trim().is_empty() && filters.is_empty() {
         bail!("give a query or a filter (--company, --event, --year, --lang)");
     }
-    let engine = open_engine(&settings.index_dir)?;
+    let engine = open_engine(index_dir)?;
     let response = engine.search(&SearchRequest { q: q.to_string(), limit, offset, filters })?;
     if json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -259,13 +259,13 @@ pub fn search(
 
 /// Lists speakers by company and/or name.
 pub fn speakers(
-    settings: &Settings,
+    index_dir: &std::path::Path,
     company: Option<&str>,
     name: Option<&str>,
     limit: usize,
     json: bool,
 ) -> anyhow::Result<()> {
-    let engine = open_engine(&settings.index_dir)?;
+    let engine = open_engine(index_dir)?;
     let response = engine.speakers(company, name, limit);
     if json {
         println!("{}", serde_json::to_string_pretty(&response)?);

@@ -17,6 +17,13 @@ pub struct IndexArg {
     pub dir: Option<PathBuf>,
 }
 
+impl IndexArg {
+    /// The index directory, the default one when the flag is absent.
+    pub fn path(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    }
+}
+
 /// Connections open at once unless `--max-connections` says otherwise: well below the usual
 /// open-file limits, so accepting never fails for want of file descriptors.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;

@@ -19,7 +19,6 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::config::IndexArg;
-use crate::config::Settings;
 use crate::search::{Engine, Mode, SearchRequest};
 use crate::talk::title_key;
 
@@ -339,8 +338,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
         None => default_queries().map_err(|e| anyhow::anyhow!(e))?,
     };
-    let settings = Settings::new(args.index.dir, Vec::new(), None);
-    let engine = crate::commands::open_engine(&settings.index_dir)?;
+    let engine = crate::commands::open_engine(&args.index.path())?;
     let report = evaluate(&engine, &queries);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

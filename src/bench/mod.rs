@@ -43,7 +43,6 @@ use self::queries::classes;
 use self::report::progress_bar;
 use self::stats::{Bound, Outcome, Samples};
 use crate::config::IndexArg;
-use crate::config::Settings;
 use crate::indexer;
 use crate::search::{Engine, SearchRequest};
 
@@ -180,7 +179,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         duration,
         progress: !args.json && std::io::stderr().is_terminal(),
     };
-    let index_dir = Settings::new(args.index.dir, Vec::new(), None).index_dir;
+    let index_dir = args.index.path();
     let mut report = match args.mode {
         BenchMode::Inproc => {
             let engine = crate::commands::open_engine(&index_dir)?;
