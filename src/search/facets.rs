@@ -133,8 +133,8 @@ impl FacetTables {
             tables.segments.push((reader.segment_id(), docs));
         }
         let sizes = [tables.values[0].len(), tables.values[1].len(), tables.values[2].len(), tables.year_span];
-        for k in 0..4 {
-            tables.base[k + 1] = tables.base[k] + sizes[k];
+        for (k, size) in sizes.into_iter().enumerate() {
+            tables.base[k + 1] = tables.base[k] + size;
         }
         for (_, docs) in &mut tables.segments {
             for slot in &mut docs.slots {
@@ -225,9 +225,8 @@ pub fn facets(counts: Counts, tables: &FacetTables, company_names: &HashMap<Stri
     let slots = |k: usize| counts.0.get(tables.base[k]..tables.base[k + 1]).unwrap_or(&[]);
     let (company, event, lang) = (slots(0), slots(1), slots(2));
     let [company_values, event_values, lang_values] = &tables.values;
-    let company = top(&company, company_values, FACET_SIZE, |id| {
-        company_names.get(id).cloned().unwrap_or_else(|| id.to_string())
-    });
+    let company =
+        top(company, company_values, FACET_SIZE, |id| company_names.get(id).cloned().unwrap_or_else(|| id.to_string()));
     let same = |id: &str| id.to_string();
     let years = slots(YEAR).iter().enumerate().filter(|(_, &n)| n > 0);
     let years = years.map(|(at, &n)| (tables.year_min + at as u64, n as u64));
@@ -241,9 +240,9 @@ pub fn facets(counts: Counts, tables: &FacetTables, company_names: &HashMap<Stri
     year.sort_by(|a, b| b.id.cmp(&a.id));
     Facets {
         company,
-        event: top(&event, event_values, FACET_SIZE, same),
+        event: top(event, event_values, FACET_SIZE, same),
         year,
-        lang: top(&lang, lang_values, FACET_SIZE, same),
+        lang: top(lang, lang_values, FACET_SIZE, same),
     }
 }
 
