@@ -41,27 +41,6 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The searchable text fields with their default boosts: title above speakers and companies,
-    /// above abstract and outline, above bios; pinyin names low.
-    pub fn weighted_text(&self) -> [(Field, f32); 8] {
-        [
-            (self.title, 4.0),
-            (self.speakers, 3.0),
-            (self.speaker_pinyin, 0.8),
-            (self.company, 2.5),
-            (self.event, 1.5),
-            (self.abstract_text, 1.5),
-            (self.takeaways, 1.0),
-            (self.bio, 0.8),
-        ]
-    }
-
-    /// The fields of running text, where a word occurs in many forms (`tests`, `testing`): where a
-    /// query word also matches through its stem. Same boosts as in [`Fields::weighted_text`].
-    pub fn stemmed_text(&self) -> [(Field, f32); 3] {
-        [(self.title, 4.0), (self.abstract_text, 1.5), (self.takeaways, 1.0)]
-    }
-
     /// Reads the handles from an index's schema, failing if a field is missing (an index built by
     /// an incompatible version).
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::ranking;
 use crate::tokenizer::terms;
 
 const GLOSSARY: &str = include_str!("../../data/glossary.tsv");
@@ -34,14 +35,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Weight of a translation of this kind, relative to the words as typed. The same language (an
-    /// abbreviation and its long form) says the same thing and weighs more than another language.
+    /// Weight of a translation of this kind, relative to the words as typed (see
+    /// [`ranking::translation`]).
     fn weight(self, same_language: bool) -> f32 {
+        use ranking::translation::*;
         match self {
-            _ if same_language => 0.4,
-            Kind::Curated | Kind::Abbreviation => 0.15,
-            Kind::Mined => 0.12,
-            Kind::Cedict => 0.08,
+            _ if same_language => SAME_LANGUAGE,
+            Kind::Curated | Kind::Abbreviation => CURATED,
+            Kind::Mined => MINED,
+            Kind::Cedict => CEDICT,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Search: the [`Engine`] that answers a [`SearchRequest`] with a plain [`SearchResponse`].
 //!
-//! Ranking is multi-field BM25 with per-field boosts (see [`Fields::weighted_text`]), every word
+//! Ranking is multi-field BM25 with per-field boosts (see [`ranking`]), every word
 //! required by default; when that finds nothing the query is relaxed to most of its words, and the
 //! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
 
@@ -9,6 +9,7 @@ pub mod facets;
 pub mod glossary;
 pub mod highlight;
 pub mod query;
+pub mod ranking;
 pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -159,7 +160,7 @@ impl Generation {
             }
         }
         let searcher = reader.searcher();
-        let vocab = Vocabulary::build(&searcher, &opened.fields.weighted_text().map(|(f, _)| f))?;
+        let vocab = Vocabulary::build(&searcher, &ranking::text_fields(&opened.fields).map(|(f, _)| f))?;
         let facet_tables = Arc::new(facets::FacetTables::build(&searcher)?);
         let visible = TermQuery::new(Term::from_field_text(opened.fields.visible, "1"), IndexRecordOption::Basic);
         let talks = searcher.search(&visible, &Count)? as u64;

@@ -21,6 +21,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::glossary::{self, Glossary};
+use super::ranking;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
 use crate::schema::Fields;
@@ -277,7 +278,7 @@ struct Variant {
 enum Where {
     /// Every searchable field (another name of a company: bios and company fields count).
     All,
-    /// Running text: title, abstract and takeaways (see [`Fields::stemmed_text`]).
+    /// Running text: title, abstract and takeaways (see [`ranking::running_text_fields`]).
     Text,
     /// Titles and speaker names: what a person typing a query is completing.
     Titles,
@@ -350,7 +351,7 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
             if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab) {
                 unit.variants.push(Variant {
                     terms: vec![(terms[i].0, one)],
-                    weight: COMPOUND_WEIGHT,
+                    weight: ranking::COMPOUND,
                     fields: Where::Text,
                 });
             }
@@ -584,26 +585,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "需要",
 ];
 
-/// Weight of an optional function word, relative to the words that must match.
-const FUNCTION_WORD_WEIGHT: f32 = 0.1;
-
 pub fn is_function_word(term: &str) -> bool {
     FUNCTION_WORDS.binary_search(&term).is_ok()
 }
 
-/// Weight of a match inside a longer Chinese word, relative to a whole-word match.
-const PART_WEIGHT: f32 = 0.5;
-/// Weight of a correction of a misspelt word, relative to the word as typed (one edit; two edits
-/// weigh half of this).
-const CORRECTION_WEIGHT: f32 = 0.5;
-
-/// Weight of another form of a word (`testing` for `tests`, through their stem), relative to the
-/// word as typed.
-const STEM_WEIGHT: f32 = 0.5;
-/// Weight of the same words written together or apart (`data classes` ↔ `dataclasses`).
-const COMPOUND_WEIGHT: f32 = 0.6;
-/// Weight of a word that the query's last word may be the start of (`dict` → `dictionary`).
-const COMPLETION_WEIGHT: f32 = 0.3;
 /// From this many words (not counting question and function words), a talk need not contain all of
 /// them: at least half (see [`Built::long`]).
 pub const LONG_QUERY_WORDS: usize = 3;
@@ -623,7 +608,7 @@ pub fn build(
     vocab: &Vocabulary,
     lexicon: &dyn Lexicon,
 ) -> Built {
-    let weighted = fields.weighted_text();
+    let weighted = ranking::text_fields(fields);
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut required: Vec<Box<dyn Query>> = Vec::new();
     let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -668,13 +653,17 @@ pub fn build(
                                 splits_left -= 1;
                                 let p = unit.terms[0].0;
                                 let terms = vec![(p, a), (p + 1, b)];
-                                unit.variants.push(Variant { terms, weight: COMPOUND_WEIGHT, fields: Where::Text });
+                                unit.variants.push(Variant { terms, weight: ranking::COMPOUND, fields: Where::Text });
                             }
                         }
                         if i == last && is_last_clause {
                             for (completion, _) in vocab.completions(&word, MAX_COMPLETIONS) {
                                 let terms = vec![(0, completion)];
-                                unit.variants.push(Variant { terms, weight: COMPLETION_WEIGHT, fields: Where::Titles });
+                                unit.variants.push(Variant {
+                                    terms,
+                                    weight: ranking::COMPLETION,
+                                    fields: Where::Titles,
+                                });
                             }
                         }
                     }
@@ -692,7 +681,7 @@ pub fn build(
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
-                    for (field, boost) in [(fields.title, 3.0), (fields.abstract_text, 1.0)] {
+                    for (field, boost) in ranking::phrase_bonus_fields(fields) {
                         if terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
                             bonus.push((
                                 Occur::Should,
@@ -735,7 +724,7 @@ pub fn build(
         required = function_words;
     } else {
         let weak =
-            |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, FUNCTION_WORD_WEIGHT)) as Box<dyn Query>);
+            |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, ranking::FUNCTION_WORD)) as Box<dyn Query>);
         bonus.extend(function_words.into_iter().map(weak));
     }
     let word_count = required.len();
@@ -785,24 +774,27 @@ fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)],
         alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(lexicon, f, translation))));
     }
     for correction in &unit.corrections {
-        let weight = CORRECTION_WEIGHT / correction.distance.max(1) as f32;
+        let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
         alternatives.extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(lexicon, f, &correction.term))));
     }
     // Word forms matter in running text: titles, abstracts and takeaways.
     for stem in &unit.stems {
-        let text = fields.stemmed_text();
-        alternatives.extend(weighted_by(STEM_WEIGHT, across_fields(&text, |f| term_leaf(lexicon, f, stem))));
+        let text = ranking::running_text_fields(fields);
+        alternatives.extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(lexicon, f, stem))));
     }
     if let Some(id) = &unit.company {
-        alternatives.push((1.0, Box::new(ConstScoreQuery::new(term_query(fields.company_id, id), COMPANY_SCORE))));
+        alternatives.push((
+            1.0,
+            Box::new(ConstScoreQuery::new(term_query(fields.company_id, id), ranking::COMPANY_SPEAKER_SCORE)),
+        ));
     }
     for variant in &unit.variants {
         let weight = variant.weight / variant.terms.len() as f32;
         let make = |f| phrase_or_term(lexicon, f, &variant.terms);
         let leaves = match variant.fields {
             Where::All => across_fields(weighted, make),
-            Where::Text => across_fields(&fields.stemmed_text(), make),
-            Where::Titles => across_fields(&[(fields.title, 4.0), (fields.speakers, 3.0)], make),
+            Where::Text => across_fields(&ranking::running_text_fields(fields), make),
+            Where::Titles => across_fields(&ranking::title_fields(fields), make),
         };
         alternatives.extend(weighted_by(weight, leaves));
     }
@@ -811,7 +803,7 @@ fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)],
 
 /// When the unit's words name a company of the alias table, by a name or a query alias (`字节`,
 /// `鹅厂`, `DiDi`): the talks of its speakers match it too, and so do its other names (`滴滴` for
-/// `DiDi`), at [`COMPANY_NAME_WEIGHT`].
+/// `DiDi`), at [`ranking::COMPANY_NAME`].
 fn name_company(unit: &mut Unit) {
     let text: String = unit.terms.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
     let Some(company) = Companies::builtin().named(&text) else { return };
@@ -820,19 +812,14 @@ fn name_company(unit: &mut Unit) {
     for name in others {
         let name_terms = tokenizer::terms(name);
         if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {
-            unit.variants.push(Variant { terms: name_terms, weight: COMPANY_NAME_WEIGHT, fields: Where::All });
+            unit.variants.push(Variant { terms: name_terms, weight: ranking::COMPANY_NAME, fields: Where::All });
         }
     }
     unit.company = Some(company.id.clone());
 }
 
-/// Weight of a company's other name, relative to the name typed.
-const COMPANY_NAME_WEIGHT: f32 = 0.5;
 /// Other names of a company searched for the one typed.
 const MAX_COMPANY_NAMES: usize = 3;
-/// Score of a talk whose speaker works at the company a query word names (about that of the word
-/// in the company field).
-const COMPANY_SCORE: f32 = 3.0;
 
 /// The terms through which other forms of `word` match: its marked stem (indexed beside every form
 /// that differs from the stem) and the stem itself as a word (`tests` → `\u{3}test`, `test`).
@@ -848,7 +835,7 @@ fn stem_terms(word: &str) -> Vec<String> {
 fn word_query(lexicon: &dyn Lexicon, field: Field, term: &str) -> Leaves {
     let mut leaves = term_leaf(lexicon, field, term);
     if term.chars().any(crate::talk::is_han) {
-        leaves.extend(weighted_by(PART_WEIGHT, term_leaf(lexicon, field, &tokenizer::part_term(term))));
+        leaves.extend(weighted_by(ranking::PART, term_leaf(lexicon, field, &tokenizer::part_term(term))));
     }
     leaves
 }

@@ -1,0 +1,89 @@
+//! How talks are ranked, in one place.
+//!
+//! A search scores a talk by BM25 in each searchable field, times the field's boost below, summed
+//! over the fields and over the query's words. Each word also matches in other ways, each weighing
+//! a fraction of the word as typed: inside a longer Chinese word, through its stem, a correction,
+//! a compound or split, a completion of the last word, another name of the company it names, or a
+//! translation (weights by the translation's source, in [`translation`]). Words that stand together
+//! in the query add a bonus where they stand together in a talk. Question and function words only
+//! add a little.
+//!
+//! Which talks are ranked at all comes first: every word (or one of its alternatives) must match;
+//! when no talk has them all, or too few talks have all the words of a long query, talks with at
+//! least half of them follow, ranked after those with all of them (see `Engine::search`).
+
+use tantivy::schema::Field;
+
+use crate::schema::Fields;
+
+/// Field boosts: title above speakers and companies, above event, abstract and outline, above
+/// takeaways, above bios; pinyin names low.
+pub const TITLE: f32 = 4.0;
+pub const SPEAKERS: f32 = 3.0;
+pub const SPEAKER_PINYIN: f32 = 0.8;
+pub const COMPANY: f32 = 2.5;
+pub const EVENT: f32 = 1.5;
+pub const ABSTRACT: f32 = 1.5;
+pub const TAKEAWAYS: f32 = 1.0;
+pub const BIO: f32 = 0.8;
+
+/// The searchable text fields with their boosts.
+pub fn text_fields(f: &Fields) -> [(Field, f32); 8] {
+    [
+        (f.title, TITLE),
+        (f.speakers, SPEAKERS),
+        (f.speaker_pinyin, SPEAKER_PINYIN),
+        (f.company, COMPANY),
+        (f.event, EVENT),
+        (f.abstract_text, ABSTRACT),
+        (f.takeaways, TAKEAWAYS),
+        (f.bio, BIO),
+    ]
+}
+
+/// The fields of running text, where a word occurs in many forms (`tests`, `testing`): where a
+/// query word also matches through its stem, and compounds are looked for.
+pub fn running_text_fields(f: &Fields) -> [(Field, f32); 3] {
+    [(f.title, TITLE), (f.abstract_text, ABSTRACT), (f.takeaways, TAKEAWAYS)]
+}
+
+/// Titles and speaker names: what a person typing a query is completing.
+pub fn title_fields(f: &Fields) -> [(Field, f32); 2] {
+    [(f.title, TITLE), (f.speakers, SPEAKERS)]
+}
+
+/// Where words that stand together in the query add a bonus when they stand together (within two
+/// positions) in a talk, and how much.
+pub fn phrase_bonus_fields(f: &Fields) -> [(Field, f32); 2] {
+    [(f.title, 3.0), (f.abstract_text, 1.0)]
+}
+
+/// A match inside a longer Chinese word, relative to a whole-word match.
+pub const PART: f32 = 0.5;
+/// A correction of a misspelt word, relative to the word as typed (one edit; two edits weigh half
+/// of this).
+pub const CORRECTION: f32 = 0.5;
+/// Another form of a word (`testing` for `tests`, through their stem).
+pub const STEM: f32 = 0.5;
+/// The same words written together or apart (`data classes` ↔ `dataclasses`).
+pub const COMPOUND: f32 = 0.6;
+/// A word that the query's last word may be the start of (`dict` → `dictionary`).
+pub const COMPLETION: f32 = 0.3;
+/// Another name of the company a query word names (`滴滴` for `DiDi`).
+pub const COMPANY_NAME: f32 = 0.5;
+/// The score of a talk whose speaker works at the company a query word names (about that of the
+/// word in the company field).
+pub const COMPANY_SPEAKER_SCORE: f32 = 3.0;
+/// An optional question or function word (`how`, `the`, 如何, 的), relative to the words that must
+/// match.
+pub const FUNCTION_WORD: f32 = 0.1;
+
+/// A translation, relative to the words as typed: by where it comes from (curated glossary or
+/// abbreviation table, pairs mined from the corpus, CC-CEDICT), and higher in the same language (an
+/// abbreviation and its long form say the same thing).
+pub mod translation {
+    pub const SAME_LANGUAGE: f32 = 0.4;
+    pub const CURATED: f32 = 0.15;
+    pub const MINED: f32 = 0.12;
+    pub const CEDICT: f32 = 0.08;
+}
