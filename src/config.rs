@@ -32,6 +32,12 @@ pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
 /// Seconds an idle keep-alive connection is kept unless `--keep-alive-timeout` says otherwise.
 pub const DEFAULT_KEEP_ALIVE_SECS: u64 = 60;
 
+/// Most hits one search returns (`limit`): the HTTP API and the command line refuse more, and the
+/// engine clamps to it whoever calls it.
+pub const MAX_LIMIT: usize = 100;
+/// Most hits one search skips (`offset`), likewise.
+pub const MAX_OFFSET: usize = 10_000;
+
 /// Bounds on what one request may ask for and on the connections that carry requests. They are
 /// part of the API and listed in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +73,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_query_chars: 500,
-            max_limit: 100,
-            max_offset: 10_000,
+            max_limit: MAX_LIMIT,
+            max_offset: MAX_OFFSET,
             default_limit: 10,
             max_speakers_limit: 1000,
             default_speakers_limit: 50,

@@ -25,6 +25,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use crate::company::Companies;
+use crate::config;
 use crate::error::Result;
 use crate::indexer;
 use crate::schema::Fields;
@@ -40,8 +41,8 @@ const ABSTRACT_CHARS: usize = 200;
 /// Longest highlight snippet, in bytes (a Chinese character is 3).
 const SNIPPET_BYTES: usize = 240;
 
-/// What the caller asks for. Validation of sizes happens at the edge (HTTP, CLI); the engine
-/// clamps anyway so no request can make it panic.
+/// What the caller asks for. The edge (HTTP, CLI) refuses sizes beyond [`config::MAX_LIMIT`] and
+/// [`config::MAX_OFFSET`] with a clear message; the engine clamps to the same bounds whoever calls it.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub q: String,
@@ -289,8 +290,8 @@ impl Engine {
         let g = self.current();
         let searcher = g.reader.searcher();
         let clauses = query::parse(&req.q);
-        let limit = req.limit.clamp(1, 1000);
-        let offset = req.offset.min(100_000);
+        let limit = req.limit.clamp(1, config::MAX_LIMIT);
+        let offset = req.offset.min(config::MAX_OFFSET);
         let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab, &g.vocab);
         let needed = offset + limit;
         // Top docs, total and facet counts in one pass over the matches. A long query may be
@@ -358,7 +359,8 @@ impl Engine {
         let g = self.current();
         let searcher = g.reader.searcher();
         let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab, &g.vocab);
-        let top = searcher.search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, 1000)).order_by_score())?;
+        let top = searcher
+            .search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, config::MAX_LIMIT)).order_by_score())?;
         Ok(top.len())
     }
 
