@@ -47,8 +47,8 @@ pub fn query(q: &str, fields: &Fields, engine: Option<&Engine>) {
     let filters = Filters { years: Some((2019, 2022)), lang: Some("zh".into()), ..Filters::default() };
     let vocab = Vocabulary::from_terms([("kubernetes", 10), ("istio", 5)]);
     for mode in [Mode::All, Mode::Fuzzy, Mode::Most] {
-        query::build(fields, &clauses, &Filters::default(), mode, &vocab, &query::Every);
-        query::build(fields, &clauses, &filters, mode, &vocab, &query::Every);
+        query::build(fields, &clauses, &Filters::default(), mode, &vocab);
+        query::build(fields, &clauses, &filters, mode, &vocab);
     }
     let Some(engine) = engine else { return };
     if q.chars().count() > Limits::default().max_query_chars {

@@ -491,7 +491,7 @@ impl Engine {
     pub fn newest(&self, req: &super::SearchRequest, max: usize) -> Result<Vec<Talk>> {
         let g = self.current();
         let searcher = g.reader.searcher();
-        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, query::Mode::All, &g.vocab, &g.vocab);
+        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, query::Mode::All, &g.vocab);
         if built.unsearchable || (req.q.trim().is_empty() && req.filters.is_empty()) {
             return Ok(Vec::new());
         }

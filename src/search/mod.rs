@@ -292,7 +292,7 @@ impl Engine {
         let clauses = query::parse(&req.q);
         let limit = req.limit.clamp(1, config::MAX_LIMIT);
         let offset = req.offset.min(config::MAX_OFFSET);
-        let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab, &g.vocab);
+        let mut built = query::build(&g.fields, &clauses, &req.filters, Mode::All, &g.vocab);
         let needed = offset + limit;
         // Top docs, total and facet counts in one pass over the matches. A long query may be
         // followed by a wider one (below), whose hits come after these: then they are all needed.
@@ -308,7 +308,7 @@ impl Engine {
         if built.long && total < needed {
             // Three words or more and too few talks with all of them: those with at least half follow,
             // so talks rank by how many of the words they have (all, then most), then by score.
-            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &g.vocab);
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());
             let (more, more_total, more_counts) = searcher.search(&wider.query, &collector)?;
             let all_words: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
@@ -320,7 +320,7 @@ impl Engine {
         } else if total == 0 && built.word_count > 1 {
             // No talk has every word of a short query: settle for most of them (one more query, as
             // bounded as the first).
-            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab, &g.vocab);
+            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector());
             (top, total, counts) = searcher.search(&wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
@@ -358,7 +358,7 @@ impl Engine {
     pub fn search_floor(&self, req: &SearchRequest) -> Result<usize> {
         let g = self.current();
         let searcher = g.reader.searcher();
-        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab, &g.vocab);
+        let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab);
         let top = searcher
             .search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, config::MAX_LIMIT)).order_by_score())?;
         Ok(top.len())

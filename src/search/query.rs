@@ -600,14 +600,7 @@ const MAX_SPLITS: usize = 2;
 /// Builds the tantivy query for `clauses` and `filters`: every unit of plain words required
 /// ([`Mode::All`], [`Mode::Fuzzy`]) or at least half of them ([`Mode::Most`]); misspelt Latin words
 /// (see [`Vocabulary::corrections`]) also match their likely corrections, at lower weight.
-pub fn build(
-    fields: &Fields,
-    clauses: &[Clause],
-    filters: &Filters,
-    mode: Mode,
-    vocab: &Vocabulary,
-    lexicon: &dyn Lexicon,
-) -> Built {
+pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode, vocab: &Vocabulary) -> Built {
     let weighted = ranking::text_fields(fields);
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut required: Vec<Box<dyn Query>> = Vec::new();
@@ -672,7 +665,7 @@ pub fn build(
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
                     highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
-                    let query = unit_query(fields, lexicon, &weighted, &unit);
+                    let query = unit_query(fields, vocab, &weighted, &unit);
                     if function_word {
                         function_words.push(query);
                     } else {
@@ -682,7 +675,7 @@ pub fn build(
                 // Words that stand together in the query rank higher when they stand together in a talk.
                 if terms.len() > 1 {
                     for (field, boost) in ranking::phrase_bonus_fields(fields) {
-                        if terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
+                        if field_has_all(vocab, field, &terms) {
                             bonus.push((
                                 Occur::Should,
                                 Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost)),
@@ -702,12 +695,12 @@ pub fn build(
                 } else {
                     Occur::MustNot
                 };
-                must.push((occur, union(across_fields(&weighted, |f| phrase_or_term(lexicon, f, &terms)))));
+                must.push((occur, union(across_fields(&weighted, |f| phrase_or_term(vocab, f, &terms)))));
             }
             Clause::Speaker(text) | Clause::Event(text) => {
                 let field = if matches!(clause, Clause::Speaker(_)) { fields.speakers } else { fields.event };
                 for (_, term) in terms_upto(text, MAX_WORDS) {
-                    must.push((Occur::Must, union(word_query(lexicon, field, &term))));
+                    must.push((Occur::Must, union(word_query(vocab, field, &term))));
                     highlight.insert(term);
                 }
             }
@@ -759,8 +752,8 @@ pub fn build(
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
 /// one of its corrections, and so on: one flat union of all the ways it matches.
-fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
-    let word = |term: &str| across_fields(weighted, |f| word_query(lexicon, f, term));
+fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
+    let word = |term: &str| across_fields(weighted, |f| word_query(vocab, f, term));
     let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| word(term)).collect();
     let mut alternatives: Leaves = if words.len() == 1 {
         words.pop().expect("one word")
@@ -771,16 +764,16 @@ fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)],
         // A phrase of n words scores about n times a single word: divide, so a translation stays
         // below the words as typed whatever their lengths.
         let weight = translation_weight / translation.len() as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(lexicon, f, translation))));
+        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(vocab, f, translation))));
     }
     for correction in &unit.corrections {
         let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(lexicon, f, &correction.term))));
+        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(vocab, f, &correction.term))));
     }
     // Word forms matter in running text: titles, abstracts and takeaways.
+    let text = ranking::running_text_fields(fields);
     for stem in &unit.stems {
-        let text = ranking::running_text_fields(fields);
-        alternatives.extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(lexicon, f, stem))));
+        alternatives.extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(vocab, f, stem))));
     }
     if let Some(id) = &unit.company {
         alternatives.push((
@@ -790,7 +783,7 @@ fn unit_query(fields: &Fields, lexicon: &dyn Lexicon, weighted: &[(Field, f32)],
     }
     for variant in &unit.variants {
         let weight = variant.weight / variant.terms.len() as f32;
-        let make = |f| phrase_or_term(lexicon, f, &variant.terms);
+        let make = |f| phrase_or_term(vocab, f, &variant.terms);
         let leaves = match variant.fields {
             Where::All => across_fields(weighted, make),
             Where::Text => across_fields(&ranking::running_text_fields(fields), make),
@@ -832,10 +825,10 @@ fn stem_terms(word: &str) -> Vec<String> {
 }
 
 /// A word in one field: as a whole word, or (at lower weight) inside a longer Chinese word.
-fn word_query(lexicon: &dyn Lexicon, field: Field, term: &str) -> Leaves {
-    let mut leaves = term_leaf(lexicon, field, term);
+fn word_query(vocab: &Vocabulary, field: Field, term: &str) -> Leaves {
+    let mut leaves = term_leaf(vocab, field, term);
     if term.chars().any(crate::talk::is_han) {
-        leaves.extend(weighted_by(ranking::PART, term_leaf(lexicon, field, &tokenizer::part_term(term))));
+        leaves.extend(weighted_by(ranking::PART, term_leaf(vocab, field, &tokenizer::part_term(term))));
     }
     leaves
 }
@@ -926,8 +919,8 @@ fn phrase_query(field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Q
 
 /// The words `terms` in `field`, as a phrase when there are several; nothing when the field lacks
 /// one of them.
-fn phrase_or_term(lexicon: &dyn Lexicon, field: Field, terms: &[(usize, String)]) -> Leaves {
-    if !terms.iter().all(|(_, t)| lexicon.has(&Term::from_field_text(field, t))) {
+fn phrase_or_term(vocab: &Vocabulary, field: Field, terms: &[(usize, String)]) -> Leaves {
+    if !field_has_all(vocab, field, terms) {
         return Vec::new();
     }
     leaf(match terms {
@@ -936,28 +929,17 @@ fn phrase_or_term(lexicon: &dyn Lexicon, field: Field, terms: &[(usize, String)]
     })
 }
 
+/// Whether `field` may hold every one of `terms` (see [`Vocabulary::may_hold`]).
+fn field_has_all(vocab: &Vocabulary, field: Field, terms: &[(usize, String)]) -> bool {
+    terms.iter().all(|(_, t)| vocab.may_hold(&Term::from_field_text(field, t)))
+}
+
 /// The term `text` in `field`, or nothing when no talk has it there.
-fn term_leaf(lexicon: &dyn Lexicon, field: Field, text: &str) -> Leaves {
+fn term_leaf(vocab: &Vocabulary, field: Field, text: &str) -> Leaves {
     let term = Term::from_field_text(field, text);
-    match lexicon.has(&term) {
+    match vocab.may_hold(&term) {
         true => leaf(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))),
         false => Vec::new(),
-    }
-}
-
-/// The terms an index holds (the [`Vocabulary`] of a generation knows). A query leaves out the
-/// terms no talk has (field by field, three in five of a query's terms: a pinyin field never holds
-/// a Chinese word), each of which would cost a weight and a scorer and match nothing.
-pub trait Lexicon {
-    fn has(&self, term: &Term) -> bool;
-}
-
-/// A lexicon that holds every term: queries as built for any index.
-pub struct Every;
-
-impl Lexicon for Every {
-    fn has(&self, _: &Term) -> bool {
-        true
     }
 }
 
@@ -1016,7 +998,7 @@ mod tests {
     #[test]
     fn misspelt_words_are_searched_with_their_corrections_and_highlighted() {
         let vocab = Vocabulary::from_terms([("kubernetes", 80), ("operator", 120), ("opertor", 1)]);
-        let built = build(&fields(), &parse("kubernets opertor istio"), &Filters::default(), Mode::All, &vocab, &Every);
+        let built = build(&fields(), &parse("kubernets opertor istio"), &Filters::default(), Mode::All, &vocab);
         let corrected: Vec<(&str, Vec<String>)> =
             built.corrections.iter().map(|c| (c.word.as_str(), c.to.clone())).collect();
         assert_eq!(
@@ -1031,11 +1013,11 @@ mod tests {
     fn work_is_bounded_whatever_the_query() {
         let vocab = Vocabulary::from_terms([("kubernetes", 80)]);
         let long: Vec<String> = (0..31).map(|i| format!("kubernetez{}", (b'a' + i as u8 % 26) as char)).collect();
-        let built = build(&fields(), &parse(&long.join(" ")), &Filters::default(), Mode::All, &vocab, &Every);
+        let built = build(&fields(), &parse(&long.join(" ")), &Filters::default(), Mode::All, &vocab);
         assert_eq!(built.word_count, MAX_WORDS);
         assert!(built.corrections.len() <= vocab::MAX_WORDS);
         let phrases: String = (0..40).map(|i| format!("\"w{i} x\" -e{i} ")).collect();
-        let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab, &Every);
+        let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab);
         assert!(built.highlight.len() <= 2 * MAX_CLAUSES, "{}", built.highlight.len());
     }
 
@@ -1043,13 +1025,13 @@ mod tests {
     fn nothing_searchable_finds_nothing_unless_filtered() {
         let vocab = Vocabulary::from_terms([]);
         for q in ["😀", "\"", "*", &"a".repeat(101)] {
-            let built = build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every);
+            let built = build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
             assert!(built.unsearchable, "{q:?}");
         }
         let filtered = Filters { lang: Some("zh".into()), ..Filters::default() };
-        assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab, &Every).unsearchable);
-        assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab, &Every).unsearchable);
-        assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab, &Every).unsearchable);
+        assert!(!build(&fields(), &parse("istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
+        assert!(!build(&fields(), &parse("-istio"), &Filters::default(), Mode::All, &vocab).unsearchable);
+        assert!(!build(&fields(), &parse(""), &filtered, Mode::All, &vocab).unsearchable);
     }
 
     #[test]
@@ -1060,7 +1042,7 @@ mod tests {
     #[test]
     fn long_queries_need_half_of_their_words() {
         let vocab = Vocabulary::from_terms([]);
-        let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every);
+        let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
         assert!(!built("django tests").long, "two words: all of them");
         let long = built("how can I make my Django tests run faster");
         assert!(long.long && long.word_count == 5);
@@ -1070,7 +1052,7 @@ mod tests {
     #[test]
     fn question_and_function_words_are_optional() {
         let vocab = Vocabulary::from_terms([]);
-        let count = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab, &Every).word_count;
+        let count = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab).word_count;
         assert_eq!(count("how can I make my Django tests run faster"), 5, "make django tests run faster");
         assert_eq!(count("怎样给微服务做熔断限流"), count("给微服务做熔断限流"), "怎样 is optional");
         assert_eq!(count("what is the"), 3, "a query of nothing else still needs them");

@@ -22,8 +22,6 @@ use std::collections::HashMap;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use super::query::Lexicon;
-
 /// Words shorter than this are never corrected: too many real words lie one edit away.
 pub const MIN_CHARS: usize = 5;
 /// From this length a word may have two edits.
@@ -152,6 +150,14 @@ impl Vocabulary {
         self.deletions[from..to].iter().filter(move |&&(k, _)| k == h).map(|&(_, id)| id)
     }
 
+    /// Whether `term` may be in the index: false only when no talk surely has it in that field, so
+    /// that a query can leave it out (three in five of a query's terms, field by field: a pinyin
+    /// field never holds a Chinese word), each of which would cost a weight and a scorer and match
+    /// nothing. Always true for a vocabulary not read from an index ([`Vocabulary::from_terms`]).
+    pub fn may_hold(&self, term: &Term) -> bool {
+        self.presence.may_hold(term)
+    }
+
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).
     pub fn talks(&self, term: &str) -> u32 {
         let mut ids = self.ids_of(term.as_bytes());
@@ -225,13 +231,6 @@ impl Vocabulary {
             .collect();
         found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         found.into_iter().take(n).map(|(t, n)| (t.to_string(), n)).collect()
-    }
-}
-
-/// A query leaves out the terms the index lacks (see [`Lexicon`]): the vocabulary knows them.
-impl Lexicon for Vocabulary {
-    fn has(&self, term: &Term) -> bool {
-        self.presence.may_hold(term)
     }
 }
 
