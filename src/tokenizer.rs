@@ -470,7 +470,7 @@ impl Folded {
             self.anchors.push((self.text.len(), copied));
         }
         let wide = !self.anchors.is_empty();
-        let han = simplify && has_traditional(text);
+        let han = simplify && text.chars().any(may_simplify);
         if !wide && !han {
             return;
         }
@@ -502,25 +502,6 @@ impl Folded {
         };
         (original + (folded - f)).min(self.original_len)
     }
-}
-
-/// Whether `text` holds a character that simplifying may change ([`may_simplify`]), read byte by
-/// byte: only 3-byte characters are looked up.
-fn has_traditional(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if let [lead @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
-            let c = (u32::from(lead) & 0x0F) << 12 | (u32::from(b1) & 0x3F) << 6 | (u32::from(b2) & 0x3F);
-            if char::from_u32(c).is_some_and(may_simplify) {
-                return true;
-            }
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    false
 }
 
 /// `text` as the tokenizer sees it before segmentation: widths and traditional characters folded.
