@@ -67,7 +67,7 @@ pub struct CompanySpan {
     /// How many talks show it.
     pub talks: usize,
     /// The companies it is part of, nearest first (腾讯云 is within 腾讯).
-    pub within: Vec<CompanyLink>,
+    pub within: Vec<CompanyRef>,
 }
 
 /// One talk on a speaker's or company's page.
@@ -124,13 +124,6 @@ pub struct SpeakerPage {
     pub namesakes: Vec<PersonRef>,
 }
 
-/// A company as linked from another's page.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CompanyLink {
-    pub id: String,
-    pub name: String,
-}
-
 /// Talks in one year.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct YearCount {
@@ -152,9 +145,9 @@ pub struct CompanyPage {
     pub name: String,
     pub aliases: Vec<String>,
     /// The company this one is part of.
-    pub parent: Option<CompanyLink>,
+    pub parent: Option<CompanyRef>,
     /// The companies part of this one; their speakers and talks count here too.
-    pub subsidiaries: Vec<CompanyLink>,
+    pub subsidiaries: Vec<CompanyRef>,
     /// People the pages give at this company (or one of its subsidiaries) now, most talks first.
     pub speakers: Vec<PersonRef>,
     /// People a bio says were at this company before, most talks first.
@@ -505,8 +498,8 @@ impl Engine {
 }
 
 /// The link to the company with this id, named as the table names it.
-fn company_link(companies: &Companies, id: &str) -> CompanyLink {
-    CompanyLink { id: id.to_string(), name: companies.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()) }
+fn company_link(companies: &Companies, id: &str) -> CompanyRef {
+    CompanyRef { id: id.to_string(), name: companies.get(id).map_or_else(|| id.to_string(), |c| c.name.clone()) }
 }
 
 /// Records that a talk of `date` shows the company `c`.
