@@ -44,6 +44,13 @@ const CEDICT_AMBIGUITY: usize = 3;
 /// CEDICT: a gloss found in at least this many English talks keeps its word even when the Chinese
 /// talks rarely use it (a phrase or a technical word, the word's first sense).
 const CEDICT_EN_COMMON: u32 = 5;
+/// CEDICT one way, English to Chinese: the fields of an entry considered, and how many words one
+/// gloss may map to.
+const TO_ZH_SENSES: usize = 6;
+const TO_ZH_PER_GLOSS: usize = 3;
+/// CEDICT one way: a Chinese word in more than this share of the Chinese talks is too generic to be
+/// what an English word is looked up for (`实践`, `技术`).
+const TO_ZH_GENERIC_SHARE: f64 = 0.2;
 /// Characters of text before a match that make its context (so a page and its copy count once).
 const CONTEXT_CHARS: usize = 16;
 
@@ -789,10 +796,29 @@ struct Sense {
 
 /// The senses of a CEDICT entry's first [`CEDICT_SENSES`] fields, each field split at `;`.
 fn cedict_senses(glosses: &[&str]) -> Vec<Sense> {
+    senses_of(glosses, CEDICT_SENSES, Verbs::OfTheTrade)
+}
+
+/// Which verb glosses (`to schedule`, `to change`) a sense may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbs {
+    /// Only the verbs of the trade ([`DOMAIN_VERBS`]) and those marked technical.
+    OfTheTrade,
+    /// Also any single-word verb of the entry's first two fields (`变更`: `to change`).
+    FirstFields,
+}
+
+/// The senses of an entry's first `fields` fields, each field split at `;`.
+fn senses_of(glosses: &[&str], fields: usize, verbs: Verbs) -> Vec<Sense> {
     let mut out: Vec<Sense> = Vec::new();
-    for (i, field) in glosses.iter().take(CEDICT_SENSES).enumerate() {
+    for (i, field) in glosses.iter().take(fields).enumerate() {
         for (j, part) in field.split(';').enumerate() {
-            if let Some((text, domain)) = clean_gloss(part.trim()) {
+            let part = part.trim();
+            let cleaned = clean_gloss(part).or_else(|| {
+                let verb = part.strip_prefix("to ").filter(|_| i < 2 && verbs == Verbs::FirstFields)?;
+                clean_gloss(verb).filter(|(v, _)| !v.contains(' ') && !FUNCTION_SENSES.contains(&part))
+            });
+            if let Some((text, domain)) = cleaned {
                 if !out.iter().any(|s| s.text == text) {
                     out.push(Sense { text, domain, first: i == 0 && j == 0 });
                 }
@@ -1101,6 +1127,67 @@ pub fn cedict(text: &str, docs: &[Doc]) -> Vec<Pair> {
     out
 }
 
+/// CC-CEDICT, one way: the English terms that find Chinese talks (`lossless` → 无损, `securities`
+/// → 证券, `to change` → 变更). An English query is rarely about an English word alone, so the
+/// English side need not occur in the English talks: a Chinese word the Chinese talks use (and not
+/// generic), a short gloss among the word's first [`TO_ZH_SENSES`] fields (a single-word verb of
+/// the first two fields too), at most [`TO_ZH_PER_GLOSS`] words per gloss, most used first. Pairs of the
+/// two-way cut (`both`) are left out, and so are the denied ones.
+pub fn cedict_to_zh(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair> {
+    let mut entries: Vec<(String, Vec<Sense>)> = Vec::new();
+    let mut function_words: HashSet<&str> = HashSet::new();
+    for (word, glosses) in text.lines().filter_map(cedict_line) {
+        let n = word.chars().count();
+        if !(2..=MAX_HAN_CHARS).contains(&n) || !han_only(word) || STOP_ZH.contains(&word) {
+            continue;
+        }
+        let any_function = glosses
+            .iter()
+            .flat_map(|g| g.split(';'))
+            .map(fold)
+            .any(|s| FUNCTION_SENSES.contains(&s.trim_start_matches("to ").trim()));
+        if any_function {
+            function_words.insert(word);
+        }
+        let senses = senses_of(&glosses, TO_ZH_SENSES, Verbs::FirstFields);
+        if !senses.is_empty() {
+            entries.push((word.to_string(), senses));
+        }
+    }
+    entries.retain(|(w, _)| !function_words.contains(w.as_str()));
+    let deny = cedict_deny();
+    let denied = |en: &str, zh: &str| deny.iter().any(|(e, z)| (e == "*" || e == en) && (z == "*" || z == zh));
+    let zh_keys: HashSet<&str> = entries.iter().map(|(w, _)| w.as_str()).collect();
+    let CedictCounts { zh: zh_df, zh_docs, .. } = cedict_counts(docs, &zh_keys, &HashSet::new());
+    let zh_generic = (f64::from(zh_docs) * TO_ZH_GENERIC_SHARE) as u32;
+    let zh_count = |w: &str| zh_df.get(w).copied().unwrap_or(0);
+    let known: HashSet<(&str, &str)> = both.iter().map(|p| (p.left.as_str(), p.right.as_str())).collect();
+    let mut by_gloss: BTreeMap<&str, Vec<(&str, bool)>> = BTreeMap::new();
+    for (word, senses) in &entries {
+        let zc = zh_count(word);
+        if zc == 0 || zc > zh_generic {
+            continue;
+        }
+        for s in senses {
+            if !denied(&s.text, word) && !known.contains(&(s.text.as_str(), word.as_str())) {
+                let words = by_gloss.entry(s.text.as_str()).or_default();
+                if !words.iter().any(|(w, _)| w == word) {
+                    words.push((word.as_str(), s.first));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (gloss, mut words) in by_gloss {
+        words.sort_by(|a, b| zh_count(b.0).cmp(&zh_count(a.0)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+        for (w, _) in words.into_iter().take(TO_ZH_PER_GLOSS) {
+            out.push(Pair { left: gloss.to_string(), right: w.to_string(), count: zh_count(w) });
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.left.cmp(&b.left)).then_with(|| a.right.cmp(&b.right)));
+    out
+}
+
 /// Writes `pairs` as `left<TAB>right<TAB>count` lines under a header of `#` lines.
 pub fn write_tsv(path: &Path, header: &str, pairs: &[Pair]) -> anyhow::Result<()> {
     let mut out = String::new();
@@ -1170,6 +1257,15 @@ pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
             &pairs,
         )?;
         println!("cedict:  {} pairs", pairs.len());
+        let one_way = cedict_to_zh(&text, &talks, &pairs);
+        write_tsv(
+            &args.out.join("cedict_to_zh.tsv"),
+            &format!(
+                "English<TAB>Chinese<TAB>talks: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) whose Chinese word the corpus uses, searched from English to Chinese only.\n{made}"
+            ),
+            &one_way,
+        )?;
+        println!("cedict:  {} more pairs, English to Chinese only", one_way.len());
     }
     println!("written: {}", args.out.display());
     Ok(())
@@ -1238,6 +1334,20 @@ mod tests {
         assert!(!has(&pairs, "course", "流程"), "denied: {pairs:?}");
         assert!(has(&pairs, "schedule", "调度"), "a verb of the trade: {pairs:?}");
         assert!(!pairs.iter().any(|p| p.left == "manage" || p.left == "dispatch"), "everyday verbs: {pairs:?}");
+    }
+
+    #[test]
+    fn cedict_one_way_to_chinese() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lexicon/cedict.u8");
+        let text = std::fs::read_to_string(path).unwrap();
+        let both = cedict(&text, &fixture());
+        let one_way = cedict_to_zh(&text, &fixture(), &both);
+        assert!(has(&one_way, "isolate", "隔离"), "a verb of the first fields, not in the English talks: {one_way:?}");
+        assert!(has(&one_way, "separate", "隔离"), "{one_way:?}");
+        assert!(!has(&both, "isolate", "隔离"), "two ways needs the English side in the English talks: {both:?}");
+        assert!(!one_way.iter().any(|p| p.right == "消息队列"), "already two ways: {one_way:?}");
+        assert!(!one_way.iter().any(|p| p.right == "不是"), "a function word in another reading: {one_way:?}");
+        assert!(!has(&one_way, "course", "流程"), "denied: {one_way:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ const ABBREVIATIONS: &str = include_str!("../../data/lexicon/abbreviations.tsv")
 const ABBREVIATIONS_MINED: &str = include_str!("../../data/lexicon/abbreviations_mined.tsv");
 const MINED: &str = include_str!("../../data/lexicon/mined.tsv");
 const CEDICT: &str = include_str!("../../data/lexicon/cedict.tsv");
+const CEDICT_TO_ZH: &str = include_str!("../../data/lexicon/cedict_to_zh.tsv");
 
 /// The longest glossary entry, in terms.
 pub const MAX_TERMS: usize = 4;
@@ -37,15 +38,24 @@ pub enum Kind {
 impl Kind {
     /// Weight of a translation of this kind, relative to the words as typed (see
     /// [`ranking::translation`]).
-    fn weight(self, same_language: bool) -> f32 {
+    fn weight(self, same_language: bool, to_chinese: bool) -> f32 {
         use ranking::translation::*;
+        let [curated, mined, cedict] = if to_chinese { TO_CHINESE } else { FROM_CHINESE };
         match self {
             _ if same_language => SAME_LANGUAGE,
-            Kind::Curated | Kind::Abbreviation => CURATED,
-            Kind::Mined => MINED,
-            Kind::Cedict => CEDICT,
+            Kind::Curated | Kind::Abbreviation => curated,
+            Kind::Mined => mined,
+            Kind::Cedict => cedict,
         }
     }
+}
+
+/// Which way the pairs of a source translate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ways {
+    Both,
+    /// Only the left side to the right (`cedict_to_zh.tsv`: English to Chinese).
+    LeftToRight,
 }
 
 /// One translation of a term.
@@ -77,26 +87,27 @@ impl Glossary {
         static CELL: OnceLock<Glossary> = OnceLock::new();
         CELL.get_or_init(|| {
             Glossary::merge(&[
-                (GLOSSARY, Kind::Curated),
-                (ABBREVIATIONS, Kind::Abbreviation),
-                (ABBREVIATIONS_MINED, Kind::Abbreviation),
-                (MINED, Kind::Mined),
-                (CEDICT, Kind::Cedict),
+                (GLOSSARY, Kind::Curated, Ways::Both),
+                (ABBREVIATIONS, Kind::Abbreviation, Ways::Both),
+                (ABBREVIATIONS_MINED, Kind::Abbreviation, Ways::Both),
+                (MINED, Kind::Mined, Ways::Both),
+                (CEDICT, Kind::Cedict, Ways::Both),
+                (CEDICT_TO_ZH, Kind::Cedict, Ways::LeftToRight),
             ])
         })
     }
 
     /// One source of the curated kind: `en<TAB>zh` lines, each side translating to the other.
     pub fn parse(text: &str) -> Glossary {
-        Glossary::merge(&[(text, Kind::Curated)])
+        Glossary::merge(&[(text, Kind::Curated, Ways::Both)])
     }
 
     /// Merges sources, best first. Lines are `a<TAB>b[<TAB>…]`; blank and `#` lines are skipped.
     /// A cross-language translation of a lower kind is dropped when a higher kind already
     /// translates the term into the other language; each term keeps its [`MAX_TRANSLATIONS`] best.
-    pub fn merge(sources: &[(&str, Kind)]) -> Glossary {
+    pub fn merge(sources: &[(&str, Kind, Ways)]) -> Glossary {
         let mut entries: HashMap<Vec<String>, Vec<(Vec<String>, Translation)>> = HashMap::new();
-        for &(text, kind) in sources {
+        for &(text, kind, ways) in sources {
             for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
                 let mut fields = line.split('\t');
                 let (Some(a), Some(b)) = (fields.next(), fields.next()) else { continue };
@@ -106,7 +117,12 @@ impl Glossary {
                     continue;
                 }
                 let same_language = has_han(a) == has_han(b);
-                for (from, to, to_key) in [(&ka, b, &kb), (&kb, a, &ka)] {
+                let directions = [(&ka, b, &kb), (&kb, a, &ka)];
+                let directions = match ways {
+                    Ways::Both => &directions[..],
+                    Ways::LeftToRight => &directions[..1],
+                };
+                for &(from, to, to_key) in directions {
                     if from.len() > MAX_TERMS {
                         continue;
                     }
@@ -120,7 +136,7 @@ impl Glossary {
                     if outranked {
                         continue;
                     }
-                    let weight = kind.weight(same_language);
+                    let weight = kind.weight(same_language, has_han(to));
                     alternatives.push((to_key.clone(), Translation { text: to.to_string(), kind, weight }));
                 }
             }
@@ -191,18 +207,24 @@ mod tests {
         let g = Glossary::builtin();
         let weight =
             |from: &str, to: &str| g.translations(&key(from)).unwrap().iter().find(|t| t.text == to).unwrap().weight;
-        assert!(weight("HPA", "horizontal pod autoscaler") > weight("service mesh", "服务网格"));
         assert!(weight("service mesh", "服务网格") > weight("stability", "稳定性"));
+        assert!(weight("服务网格", "service mesh") > weight("稳定性", "stability"));
+        assert!(weight("HPA", "horizontal pod autoscaler") > weight("服务网格", "service mesh"), "the same language");
+        assert!(
+            weight("service mesh", "服务网格") > weight("服务网格", "service mesh"),
+            "English into Chinese weighs more than Chinese into English"
+        );
+        assert!(weight("service mesh", "服务网格") < 1.0, "below the words as typed");
     }
 
     #[test]
     fn curated_wins_over_cedict_and_mined() {
         let g = Glossary::merge(&[
-            ("gateway\t网关", Kind::Curated),
-            ("gateway\t门户\nportal\t门户", Kind::Cedict),
-            ("GW\tgateway", Kind::Abbreviation),
+            ("gateway\t网关", Kind::Curated, Ways::Both),
+            ("gateway\t门户\nportal\t门户", Kind::Cedict, Ways::Both),
+            ("GW\tgateway", Kind::Abbreviation, Ways::Both),
         ]);
-        assert_eq!(texts(&g, "gateway"), ["GW", "网关"], "the abbreviation (same language) weighs more");
+        assert_eq!(texts(&g, "gateway"), ["网关", "GW"], "curated into Chinese weighs more than an abbreviation");
         assert_eq!(texts(&g, "门户"), ["gateway", "portal"], "curated says nothing about 门户");
         assert_eq!(texts(&g, "portal"), ["门户"]);
     }
@@ -220,11 +242,13 @@ mod tests {
     #[test]
     fn alternatives_are_bounded_and_best_first() {
         let many: String = (0..10).map(|i| format!("cache\t缓存{i}\n")).collect();
-        let g = Glossary::merge(&[(many.as_str(), Kind::Cedict), ("cache\t缓存", Kind::Curated)]);
+        let g =
+            Glossary::merge(&[(many.as_str(), Kind::Cedict, Ways::Both), ("cache\t缓存", Kind::Curated, Ways::Both)]);
         let t = g.translations(&key("cache")).unwrap();
         assert_eq!(t.len(), MAX_TRANSLATIONS);
         assert_eq!(t[0].kind, Kind::Curated, "the heavier first, whatever the order of the sources");
-        let g = Glossary::merge(&[("cache\t缓存", Kind::Curated), (many.as_str(), Kind::Cedict)]);
+        let g =
+            Glossary::merge(&[("cache\t缓存", Kind::Curated, Ways::Both), (many.as_str(), Kind::Cedict, Ways::Both)]);
         assert_eq!(texts(&g, "cache"), ["缓存"], "curated first, CEDICT outranked");
         for t in Glossary::builtin().entries.values() {
             assert!(t.len() <= MAX_TRANSLATIONS);

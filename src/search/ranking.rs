@@ -79,11 +79,16 @@ pub const COMPANY_SPEAKER_SCORE: f32 = 3.0;
 pub const FUNCTION_WORD: f32 = 0.1;
 
 /// A translation, relative to the words as typed: by where it comes from (curated glossary or
-/// abbreviation table, pairs mined from the corpus, CC-CEDICT), and higher in the same language (an
-/// abbreviation and its long form say the same thing).
+/// abbreviation table, pairs mined from the corpus, CC-CEDICT, in that order) and which way it goes.
+/// An abbreviation and its long form say the same thing: higher. English words translated into
+/// Chinese weigh more than Chinese words translated into English: the Chinese talks are few, and
+/// their words are rare in the whole index, so a Chinese talk that has every word of an English
+/// query in Chinese is rarely about something else; while a Chinese query's words translated into
+/// English meet many English talks, which must not crowd out the Chinese ones that say it as typed.
 pub mod translation {
     pub const SAME_LANGUAGE: f32 = 0.4;
-    pub const CURATED: f32 = 0.15;
-    pub const MINED: f32 = 0.12;
-    pub const CEDICT: f32 = 0.08;
+    /// An English (or other Latin-script) word to its Chinese translations: curated, mined, CEDICT.
+    pub const TO_CHINESE: [f32; 3] = [0.9, 0.75, 0.6];
+    /// A Chinese word to its English translations: curated, mined, CEDICT.
+    pub const FROM_CHINESE: [f32; 3] = [0.15, 0.12, 0.08];
 }
