@@ -9,6 +9,7 @@ use crate::config::{Limits, Settings};
 use crate::indexer::{self, BuildStats};
 use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
 use crate::ingest::{self, Ingested};
+use crate::schema;
 use crate::search::{Engine, Filters, SearchRequest};
 use crate::server;
 
@@ -61,7 +62,7 @@ pub fn export(dir: &std::path::Path) -> anyhow::Result<()> {
         let store = segment.get_store_reader(16).context("reading the stored talks")?;
         for doc in segment.doc_ids_alive() {
             let doc: tantivy::TantivyDocument = store.get(doc).context("reading a stored talk")?;
-            let talk = indexer::talk_from_doc(&opened.fields, &doc)?;
+            let talk = schema::talk_from_doc(&opened.fields, &doc)?;
             talks_format::write_jsonl(&mut out, &talk).context("writing to standard output")?;
         }
     }

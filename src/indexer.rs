@@ -16,12 +16,12 @@ use std::time::Instant;
 
 use indicatif::ProgressBar;
 use tantivy::collector::TopDocs;
-use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+use tantivy::{Index, IndexWriter};
 
 use crate::company::Companies;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Change, Ingested, Manifest};
-use crate::schema::{self, Fields};
+use crate::schema::{self, document, for_each_stored_talk, stored_talk, talk_from_doc, Fields};
 use crate::speakers::{People, SpeakerEntity};
 use crate::talk::{title_key, Talk};
 use crate::tokenizer;
@@ -396,18 +396,6 @@ fn regroup(
     Ok(wrote)
 }
 
-/// The stored talk with this id, if `searcher` sees one.
-pub fn stored_talk(searcher: &tantivy::Searcher, fields: &Fields, id: &str) -> Result<Option<Talk>> {
-    let query = tantivy::query::TermQuery::new(
-        tantivy::Term::from_field_text(fields.id, id),
-        tantivy::schema::IndexRecordOption::Basic,
-    );
-    match searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.first() {
-        Some((_, address)) => Ok(Some(talk_from_doc(fields, &searcher.doc(*address)?)?)),
-        None => Ok(None),
-    }
-}
-
 /// Merges the committed segments of `index` into one: each term of a query is then looked up and
 /// scored once, not once per segment (on the whole corpus bare TopDocs got ~30 % faster, a whole
 /// search ~7 %), and the talks an update deleted are dropped for good. The build's own writer does
@@ -447,25 +435,6 @@ fn copy_index_files(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Calls `f` with every talk stored in `index`, one at a time.
-fn for_each_stored_talk(index: &Index, fields: &Fields, mut f: impl FnMut(Talk)) -> Result<()> {
-    let searcher = index.reader()?.searcher();
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc in segment.doc_ids_alive() {
-            let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
-            f(talk_from_doc(fields, &stored)?);
-        }
-    }
-    Ok(())
-}
-
-/// The talk stored in a document's `doc` field.
-pub fn talk_from_doc(fields: &Fields, doc: &TantivyDocument) -> Result<Talk> {
-    use tantivy::schema::Value;
-    let json = doc.get_first(fields.doc).and_then(|v| v.as_str()).unwrap_or_default();
-    serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
-}
-
 /// The files kept beside the tantivy index: its speakers, and the manifest of what it was read from.
 fn write_sidecars(path: &Path, people: Vec<SpeakerEntity>, manifest: &Manifest) -> Result<()> {
     let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
@@ -482,98 +451,6 @@ pub fn read_speakers(generation: &Path) -> Result<Vec<SpeakerEntity>> {
     let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let people = serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
     Ok(crate::speakers::with_ids(people))
-}
-
-/// The tantivy document for one talk.
-///
-/// Each speaker's company is indexed by every name of it and of its parents (腾讯云 also as 腾讯 and
-/// Tencent), so a search in any alias finds it, and by canonical ids for filters and facets.
-pub fn document(f: &Fields, talk: &Talk, companies: &Companies) -> Result<TantivyDocument> {
-    let json = serde_json::to_string(talk).map_err(|e| Error::Other(format!("serializing talk {}: {e}", talk.id)))?;
-    if talk.listed_as.is_some() {
-        // A listing another one stands for: found by its id and title only, never searched.
-        return Ok(doc!(f.id => talk.id.as_str(), f.title_key => title_key(&talk.title), f.doc => json));
-    }
-    let mut d = doc!(
-        f.title_key => title_key(&talk.title),
-        f.visible => "1",
-        f.id => talk.id.as_str(),
-        f.title => talk.title.as_str(),
-        f.abstract_text => talk.abstract_text.as_str(),
-        f.event => talk.event.title.as_str(),
-        f.event_key => talk.event.title.as_str(),
-        f.lang => talk.language.as_str(),
-        f.doc => json,
-    );
-    let mut company_ids: Vec<String> = Vec::new();
-    for s in &talk.speakers {
-        // A nickname (`花名：有济`) finds the person as their name does.
-        for name in std::iter::once(&s.name).chain(&s.other_names) {
-            d.add_text(f.speakers, name);
-            if let Some(pinyin) = pinyin_forms(name) {
-                d.add_text(f.speaker_pinyin, pinyin);
-            }
-        }
-        if let Some(bio) = &s.bio {
-            d.add_text(f.bio, bio);
-        }
-        // Every current employer counts for search and the company filter, the main one first.
-        for text in s.company.iter().chain(&s.other_companies) {
-            d.add_text(f.company, text);
-            if let Some(id) = companies.id_for(text) {
-                for id in companies.lineage(&id) {
-                    if let Some(c) = companies.get(&id) {
-                        for name in c.names() {
-                            d.add_text(f.company, name);
-                        }
-                    }
-                    if !company_ids.contains(&id) {
-                        company_ids.push(id);
-                    }
-                }
-            }
-        }
-    }
-    for id in company_ids {
-        d.add_text(f.company_id, id);
-    }
-    for line in &talk.outline {
-        d.add_text(f.abstract_text, line);
-    }
-    for line in &talk.takeaways {
-        d.add_text(f.takeaways, line);
-    }
-    if let Some(year) = talk.event.year() {
-        d.add_u64(f.year, year);
-    }
-    // The talk's other listings: found under their events and years too.
-    for other in &talk.also_listed {
-        if other.event.title != talk.event.title {
-            d.add_text(f.event, &other.event.title);
-            d.add_text(f.event_key, &other.event.title);
-        }
-        if let Some(year) = other.event.year().filter(|y| Some(*y) != talk.event.year()) {
-            d.add_u64(f.year, year);
-        }
-    }
-    Ok(d)
-}
-
-/// A Chinese name in pinyin, whole and as initials: `张晓辉` → `zhangxiaohui zxh`. Two-letter
-/// initials are left out (`ml` would answer a search for machine learning). `None` for names without
-/// Han characters.
-pub fn pinyin_forms(name: &str) -> Option<String> {
-    use pinyin::ToPinyin;
-    let (mut whole, mut initials) = (String::new(), String::new());
-    for p in name.to_pinyin().flatten() {
-        whole.push_str(p.plain());
-        initials.push_str(p.first_letter());
-    }
-    match initials.len() {
-        0 => None,
-        1 | 2 => Some(whole),
-        _ => Some(format!("{whole} {initials}")),
-    }
 }
 
 /// Total size in bytes of the files under `path`.

@@ -260,7 +260,7 @@ fn chinese_speaker_names_by_pinyin() {
     let state = seed();
     assert_eq!(titles(&state.engine, "zhangxiaohui", 5), ["多集群流量调度 ——Flomesh"]);
     assert_eq!(titles(&state.engine, "zxh", 5), ["多集群流量调度 ——Flomesh"]);
-    assert_eq!(talksearch::indexer::pinyin_forms("赵化冰").as_deref(), Some("zhaohuabing zhb"));
-    assert_eq!(talksearch::indexer::pinyin_forms("胡伟").as_deref(), Some("huwei"), "no two-letter initials");
-    assert_eq!(talksearch::indexer::pinyin_forms("Jimmy Song"), None);
+    assert_eq!(talksearch::schema::pinyin_forms("赵化冰").as_deref(), Some("zhaohuabing zhb"));
+    assert_eq!(talksearch::schema::pinyin_forms("胡伟").as_deref(), Some("huwei"), "no two-letter initials");
+    assert_eq!(talksearch::schema::pinyin_forms("Jimmy Song"), None);
 }

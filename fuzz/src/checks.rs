@@ -14,7 +14,7 @@ use talksearch::search::vocab::Vocabulary;
 use talksearch::search::SearchRequest;
 use talksearch::server::error::ApiError;
 use talksearch::server::params;
-use talksearch::{indexer, tokenizer, Engine};
+use talksearch::{tokenizer, Engine};
 
 /// The field handles of a fresh schema, as the engine builds them.
 pub fn fields() -> Fields {
@@ -27,7 +27,7 @@ pub fn page(bytes: &[u8], fields: &Fields) {
     for (kind, source) in [(Kind::Markdown, "fuzz/page.md"), (Kind::PyvideoTalk, "fuzz/videos/talk.json")] {
         if let Ok(talks) = ingest::parse_bytes(kind, bytes, source, Some("Fuzz Event 2024")) {
             for talk in &talks {
-                if let Err(e) = indexer::document(fields, talk, Companies::builtin()) {
+                if let Err(e) = schema::document(fields, talk, Companies::builtin()) {
                     panic!("{kind:?}: talk {:?} parsed but cannot be indexed: {e}", talk.title);
                 }
             }

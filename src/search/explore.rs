@@ -18,7 +18,7 @@ use super::glossary::Glossary;
 use super::{query, Engine, EventRef, Generation, SpeakerRef};
 use crate::company::{fold_name, Companies};
 use crate::error::Result;
-use crate::indexer;
+use crate::schema;
 use crate::speakers::{company_ref, CompanyRef, SpeakerEntity};
 use crate::talk::{is_han, Talk};
 use crate::tokenizer;
@@ -197,7 +197,7 @@ impl Engine {
         let searcher = g.reader.searcher();
         let mut talks = Vec::with_capacity(person.talks.len());
         for t in &person.talks {
-            if let Some(talk) = indexer::stored_talk(&searcher, &g.fields, &t.id)? {
+            if let Some(talk) = schema::stored_talk(&searcher, &g.fields, &t.id)? {
                 talks.push(talk);
             }
         }
@@ -205,8 +205,7 @@ impl Engine {
         let companies = Companies::builtin();
         let name_key = fold_name(&person.name);
         let mut other_names = person.other_names.clone();
-        if let Some(pinyin) = indexer::pinyin_forms(&person.name).and_then(|p| p.split(' ').next().map(str::to_string))
-        {
+        if let Some(pinyin) = schema::pinyin_forms(&person.name).and_then(|p| p.split(' ').next().map(str::to_string)) {
             other_names.push(pinyin);
         }
         // Companies over time, from what each talk says of them.
@@ -364,9 +363,9 @@ impl Engine {
     /// order; empty when there is no such talk.
     pub fn speakers_of_talk(&self, id: &str) -> Result<Vec<SpeakerEntity>> {
         let g = self.current();
-        let Some(talk) = indexer::stored_talk(&g.reader.searcher(), &g.fields, id)? else { return Ok(Vec::new()) };
+        let Some(talk) = schema::stored_talk(&g.reader.searcher(), &g.fields, id)? else { return Ok(Vec::new()) };
         let talk = match &talk.listed_as {
-            Some(head) => indexer::stored_talk(&g.reader.searcher(), &g.fields, head)?.unwrap_or(talk),
+            Some(head) => schema::stored_talk(&g.reader.searcher(), &g.fields, head)?.unwrap_or(talk),
             None => talk,
         };
         let mut out: Vec<SpeakerEntity> = Vec::new();
@@ -385,9 +384,9 @@ impl Engine {
         let started = Instant::now();
         let g = self.current();
         let searcher = g.reader.searcher();
-        let Some(mut talk) = indexer::stored_talk(&searcher, &g.fields, id)? else { return Ok(None) };
+        let Some(mut talk) = schema::stored_talk(&searcher, &g.fields, id)? else { return Ok(None) };
         if let Some(head) = talk.listed_as.clone() {
-            if let Some(t) = indexer::stored_talk(&searcher, &g.fields, &head)? {
+            if let Some(t) = schema::stored_talk(&searcher, &g.fields, &head)? {
                 talk = t;
             }
         }
@@ -459,7 +458,7 @@ impl Engine {
                 &TopDocs::with_limit(limit.clamp(1, MAX_SIMILAR)).order_by_score(),
             )?;
             for (score, address) in top {
-                let t = indexer::talk_from_doc(f, &searcher.doc::<TantivyDocument>(address)?)?;
+                let t = schema::talk_from_doc(f, &searcher.doc::<TantivyDocument>(address)?)?;
                 talks.push(SimilarTalk {
                     speakers: speaker_refs(&t),
                     id: t.id,
@@ -531,7 +530,7 @@ fn read_talks(
     g: &Generation,
     addresses: impl Iterator<Item = tantivy::DocAddress>,
 ) -> Result<Vec<Talk>> {
-    addresses.map(|a| indexer::talk_from_doc(&g.fields, &searcher.doc::<TantivyDocument>(a)?)).collect()
+    addresses.map(|a| schema::talk_from_doc(&g.fields, &searcher.doc::<TantivyDocument>(a)?)).collect()
 }
 
 /// When a talk was given, as text that sorts in time: its start, else its event's date.

@@ -28,7 +28,7 @@ use crate::company::Companies;
 use crate::config;
 use crate::error::Result;
 use crate::indexer;
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::speakers::{self, CompanyStats, SpeakerEntity};
 use crate::talk::{Listing, Talk};
 pub use facets::Facets;
@@ -333,7 +333,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let talk = indexer::talk_from_doc(&g.fields, &doc)?;
+            let talk = schema::talk_from_doc(&g.fields, &doc)?;
             hits.push(hit(talk, score, &mut highlighter));
         }
         let notice =
@@ -367,7 +367,7 @@ impl Engine {
     /// The whole talk with this id, if the index has it.
     pub fn get(&self, id: &str) -> Result<Option<Talk>> {
         let g = self.current();
-        indexer::stored_talk(&g.reader.searcher(), &g.fields, id)
+        schema::stored_talk(&g.reader.searcher(), &g.fields, id)
     }
 }
 

@@ -1,5 +1,9 @@
-//! The tantivy schema, and [`Fields`]: the field handles every other module uses.
+//! The tantivy schema, and [`Fields`]: the field handles every other module uses; a talk as a
+//! document of this schema and back ([`document`], [`talk_from_doc`]).
 
+mod document;
+
+pub use document::{document, for_each_stored_talk, pinyin_forms, stored_talk, talk_from_doc};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
