@@ -161,7 +161,7 @@ impl Cli {
                 }
                 commands::index_with(&settings, full, map.as_deref(), timezone)
             }
-            Command::Export { index, format: ExportFormat::Jsonl } => commands::export(&index.path()),
+            Command::Export { index, format: ExportFormat::Jsonl } => commands::export(&index.index_dir()),
             Command::Serve { index, data, addr, cors_origins, max_connections, header_timeout, keep_alive_timeout } => {
                 let mut settings = Settings::new(index.dir, data, addr);
                 settings.cors_origins = cors_origins;
@@ -171,11 +171,11 @@ impl Cli {
                 commands::serve(&settings)
             }
             Command::Speakers { company, name, limit, json, index } => {
-                commands::speakers(&index.path(), company.as_deref(), name.as_deref(), limit, json)
+                commands::speakers(&index.index_dir(), company.as_deref(), name.as_deref(), limit, json)
             }
             Command::Search { query, limit, offset, company, event, year, lang, json, index } => {
                 let filters = Filters { company, event, years: year, lang };
-                commands::search(&index.path(), &query, limit, offset, filters, json)
+                commands::search(&index.index_dir(), &query, limit, offset, filters, json)
             }
             Command::Bench(args) => crate::bench::run(args),
             Command::Gen(args) => crate::gen::run(args),

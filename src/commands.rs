@@ -6,6 +6,7 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{Limits, Settings};
+use crate::index_dir::{IndexDir, State};
 use crate::indexer::{self, BuildStats};
 use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
 use crate::ingest::{self, Ingested};
@@ -32,7 +33,7 @@ pub fn index_with(
     let started = Instant::now();
     let map = map.map(|path| Mapping::load(path).map(std::sync::Arc::new)).transpose().map_err(anyhow::Error::msg)?;
     let options = schedule::Options { timezone, map };
-    let previous = if full { None } else { indexer::current_manifest(&settings.index_dir) };
+    let previous = if full { None } else { settings.index_dir.manifest() };
     let (ingested, stats) = with_progress(settings, |reading, indexing| {
         let report = |done: usize, total: usize| {
             reading.set_length(total as u64);
@@ -53,9 +54,9 @@ pub fn index_with(
 
 /// Writes every talk of the index in `dir` to standard output as JSON lines (the format `index`
 /// reads back), one segment's stored documents after another.
-pub fn export(dir: &std::path::Path) -> anyhow::Result<()> {
+pub fn export(dir: &IndexDir) -> anyhow::Result<()> {
     use std::io::Write;
-    let opened = indexer::open(dir).with_context(|| format!("opening the index in {}", dir.display()))?;
+    let opened = dir.open().with_context(|| format!("opening the index in {}", dir.path().display()))?;
     let searcher = opened.index.reader().context("reading the index")?.searcher();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for segment in searcher.segment_readers() {
@@ -101,14 +102,14 @@ fn with_progress<T>(
         format!(
             "indexing {} into {} (the current index was left unchanged)",
             paths(settings),
-            settings.index_dir.display()
+            settings.index_dir.path().display()
         )
     })
 }
 
 /// Opens the index in `dir` for a command, saying which folder failed.
-pub fn open_engine(dir: &std::path::Path) -> anyhow::Result<Engine> {
-    Engine::open(dir).with_context(|| format!("opening the index in {}", dir.display()))
+pub fn open_engine(dir: &IndexDir) -> anyhow::Result<Engine> {
+    Engine::open(dir).with_context(|| format!("opening the index in {}", dir.path().display()))
 }
 
 /// The text of `path`, or `default` when no path is given (query files of `bench` and `eval`).
@@ -187,15 +188,15 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
 /// saying what is damaged, rather than replace it.
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
     let dir = &settings.index_dir;
-    if indexer::state(dir).context("cannot serve")? == indexer::State::Empty {
+    if dir.state().context("cannot serve")? == State::Empty {
         if let Some(missing) = settings.data.iter().find(|p| !p.exists()) {
             bail!(
                 "there is no index in {} yet, and the data folder {} to build it from does not exist (give --data PATH)",
-                dir.display(),
+                dir.path().display(),
                 missing.display()
             );
         }
-        tracing::info!(index = %dir.display(), data = %paths(settings), "no index yet; building it");
+        tracing::info!(index = %dir.path().display(), data = %paths(settings), "no index yet; building it");
         let built = with_progress(settings, |reading, indexing| {
             indexer::index_paths_if_empty(dir, &settings.data, reading, indexing)
         })?;
@@ -211,7 +212,7 @@ pub fn serve(settings: &Settings) -> anyhow::Result<()> {
 
 /// Searches from the terminal and prints a listing or the JSON response.
 pub fn search(
-    index_dir: &std::path::Path,
+    index_dir: &IndexDir,
     q: &str,
     limit: usize,
     offset: usize,
@@ -260,7 +261,7 @@ pub fn search(
 
 /// Lists speakers by company and/or name.
 pub fn speakers(
-    index_dir: &std::path::Path,
+    index_dir: &IndexDir,
     company: Option<&str>,
     name: Option<&str>,
     limit: usize,

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::index_dir::IndexDir;
+
 /// The shipped default corpus, relative to the repository root.
 pub const DEFAULT_DATA: &str = "data/corpus";
 /// Where the index lives unless `--index` says otherwise.
@@ -18,9 +20,9 @@ pub struct IndexArg {
 }
 
 impl IndexArg {
-    /// The index directory, the default one when the flag is absent.
-    pub fn path(&self) -> PathBuf {
-        self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+    /// The index folder, the default one when the flag is absent.
+    pub fn index_dir(&self) -> IndexDir {
+        IndexDir::new(self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)))
     }
 }
 
@@ -91,7 +93,7 @@ impl Default for Limits {
 /// Everything a command needs to know, resolved from flags.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub index_dir: PathBuf,
+    pub index_dir: IndexDir,
     /// Files or folders to read talks from.
     pub data: Vec<PathBuf>,
     pub addr: SocketAddr,
@@ -104,7 +106,7 @@ impl Settings {
     /// Settings from optional flag values, with defaults filled in.
     pub fn new(index_dir: Option<PathBuf>, data: Vec<PathBuf>, addr: Option<SocketAddr>) -> Settings {
         Settings {
-            index_dir: index_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)),
+            index_dir: IndexDir::new(index_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))),
             data: if data.is_empty() { vec![PathBuf::from(DEFAULT_DATA)] } else { data },
             addr: addr.unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address parses")),
             limits: Limits::default(),

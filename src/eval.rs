@@ -338,7 +338,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
         None => default_queries().map_err(|e| anyhow::anyhow!(e))?,
     };
-    let engine = crate::commands::open_engine(&args.index.path())?;
+    let engine = crate::commands::open_engine(&args.index.index_dir())?;
     let report = evaluate(&engine, &queries);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -1,16 +1,14 @@
-//! Builds the index from talks, atomically, and opens the current one.
+//! Builds the index from talks, atomically: the writer of the index folder, as [`crate::search`]
+//! is its reader; both reach the folder through [`IndexDir`].
 //!
-//! An index directory holds generations: `gen-000001/`, `gen-000002/` … (each a complete tantivy
-//! index) and a `CURRENT` file naming the one to serve ([`folder`] owns that layout). A build holds
-//! the folder's lock, writes a new generation beside the old one and only then replaces `CURRENT` by
-//! an atomic rename, so a build that fails or is killed leaves the previous generation in place and
-//! servable. A generation is verified before it is served or built upon.
+//! A build holds the folder's lock, writes a new generation in a staging folder beside the current
+//! one and only then publishes it (`CURRENT` is replaced by an atomic rename), so a build that fails
+//! or is killed leaves the previous generation in place and servable. An update starts from a copy
+//! of the current generation, verified first, and replaces the talks of changed and deleted files.
 
 mod dedupe;
-mod folder;
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -20,18 +18,13 @@ use tantivy::{Index, IndexWriter};
 
 use crate::company::Companies;
 use crate::error::{Error, Result};
+use crate::index_dir::{self, BuildLock, IndexDir, Staging, State};
 use crate::ingest::{self, Change, Ingested, Manifest};
 use crate::schema::{self, document, for_each_stored_talk, stored_talk, talk_from_doc, Fields};
-use crate::speakers::{People, SpeakerEntity};
+use crate::speakers::People;
 use crate::talk::{title_key, Talk};
 use crate::tokenizer;
-use folder::BuildLock;
-pub use folder::{current_generation, state, verify, State};
 
-/// The speakers of a generation, as JSON, beside its tantivy files.
-const SPEAKERS: &str = "speakers.json";
-/// What each source file held when the generation was built ([`Manifest`]).
-const MANIFEST: &str = "manifest.json";
 /// Memory budget per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 100 << 20;
 
@@ -47,44 +40,12 @@ pub struct BuildStats {
     pub bytes: u64,
 }
 
-/// An opened generation of the index.
-pub struct Opened {
-    pub index: Index,
-    pub fields: Fields,
-    pub speakers: Vec<SpeakerEntity>,
-    pub generation: PathBuf,
-}
-
-/// Opens the current generation of the index in `dir`, verified (see [`verify`]) and with the
-/// analyzer registered. Refuses a damaged generation and one of another schema.
-pub fn open(dir: &Path) -> Result<Opened> {
-    let generation = match state(dir)? {
-        State::Current(generation) => generation,
-        State::Empty => return Err(Error::NoIndex(dir.to_path_buf())),
-    };
-    let index = verify(dir, &generation)?;
-    let fields = check_schema(dir, &generation, &index)?;
-    tokenizer::register(&index);
-    let speakers = read_speakers(&generation).map_err(|e| {
-        let name = generation.file_name().unwrap_or_default().to_string_lossy();
-        Error::Damaged { dir: dir.to_path_buf(), what: format!("{name}/{SPEAKERS} does not read ({e})") }
-    })?;
-    Ok(Opened { index, fields, speakers, generation })
-}
-
-/// The field handles of `index`, or [`Error::Incompatible`] when it was written with another schema.
-fn check_schema(dir: &Path, generation: &Path, index: &Index) -> Result<Fields> {
-    Fields::from_schema(&index.schema()).map_err(|_| Error::Incompatible {
-        dir: dir.to_path_buf(),
-        generation: generation.file_name().unwrap_or_default().to_string_lossy().into_owned(),
-    })
-}
-
-/// Builds a new generation holding `talks` and makes it current. `progress` is advanced once per talk.
-pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
-    let lock = folder::lock(dir)?;
-    folder::tidy(dir, &lock);
-    let (_, stats) = write(dir, &lock, None, progress, |sink| {
+/// Builds a new generation holding `talks` in the index folder `dir` and makes it current.
+/// `progress` is advanced once per talk.
+pub fn build(dir: impl Into<IndexDir>, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
+    let lock = dir.into().lock()?;
+    lock.tidy();
+    let (_, stats) = write(&lock, None, progress, |sink| {
         talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(Manifest::default())
     })?;
@@ -95,15 +56,15 @@ pub fn build(dir: &Path, talks: &[Talk], progress: &ProgressBar) -> Result<Build
 /// read was incremental, the current generation with the talks of changed and deleted files
 /// replaced (refused when the current generation does not verify). Returns `None` when nothing
 /// changed (no new generation is made).
-pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
-    let lock = folder::lock(dir)?;
-    folder::tidy(dir, &lock);
+pub fn apply(dir: impl Into<IndexDir>, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
+    let lock = dir.into().lock()?;
+    lock.tidy();
     let base = if ingested.incremental {
-        Some(checked_current(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?)
+        Some(checked_current(&lock)?.ok_or_else(|| Error::NoIndex(lock.dir().path().to_path_buf()))?)
     } else {
         None
     };
-    let (_, stats) = write(dir, &lock, base.as_deref(), progress, |sink| {
+    let (_, stats) = write(&lock, base.as_deref(), progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
         ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
         ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
@@ -117,46 +78,45 @@ pub fn apply(dir: &Path, ingested: &Ingested, progress: &ProgressBar) -> Result<
 /// generation cannot be built upon (see [`updatable`]). Returns what was read, and `None` for the
 /// stats when nothing changed. Fails at once with [`Error::Locked`] while another build runs.
 pub fn index_paths(
-    dir: &Path,
+    dir: impl Into<IndexDir>,
     paths: &[PathBuf],
     full: bool,
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
-    let lock = folder::lock(dir)?;
-    index_locked(dir, &lock, paths, full, reading, indexing)
+    let lock = dir.into().lock()?;
+    index_locked(&lock, paths, full, reading, indexing)
 }
 
 /// Builds the first index of a folder that has none (no `CURRENT`, no generation), for a server's
 /// first start. A build already running there is waited for; returns `None`, building nothing, when
 /// the folder holds an index by then.
 pub fn index_paths_if_empty(
-    dir: &Path,
+    dir: impl Into<IndexDir>,
     paths: &[PathBuf],
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<Option<(Ingested, Option<BuildStats>)>> {
-    let lock = folder::lock_waiting(dir)?;
-    if state(dir)? != State::Empty {
+    let lock = dir.into().lock_waiting()?;
+    if lock.state()? != State::Empty {
         return Ok(None);
     }
-    index_locked(dir, &lock, paths, true, reading, indexing).map(Some)
+    index_locked(&lock, paths, true, reading, indexing).map(Some)
 }
 
 fn index_locked(
-    dir: &Path,
     lock: &BuildLock,
     paths: &[PathBuf],
     full: bool,
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
-    folder::tidy(dir, lock);
-    let (base, previous) = match updatable(dir).filter(|_| !full) {
+    lock.tidy();
+    let (base, previous) = match updatable(lock).filter(|_| !full) {
         Some((generation, manifest)) => (Some(generation), Some(manifest)),
         None => (None, None),
     };
-    write(dir, lock, base.as_deref(), indexing, |sink| {
+    write(lock, base.as_deref(), indexing, |sink| {
         let report = |done: usize, total: usize| {
             reading.set_length(total as u64);
             reading.set_position(done as u64);
@@ -171,11 +131,11 @@ fn index_locked(
 /// The current generation and its manifest, when an update can build on them: it verifies, has
 /// this version's schema and analyzer and records the files it was read from. Otherwise everything is read
 /// again: a damaged generation is never carried into the next one.
-fn updatable(dir: &Path) -> Option<(PathBuf, Manifest)> {
-    match checked_current(dir) {
+fn updatable(lock: &BuildLock) -> Option<(PathBuf, Manifest)> {
+    match checked_current(lock) {
         Ok(generation) => {
             let generation = generation?;
-            let manifest = read_manifest(&generation)?;
+            let manifest = index_dir::read_manifest(&generation)?;
             if manifest.analyzer != tokenizer::ANALYZER_VERSION {
                 tracing::info!("the current generation was tokenized by another version; reading every file again");
                 return None;
@@ -190,24 +150,14 @@ fn updatable(dir: &Path) -> Option<(PathBuf, Manifest)> {
 }
 
 /// The current generation, verified and of this version's schema; `None` in an empty folder.
-fn checked_current(dir: &Path) -> Result<Option<PathBuf>> {
-    match state(dir)? {
+fn checked_current(lock: &BuildLock) -> Result<Option<PathBuf>> {
+    match lock.state()? {
         State::Current(generation) => {
-            check_schema(dir, &generation, &verify(dir, &generation)?)?;
+            lock.dir().verified(&generation)?;
             Ok(Some(generation))
         }
         State::Empty => Ok(None),
     }
-}
-
-/// The manifest of the current generation, if there is one and it records files.
-pub fn current_manifest(dir: &Path) -> Option<Manifest> {
-    read_manifest(&current_generation(dir).ok()??)
-}
-
-fn read_manifest(generation: &Path) -> Option<Manifest> {
-    let bytes = fs::read(generation.join(MANIFEST)).ok()?;
-    serde_json::from_slice::<Manifest>(&bytes).ok().filter(|m| !m.files.is_empty())
 }
 
 /// Writes a generation in a staging folder and makes it current. It starts empty, or as a copy of
@@ -216,39 +166,34 @@ fn read_manifest(generation: &Path) -> Option<Manifest> {
 /// changes and returns what holds the manifest to store; the generation is published only if it
 /// changed something and holds talks.
 fn write<R: AsRef<Manifest>>(
-    dir: &Path,
     lock: &BuildLock,
     base: Option<&Path>,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
 ) -> Result<(R, Option<BuildStats>)> {
     let started = Instant::now();
-    let name = folder::next_generation(dir);
-    let staging = folder::staging(dir, &name);
+    let staging = lock.stage()?;
     let result = fill(&staging, base, progress, feed);
     let (read, (talks, merged)) = match result {
         Ok((read, Some(counts))) if counts.0 > 0 => (read, counts),
         Ok((read, None)) => {
-            let _ = fs::remove_dir_all(&staging);
+            staging.discard();
             return Ok((read, None));
         }
         Ok(_) => {
-            let _ = fs::remove_dir_all(&staging);
+            staging.discard();
             return Err(Error::Invalid("the new index would hold no talks; the current one was kept".into()));
         }
         Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
+            staging.discard();
             return Err(e);
         }
     };
-    let generation = dir.join(&name);
-    fs::rename(&staging, &generation).map_err(|e| Error::io(&generation, e))?;
-    folder::make_current(dir, &name, lock)?;
-    folder::tidy(dir, lock);
+    let generation = lock.publish(staging)?;
     let stats = BuildStats {
         talks,
         merged,
-        bytes: dir_size(&generation),
+        bytes: index_dir::dir_size(&generation),
         generation,
         seconds: started.elapsed().as_secs_f64(),
     };
@@ -258,18 +203,17 @@ fn write<R: AsRef<Manifest>>(
 /// Fills `staging` (see [`write`]); returns the feed's result and the numbers of talks and of merged
 /// listings, or `None` for the counts when a copy of `base` received no change.
 fn fill<R: AsRef<Manifest>>(
-    staging: &Path,
+    staging: &Staging,
     base: Option<&Path>,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,
 ) -> Result<(R, Option<(u64, u64)>)> {
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
     let index = match base {
         Some(base) => {
-            copy_index_files(base, staging)?;
-            Index::open_in_dir(staging)?
+            staging.copy_index_files(base)?;
+            Index::open_in_dir(staging.path())?
         }
-        None => Index::builder().schema(schema::build()).settings(schema::settings()).create_in_dir(staging)?,
+        None => Index::builder().schema(schema::build()).settings(schema::settings()).create_in_dir(staging.path())?,
     };
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
@@ -341,7 +285,7 @@ fn fill<R: AsRef<Manifest>>(
             merged += 1;
         }
     })?;
-    write_sidecars(staging, people.finish(), read.as_ref())?;
+    staging.write_sidecars(people.finish(), read.as_ref())?;
     Ok((read, Some((talks, merged))))
 }
 
@@ -412,58 +356,6 @@ fn merge_into_one(index: &Index, mut writer: IndexWriter) -> Result<()> {
     Ok(())
 }
 
-/// Copies the tantivy files of `from` (a verified generation) into `to`.
-fn copy_index_files(from: &Path, to: &Path) -> Result<()> {
-    let started = Instant::now();
-    let mut bytes = 0;
-    for entry in fs::read_dir(from).map_err(|e| Error::io(from, e))? {
-        let entry = entry.map_err(|e| Error::io(from, e))?;
-        let name = entry.file_name();
-        let name_str = name.to_string_lossy();
-        if name_str == SPEAKERS || name_str == MANIFEST || name_str.ends_with(".lock") {
-            continue;
-        }
-        let target = to.join(&name);
-        bytes += fs::copy(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
-    }
-    tracing::debug!(
-        from = %from.display(),
-        mib = bytes as f64 / (1024.0 * 1024.0),
-        ms = started.elapsed().as_secs_f64() * 1e3,
-        "copied the current generation"
-    );
-    Ok(())
-}
-
-/// The files kept beside the tantivy index: its speakers, and the manifest of what it was read from.
-fn write_sidecars(path: &Path, people: Vec<SpeakerEntity>, manifest: &Manifest) -> Result<()> {
-    let json = serde_json::to_vec(&people).map_err(|e| Error::Other(format!("serializing speakers: {e}")))?;
-    fs::write(path.join(SPEAKERS), json).map_err(|e| Error::io(path.join(SPEAKERS), e))?;
-    let manifest = Manifest { analyzer: tokenizer::ANALYZER_VERSION, ..manifest.clone() };
-    let json = serde_json::to_vec(&manifest).map_err(|e| Error::Other(format!("serializing the manifest: {e}")))?;
-    fs::write(path.join(MANIFEST), json).map_err(|e| Error::io(path.join(MANIFEST), e))?;
-    Ok(())
-}
-
-/// The speakers of a generation (see [`speakers::entities`]), written beside the tantivy files.
-pub fn read_speakers(generation: &Path) -> Result<Vec<SpeakerEntity>> {
-    let path = generation.join(SPEAKERS);
-    let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let people = serde_json::from_slice(&bytes).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-    Ok(crate::speakers::with_ids(people))
-}
-
-/// Total size in bytes of the files under `path`.
-pub fn dir_size(path: &Path) -> u64 {
-    walkdir::WalkDir::new(path)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,23 +381,24 @@ mod tests {
     #[test]
     fn rebuild_switches_generation_and_keeps_one_previous() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(state(dir.path()).unwrap(), State::Empty);
+        let index_dir = IndexDir::new(dir.path());
+        assert_eq!(index_dir.state().unwrap(), State::Empty);
         let pb = ProgressBar::hidden();
         let first = build(dir.path(), &[talk("服务网格")], &pb).unwrap();
         let second = build(dir.path(), &[talk("服务网格"), talk("可观测性")], &pb).unwrap();
         let third = build(dir.path(), &[talk("云原生")], &pb).unwrap();
         assert!(!first.generation.exists(), "the oldest generation is removed");
         assert!(second.generation.exists(), "the previous generation is kept for readers still on it");
-        let opened = open(dir.path()).unwrap();
+        let opened = index_dir.open().unwrap();
         assert_eq!(opened.index.reader().unwrap().searcher().num_docs(), 1);
         assert_eq!(opened.speakers.len(), 1);
-        assert_eq!(current_generation(dir.path()).unwrap(), Some(third.generation));
+        assert_eq!(index_dir.current().unwrap(), Some(third.generation));
     }
 
     #[test]
     fn a_corrupt_pointer_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("CURRENT"), "../../etc\n").unwrap();
-        assert!(open(dir.path()).is_err());
+        std::fs::write(dir.path().join("CURRENT"), "../../etc\n").unwrap();
+        assert!(IndexDir::new(dir.path()).open().is_err());
     }
 }

@@ -1,8 +1,10 @@
 //! talksearch: a search index and query service for conference talks in Chinese and English.
 //!
 //! The pipeline: [`ingest`] reads source files into [`Talk`]s; [`indexer`] writes them into a tantivy
-//! index whose schema is in [`schema`], tokenized by the jieba analyzer in [`tokenizer`]; [`search`]
-//! answers queries; [`server`] serves them over HTTP and [`cli`] from the terminal.
+//! index whose schema (and a talk as a document of it) is in [`schema`], tokenized by the jieba
+//! analyzer in [`tokenizer`]; [`search`] answers queries; [`server`] serves them over HTTP and [`cli`]
+//! from the terminal. The index folder on disk (generations, `CURRENT`, the build lock) is
+//! [`index_dir::IndexDir`], which the indexer and search both go through.
 
 pub mod bench;
 pub mod cli;
@@ -12,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod gen;
+pub mod index_dir;
 pub mod indexer;
 pub mod ingest;
 pub mod schema;

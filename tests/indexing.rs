@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use indicatif::ProgressBar;
+use talksearch::index_dir::IndexDir;
 use talksearch::{indexer, ingest, Engine, SearchRequest};
 
 use crate::util::{seed_page, test_data};
@@ -12,7 +13,7 @@ use crate::util::{seed_page, test_data};
 /// Reads `data` relative to the current index of `index` (incrementally when it has a manifest),
 /// applies it, and returns the ingest report and whether a new generation was made.
 fn update(data: &Path, index: &Path) -> (ingest::Ingested, bool) {
-    let previous = indexer::current_manifest(index);
+    let previous = IndexDir::new(index).manifest();
     let ingested = ingest::read_paths_since(&[data.to_path_buf()], previous.as_ref(), |_, _| {}).unwrap();
     let made = indexer::apply(index, &ingested, &ProgressBar::hidden()).unwrap().is_some();
     (ingested, made)
@@ -348,7 +349,7 @@ fn an_update_over_a_damaged_generation_reads_everything_again() {
 fn every_generation_is_one_segment() {
     let index = tempfile::tempdir().unwrap();
     let segments = |dir: &Path| {
-        let generation = indexer::current_generation(dir).unwrap().unwrap();
+        let generation = IndexDir::new(dir).current().unwrap().unwrap();
         tantivy::Index::open_in_dir(generation).unwrap().searchable_segment_ids().unwrap().len()
     };
     let talks = ingest::read_paths(&[test_data()], |_, _| {}).unwrap().talks;

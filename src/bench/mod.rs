@@ -22,7 +22,7 @@ mod report;
 mod stats;
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -43,7 +43,7 @@ use self::queries::classes;
 use self::report::progress_bar;
 use self::stats::{Bound, Outcome, Samples};
 use crate::config::IndexArg;
-use crate::indexer;
+use crate::index_dir::{self, IndexDir};
 use crate::search::{Engine, SearchRequest};
 
 /// `talksearch bench` flags.
@@ -179,12 +179,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         duration,
         progress: !args.json && std::io::stderr().is_terminal(),
     };
-    let index_dir = args.index.path();
+    let index_dir = args.index.index_dir();
     let mut report = match args.mode {
         BenchMode::Inproc => {
             let engine = crate::commands::open_engine(&index_dir)?;
             let mut report = run_inproc(&engine, &queries, &opts);
-            report.target = index_dir.display().to_string();
+            report.target = index_dir.path().display().to_string();
             report
         }
         BenchMode::Http => run_http(&args.url, &queries, &opts)?,
@@ -207,6 +207,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 }
 
 /// Size of the current generation of the index in `dir`, if there is one.
-fn index_bytes(dir: &Path) -> Option<u64> {
-    indexer::current_generation(dir).ok().flatten().map(|g| indexer::dir_size(&g))
+fn index_bytes(dir: &IndexDir) -> Option<u64> {
+    dir.current().ok().flatten().map(|g| index_dir::dir_size(&g))
 }

@@ -27,7 +27,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use crate::company::Companies;
 use crate::config;
 use crate::error::Result;
-use crate::indexer;
+use crate::index_dir::{IndexDir, Opened};
 use crate::schema::{self, Fields};
 use crate::speakers::{self, CompanyStats, SpeakerEntity};
 use crate::talk::{Listing, Talk};
@@ -123,7 +123,7 @@ pub struct SpeakerRef {
 /// to a newer one when `talksearch index` has made it current. A search holds its generation for
 /// its whole life, so a switch never disturbs a request in flight.
 pub struct Engine {
-    dir: PathBuf,
+    dir: IndexDir,
     current: RwLock<Arc<Generation>>,
     /// What `CURRENT` named when a switch to it was last refused (a damaged generation): it is
     /// reported once, not verified again every reload, until `CURRENT` names something else.
@@ -149,8 +149,8 @@ struct Generation {
 }
 
 impl Generation {
-    fn open(dir: &Path) -> Result<Generation> {
-        let opened = indexer::open(dir)?;
+    /// Makes an opened generation ready to search: its reader, vocabulary and facet tables.
+    fn new(opened: Opened) -> Result<Generation> {
         let reader = opened.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let companies = Companies::builtin();
         let mut company_names: HashMap<String, String> =
@@ -193,9 +193,16 @@ pub struct Status {
 
 impl Engine {
     /// Opens the current generation of the index in `dir`.
-    pub fn open(dir: &Path) -> Result<Engine> {
-        let generation = Generation::open(dir)?;
-        Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new(Arc::new(generation)), refused: Default::default() })
+    pub fn open(dir: impl Into<IndexDir>) -> Result<Engine> {
+        let dir = dir.into();
+        let opened = dir.open()?;
+        Engine::serve(dir, opened)
+    }
+
+    /// Serves `opened`, a generation of `dir` opened by [`IndexDir::open`].
+    pub fn serve(dir: IndexDir, opened: Opened) -> Result<Engine> {
+        let generation = Generation::new(opened)?;
+        Ok(Engine { dir, current: RwLock::new(Arc::new(generation)), refused: Default::default() })
     }
 
     fn current(&self) -> Arc<Generation> {
@@ -208,7 +215,7 @@ impl Engine {
     /// generation stays in service, and the same refusal is not returned again: until `CURRENT`
     /// changes, later calls return `Ok(false)`.
     pub fn reload_if_changed(&self) -> Result<bool> {
-        let named = indexer::current_generation(&self.dir);
+        let named = self.dir.current();
         let key = match &named {
             Ok(None) => return Ok(false),
             Ok(Some(path)) if *path == self.current().path => return Ok(false),
@@ -219,7 +226,7 @@ impl Engine {
         if refused.as_deref() == Some(key.as_str()) {
             return Ok(false);
         }
-        match named.and_then(|_| Generation::open(&self.dir)) {
+        match named.and_then(|_| self.dir.open()).and_then(Generation::new) {
             Ok(generation) => {
                 let old = std::mem::replace(
                     &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
@@ -276,7 +283,7 @@ impl Engine {
 
     /// The index folder this engine serves from.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
     }
 
     /// Number of talks in the index.
