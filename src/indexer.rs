@@ -18,8 +18,8 @@ use tantivy::{Index, IndexWriter};
 
 use crate::company::Companies;
 use crate::error::{Error, Result};
-use crate::index_dir::{self, BuildLock, IndexDir, Staging, State};
-use crate::ingest::{self, Change, Ingested, Manifest};
+use crate::index_dir::{self, BuildLock, Change, IndexDir, Manifest, Staging, State};
+use crate::ingest::{self, Ingested};
 use crate::schema::{self, document, for_each_stored_talk, stored_talk, talk_from_doc, Fields};
 use crate::speakers::People;
 use crate::talk::{title_key, Talk};

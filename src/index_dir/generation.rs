@@ -10,8 +10,8 @@ use std::time::Instant;
 use tantivy::directory::error::OpenReadError;
 use tantivy::Index;
 
+use super::Manifest;
 use crate::error::{Error, Result};
-use crate::ingest::Manifest;
 use crate::schema::Fields;
 use crate::speakers::SpeakerEntity;
 use crate::tokenizer;

@@ -13,10 +13,12 @@
 //!   .gen-000004.tmp-PID/  a build's staging folder, renamed to gen-000004 once complete
 //! ```
 //!
-//! What a generation holds, and how it is checked and opened, is in [`generation`]. Servers only
+//! What a generation holds, and how it is checked and opened, is in `generation.rs`; its
+//! [`Manifest`], the record of what it was read from, in `manifest.rs`. Servers only
 //! read this folder; everything that changes it runs under the lock ([`BuildLock`]).
 
 mod generation;
+mod manifest;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -25,9 +27,9 @@ use std::path::{Path, PathBuf};
 use tantivy::Index;
 
 use crate::error::{Error, Result};
-use crate::ingest::Manifest;
 use crate::schema::Fields;
 pub use generation::{dir_size, read_manifest, Opened, Staging};
+pub use manifest::{Change, FileRecord, Manifest};
 
 const CURRENT: &str = "CURRENT";
 const PREVIOUS: &str = "PREVIOUS";

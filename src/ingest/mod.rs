@@ -9,11 +9,10 @@ pub mod markdown;
 pub mod pyvideo;
 pub mod schedule;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::index_dir::{Change, FileRecord, Manifest};
 use crate::talk::Talk;
 
 /// Why one file could not be read. The path is kept beside it in [`Failure`].
@@ -104,12 +103,6 @@ pub struct Ingested {
     pub incremental: bool,
     /// What each file held, for the next build.
     pub manifest: Manifest,
-}
-
-impl AsRef<Manifest> for Manifest {
-    fn as_ref(&self) -> &Manifest {
-        self
-    }
 }
 
 impl AsRef<Manifest> for Ingested {
@@ -214,25 +207,6 @@ fn walk_failure(root: &Path, e: &walkdir::Error) -> Failure {
     Failure { path, error: IngestError::Folder(reason) }
 }
 
-/// What a build recorded about each source file, so the next build re-reads only what changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Absolute path → what it held.
-    pub files: BTreeMap<String, FileRecord>,
-    /// The analyzer version the generation was tokenized with (see `tokenizer::ANALYZER_VERSION`);
-    /// 0 for generations written before it was recorded. An update builds only on the same version.
-    #[serde(default)]
-    pub analyzer: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileRecord {
-    /// blake3 of the file's bytes (and, for pyvideo records, of their event's title).
-    pub hash: String,
-    /// Ids of the talks this file contributed.
-    pub ids: Vec<String>,
-}
-
 /// Reads every file under `paths`, calling `progress` once per file. Unreadable files and folders
 /// are reported in the result, never fatal; only a `--data` path that does not exist is an error.
 pub fn read_paths(paths: &[PathBuf], progress: impl FnMut(usize, usize)) -> Result<Ingested, Failure> {
@@ -265,15 +239,6 @@ pub fn read_paths_since_with(
     })?;
     out.talks = talks;
     Ok(out)
-}
-
-/// A change to apply to an index, as [`scan`] finds it.
-#[derive(Debug)]
-pub enum Change {
-    /// Delete the talk with this id (its file changed or is gone).
-    Remove(String),
-    /// Add this talk (from a new or changed file).
-    Add(Box<Talk>),
 }
 
 /// Streams what changed under `paths` since `previous` (everything, without one) to `sink`, without
