@@ -188,7 +188,9 @@ pub fn summary(ingested: &Ingested, stats: Option<&BuildStats>) -> String {
 /// saying what is damaged, rather than replace it.
 pub fn serve(settings: &Settings) -> anyhow::Result<()> {
     let dir = &settings.index_dir;
-    if dir.state().context("cannot serve")? == State::Empty {
+    // `CURRENT` is read once, and the generation it names opened once.
+    let state = dir.state().context("cannot serve")?;
+    let opened = if state == State::Empty {
         if let Some(missing) = settings.data.iter().find(|p| !p.exists()) {
             bail!(
                 "there is no index in {} yet, and the data folder {} to build it from does not exist (give --data PATH)",
@@ -204,8 +206,11 @@ pub fn serve(settings: &Settings) -> anyhow::Result<()> {
         if let Some((ingested, stats)) = built {
             eprint!("{}", summary(&ingested, stats.as_ref()));
         }
-    }
-    let engine = Engine::open(dir).context("cannot serve")?;
+        dir.open()
+    } else {
+        dir.open_state(state)
+    };
+    let engine = opened.and_then(|opened| Engine::serve(dir.clone(), opened)).context("cannot serve")?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(server::serve(engine, settings.clone()))
 }

@@ -43,9 +43,9 @@ pub struct BuildStats {
 /// Builds a new generation holding `talks` in the index folder `dir` and makes it current.
 /// `progress` is advanced once per talk.
 pub fn build(dir: impl Into<IndexDir>, talks: &[Talk], progress: &ProgressBar) -> Result<BuildStats> {
-    let lock = dir.into().lock()?;
+    let mut lock = dir.into().lock()?;
     lock.tidy();
-    let (_, stats) = write(&lock, None, progress, |sink| {
+    let (_, stats) = write(&mut lock, None, progress, |sink| {
         talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
         Ok(Manifest::default())
     })?;
@@ -57,14 +57,14 @@ pub fn build(dir: impl Into<IndexDir>, talks: &[Talk], progress: &ProgressBar) -
 /// replaced (refused when the current generation does not verify). Returns `None` when nothing
 /// changed (no new generation is made).
 pub fn apply(dir: impl Into<IndexDir>, ingested: &Ingested, progress: &ProgressBar) -> Result<Option<BuildStats>> {
-    let lock = dir.into().lock()?;
+    let mut lock = dir.into().lock()?;
     lock.tidy();
     let base = if ingested.incremental {
         Some(checked_current(&lock)?.ok_or_else(|| Error::NoIndex(lock.dir().path().to_path_buf()))?)
     } else {
         None
     };
-    let (_, stats) = write(&lock, base.as_deref(), progress, |sink| {
+    let (_, stats) = write(&mut lock, base.as_deref(), progress, |sink| {
         // Deletes reach only documents added before them, so they go first.
         ingested.removed.iter().for_each(|id| sink(Change::Remove(id.clone())));
         ingested.talks.iter().cloned().for_each(|t| sink(Change::Add(Box::new(t))));
@@ -84,8 +84,8 @@ pub fn index_paths(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
-    let lock = dir.into().lock()?;
-    index_locked(&lock, paths, full, reading, indexing)
+    let mut lock = dir.into().lock()?;
+    index_locked(&mut lock, paths, full, reading, indexing)
 }
 
 /// Builds the first index of a folder that has none (no `CURRENT`, no generation), for a server's
@@ -97,22 +97,23 @@ pub fn index_paths_if_empty(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<Option<(Ingested, Option<BuildStats>)>> {
-    let lock = dir.into().lock_waiting()?;
+    let mut lock = dir.into().lock_waiting()?;
     if lock.state()? != State::Empty {
         return Ok(None);
     }
-    index_locked(&lock, paths, true, reading, indexing).map(Some)
+    index_locked(&mut lock, paths, true, reading, indexing).map(Some)
 }
 
 fn index_locked(
-    lock: &BuildLock,
+    lock: &mut BuildLock,
     paths: &[PathBuf],
     full: bool,
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
     lock.tidy();
-    let (base, previous) = match updatable(lock).filter(|_| !full) {
+    // A full build reads everything again: the current generation is not even verified.
+    let (base, previous) = match if full { None } else { updatable(lock) } {
         Some((generation, manifest)) => (Some(generation), Some(manifest)),
         None => (None, None),
     };
@@ -166,7 +167,7 @@ fn checked_current(lock: &BuildLock) -> Result<Option<PathBuf>> {
 /// changes and returns what holds the manifest to store; the generation is published only if it
 /// changed something and holds talks.
 fn write<R: AsRef<Manifest>>(
-    lock: &BuildLock,
+    lock: &mut BuildLock,
     base: Option<&Path>,
     progress: &ProgressBar,
     feed: impl FnOnce(&mut dyn FnMut(Change)) -> Result<R>,

@@ -184,7 +184,9 @@ impl IndexDir {
         file.set_len(0)
             .and_then(|()| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
             .map_err(|e| Error::io(path, e))?;
-        Ok(BuildLock { _file: file, dir: self.clone() })
+        // Only builds change `CURRENT`, and this one holds the lock now: it is read once, here.
+        let current = read_pointer(&self.path, CURRENT);
+        Ok(BuildLock { _file: file, dir: self.clone(), current })
     }
 
     fn damaged(&self, what: String) -> Error {
@@ -217,10 +219,15 @@ const LOCK_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 /// The lock a build holds on an index folder for its whole run, and what only a build may do:
 /// stage a new generation, publish it, tidy. It is an OS file lock, so it is released when the build
 /// ends and also when its process dies: a killed build never leaves the folder locked.
+///
+/// Nothing but a build changes `CURRENT`, so the lock reads it once, when taken, and keeps it up to
+/// date when it publishes.
 #[derive(Debug)]
 pub struct BuildLock {
     _file: File,
     dir: IndexDir,
+    /// The generation `CURRENT` names (see [`read_pointer`]).
+    current: Result<Option<String>, String>,
 }
 
 impl BuildLock {
@@ -231,7 +238,15 @@ impl BuildLock {
 
     /// What the folder holds (see [`IndexDir::state`]).
     pub fn state(&self) -> Result<State> {
-        self.dir.state()
+        match &self.current {
+            Ok(name) => self.dir.resolve(name.as_ref().map(|name| self.dir.path.join(name))),
+            Err(what) => Err(self.dir.damaged(what.clone())),
+        }
+    }
+
+    /// The generation `CURRENT` names, when it is sound and the generation is there.
+    fn current_name(&self) -> Option<String> {
+        self.current.clone().ok().flatten().filter(|name| self.dir.path.join(name).is_dir())
     }
 
     /// A new, empty staging folder for the next generation: one past the highest there.
@@ -243,7 +258,7 @@ impl BuildLock {
 
     /// Makes the complete generation in `staging` current (see [`BuildLock::make_current`]) and
     /// tidies the folder; returns the generation's path.
-    pub fn publish(&self, staging: Staging) -> Result<PathBuf> {
+    pub fn publish(&mut self, staging: Staging) -> Result<PathBuf> {
         let (path, name) = staging.into_parts();
         let generation = self.dir.path().join(&name);
         fs::rename(&path, &generation).map_err(|e| Error::io(&generation, e))?;
@@ -256,9 +271,9 @@ impl BuildLock {
     /// current until now, then `CURRENT` at `name`, each by writing a temporary file and renaming it
     /// over the old one. If `CURRENT` cannot be replaced (a full disk), the new generation and the
     /// temporary files are removed again, so nothing is left that was never current.
-    fn make_current(&self, name: &str) -> Result<()> {
+    fn make_current(&mut self, name: &str) -> Result<()> {
         let dir = self.dir.path();
-        let old = current_name(dir);
+        let old = self.current_name();
         let temps = [temp_pointer(dir, PREVIOUS), temp_pointer(dir, CURRENT)];
         let switched = (|| {
             // PREVIOUS first: should the switch not happen, PREVIOUS names the current generation,
@@ -283,6 +298,7 @@ impl BuildLock {
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
+        self.current = Ok(Some(name.to_string()));
         Ok(())
     }
 
@@ -301,7 +317,7 @@ impl BuildLock {
                 let _ = fs::remove_file(entry.path());
             }
         }
-        let Some(current) = current_name(dir) else { return };
+        let Some(current) = self.current_name() else { return };
         let previous = previous(dir, &current);
         for (_, name) in generations(dir) {
             if name != current && Some(&name) != previous.as_ref() {
@@ -329,11 +345,6 @@ fn remove_if_there(path: &Path) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
         _ => Ok(()),
     }
-}
-
-/// The generation `CURRENT` names, when it is sound and the generation is there.
-fn current_name(dir: &Path) -> Option<String> {
-    read_pointer(dir, CURRENT).ok().flatten().filter(|name| dir.join(name).is_dir())
 }
 
 /// The generation kept for readers still on it: the one `PREVIOUS` names, or, in folders written

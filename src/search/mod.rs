@@ -226,7 +226,8 @@ impl Engine {
         if refused.as_deref() == Some(key.as_str()) {
             return Ok(false);
         }
-        match named.and_then(|_| self.dir.open()).and_then(Generation::new) {
+        let opened = named.and_then(|named| self.dir.open_state(self.dir.resolve(named)?));
+        match opened.and_then(Generation::new) {
             Ok(generation) => {
                 let old = std::mem::replace(
                     &mut *self.current.write().unwrap_or_else(|e| e.into_inner()),
