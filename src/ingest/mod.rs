@@ -256,6 +256,11 @@ pub fn scan(
 
 /// [`scan`] with the options schedules are read with. Files whose path names no reader are
 /// recognised by content (schedule exports), or read with the mapping when one is given.
+///
+/// Each file is read from disk once: its bytes are hashed and, when it is new or changed, parsed.
+/// Without `previous` nothing is removed, so each file is parsed as soon as it is read; with one,
+/// the changed files' old talks must all go before any talk is added, so their bytes are kept
+/// until then (up to [`KEPT_BYTES`]; the files beyond are read again).
 pub fn scan_with(
     paths: &[PathBuf],
     previous: Option<&Manifest>,
@@ -266,9 +271,18 @@ pub fn scan_with(
     let Listing { files, failed, symlinks } = list_files(paths)?;
     let mut out = Ingested { failed, symlinks, ..Ingested::default() };
     let mut event_titles: HashMap<PathBuf, Option<String>> = HashMap::new();
+    // Ids already given: those of unchanged files stay theirs, so a changed file repeating one
+    // is a duplicate (`seen` is filled from them before any changed file is parsed).
+    let mut seen: HashSet<String> = HashSet::new();
+    // Files that fail to parse are reported after those that fail to be read.
+    let mut parse_failed = Vec::new();
     // First pass: hash every source file and keep the unchanged ones as they were.
     let mut changed = Vec::new();
-    for (base, path) in &files {
+    let mut kept = 0;
+    for (i, (base, path)) in files.iter().enumerate() {
+        if previous.is_none() {
+            progress(i + 1, files.len());
+        }
         let mut kind = kind_of(path);
         let mut bytes = None;
         if kind == Kind::Other && !is_folder_readme(base, path) {
@@ -304,50 +318,36 @@ pub fn scan_with(
         let hash = hasher.finalize().to_hex().to_string();
         if let Some(record) = previous.and_then(|m| m.files.get(&key)).filter(|r| r.hash == hash) {
             out.unchanged += 1;
+            seen.extend(record.ids.iter().cloned());
             out.manifest.files.insert(key, record.clone());
             continue;
         }
-        changed.push((base, path, kind, event_title, key, hash));
+        let file = SourceFile { base, path, kind, event_title, key, hash };
+        if previous.is_none() {
+            add_file(file, Ok(bytes), options, &mut seen, &mut out, &mut parse_failed, &mut sink);
+            continue;
+        }
+        let bytes = (kept + bytes.len() <= KEPT_BYTES).then(|| {
+            kept += bytes.len();
+            bytes
+        });
+        changed.push((file, bytes));
     }
-    // Ids held by unchanged files stay theirs: a changed file repeating one is a duplicate.
-    let mut seen: HashSet<String> = out.manifest.files.values().flat_map(|r| r.ids.iter().cloned()).collect();
     // The old talks of every changed file go before any new talk comes, so a talk that keeps its id
     // (or moves to another changed file) is replaced, never deleted after being added.
-    for (.., key, _) in &changed {
-        for id in previous.and_then(|m| m.files.get(key)).map(|r| r.ids.as_slice()).unwrap_or_default() {
+    for (file, _) in &changed {
+        for id in previous.and_then(|m| m.files.get(&file.key)).map(|r| r.ids.as_slice()).unwrap_or_default() {
             out.removed.push(id.clone());
             sink(Change::Remove(id.clone()));
         }
     }
     let total = changed.len();
-    for (i, (base, path, kind, event_title, key, hash)) in changed.into_iter().enumerate() {
+    for (i, (file, bytes)) in changed.into_iter().enumerate() {
         progress(i + 1, total);
-        let source = display_source(base, path);
-        let result = std::fs::read(path)
-            .map_err(|e| IngestError::Io(e.to_string()))
-            .and_then(|bytes| parse_bytes_with(kind, &bytes, &source, event_title.as_deref(), options));
-        let mut ids = Vec::new();
-        match result {
-            Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
-            Ok(talks) => {
-                for mut talk in talks {
-                    let fields = talk.bound();
-                    if !fields.is_empty() {
-                        out.cut.push(Cut { path: path.clone(), title: talk.title.clone(), fields });
-                    }
-                    if seen.insert(talk.id.clone()) {
-                        ids.push(talk.id.clone());
-                        out.added += 1;
-                        sink(Change::Add(Box::new(talk)));
-                    } else {
-                        out.duplicates += 1;
-                    }
-                }
-            }
-            Err(error) => out.failed.push(Failure { path: path.clone(), error }),
-        }
-        out.manifest.files.insert(key, FileRecord { hash, ids });
+        let bytes = bytes.map_or_else(|| std::fs::read(file.path), Ok);
+        add_file(file, bytes, options, &mut seen, &mut out, &mut parse_failed, &mut sink);
     }
+    out.failed.extend(parse_failed);
     if let Some(previous) = previous {
         for (key, record) in &previous.files {
             if out.manifest.files.contains_key(key) {
@@ -362,6 +362,62 @@ pub fn scan_with(
         out.incremental = true;
     }
     Ok(out)
+}
+
+/// Bytes of changed files an incremental [`scan_with`] keeps from their hashing to their parsing;
+/// the files beyond are read again (a run where most files changed would otherwise hold them all).
+const KEPT_BYTES: usize = 64 << 20;
+
+/// A new or changed source file, hashed, still to be parsed.
+struct SourceFile<'a> {
+    /// The `--data` root's folder it was found under.
+    base: &'a Path,
+    path: &'a PathBuf,
+    kind: Kind,
+    /// The event title of a pyvideo record.
+    event_title: Option<String>,
+    /// The file's key in the manifest (its canonical path).
+    key: String,
+    hash: String,
+}
+
+/// Parses one new or changed file from its `bytes` and sends its talks to `sink` (a talk whose id
+/// was `seen` already is a duplicate); records the file in the manifest of `out`.
+fn add_file(
+    file: SourceFile,
+    bytes: std::io::Result<Vec<u8>>,
+    options: &schedule::Options,
+    seen: &mut HashSet<String>,
+    out: &mut Ingested,
+    parse_failed: &mut Vec<Failure>,
+    sink: &mut impl FnMut(Change),
+) {
+    let SourceFile { base, path, kind, event_title, key, hash } = file;
+    let source = display_source(base, path);
+    let result = bytes
+        .map_err(|e| IngestError::Io(e.to_string()))
+        .and_then(|bytes| parse_bytes_with(kind, &bytes, &source, event_title.as_deref(), options));
+    let mut ids = Vec::new();
+    match result {
+        Ok(talks) if talks.is_empty() => out.without_talks.push(path.clone()),
+        Ok(talks) => {
+            for mut talk in talks {
+                let fields = talk.bound();
+                if !fields.is_empty() {
+                    out.cut.push(Cut { path: path.clone(), title: talk.title.clone(), fields });
+                }
+                if seen.insert(talk.id.clone()) {
+                    ids.push(talk.id.clone());
+                    out.added += 1;
+                    sink(Change::Add(Box::new(talk)));
+                } else {
+                    out.duplicates += 1;
+                }
+            }
+        }
+        Err(error) => parse_failed.push(Failure { path: path.clone(), error }),
+    }
+    out.manifest.files.insert(key, FileRecord { hash, ids });
 }
 
 /// What a file whose path names no reader holds, judged from its content: a schedule format, the
