@@ -9,7 +9,7 @@ use crate::config::{Limits, Settings};
 use crate::index_dir::{IndexDir, State};
 use crate::indexer::{self, BuildStats};
 use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
-use crate::ingest::{self, Ingested};
+use crate::ingest::Ingested;
 use crate::schema;
 use crate::search::{Engine, Filters, SearchRequest};
 use crate::server;
@@ -17,37 +17,20 @@ use crate::server;
 /// Reads `settings.data` and builds a new index generation (only re-reading files that changed
 /// since the current one unless `full`), then prints a summary.
 pub fn index(settings: &Settings, full: bool) -> anyhow::Result<()> {
-    let (ingested, stats) = build_index(settings, full)?;
+    let (ingested, stats) = build_index(settings, full, &schedule::Options::default())?;
     print!("{}", summary(&ingested, stats.as_ref()));
     Ok(())
 }
 
 /// Like [`index`], reading schedules with a mapping (`--map`) and/or a time zone (`--timezone`).
-/// The talks read are held until the index takes them (mapped exports are single files).
 pub fn index_with(
     settings: &Settings,
     full: bool,
     map: Option<&std::path::Path>,
     timezone: Option<Zone>,
 ) -> anyhow::Result<()> {
-    let started = Instant::now();
     let map = map.map(|path| Mapping::load(path).map(std::sync::Arc::new)).transpose().map_err(anyhow::Error::msg)?;
-    let options = schedule::Options { timezone, map };
-    let previous = if full { None } else { settings.index_dir.manifest() };
-    let (ingested, stats) = with_progress(settings, |reading, indexing| {
-        let report = |done: usize, total: usize| {
-            reading.set_length(total as u64);
-            reading.set_position(done as u64);
-        };
-        let ingested = ingest::read_paths_since_with(&settings.data, previous.as_ref(), &options, report)
-            .map_err(|f| crate::Error::NoData(f.path))?;
-        let stats = indexer::apply(&settings.index_dir, &ingested, indexing)?;
-        Ok((ingested, stats))
-    })?;
-    let stats = stats.map(|mut s| {
-        s.seconds = started.elapsed().as_secs_f64();
-        s
-    });
+    let (ingested, stats) = build_index(settings, full, &schedule::Options { timezone, map })?;
     print!("{}", summary(&ingested, stats.as_ref()));
     Ok(())
 }
@@ -71,12 +54,16 @@ pub fn export(dir: &IndexDir) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads the data and builds the index, streaming talks into it. Returns no stats when the index
-/// was already up to date. Refuses to replace an index with an empty one.
-pub fn build_index(settings: &Settings, full: bool) -> anyhow::Result<(Ingested, Option<BuildStats>)> {
+/// Reads the data (schedules with `options`) and builds the index, streaming talks into it. Returns
+/// no stats when the index was already up to date. Refuses to replace an index with an empty one.
+pub fn build_index(
+    settings: &Settings,
+    full: bool,
+    options: &schedule::Options,
+) -> anyhow::Result<(Ingested, Option<BuildStats>)> {
     let started = Instant::now();
     let (ingested, stats) = with_progress(settings, |reading, indexing| {
-        indexer::index_paths(&settings.index_dir, &settings.data, full, reading, indexing)
+        indexer::index_paths_with(&settings.index_dir, &settings.data, full, options, reading, indexing)
     })?;
     let stats = stats.map(|mut s| {
         s.seconds = started.elapsed().as_secs_f64();

@@ -19,7 +19,7 @@ use tantivy::{Index, IndexWriter};
 use crate::company::Companies;
 use crate::error::{Error, Result};
 use crate::index_dir::{self, BuildLock, Change, IndexDir, Manifest, Staging, State};
-use crate::ingest::{self, Ingested};
+use crate::ingest::{self, schedule, Ingested};
 use crate::schema::{self, document, for_each_stored_talk, stored_talk, talk_from_doc, Fields};
 use crate::speakers::People;
 use crate::talk::{title_key, Talk};
@@ -84,8 +84,20 @@ pub fn index_paths(
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
+    index_paths_with(dir, paths, full, &schedule::Options::default(), reading, indexing)
+}
+
+/// [`index_paths`] reading schedules with `options` (a time zone, a mapping).
+pub fn index_paths_with(
+    dir: impl Into<IndexDir>,
+    paths: &[PathBuf],
+    full: bool,
+    options: &schedule::Options,
+    reading: &ProgressBar,
+    indexing: &ProgressBar,
+) -> Result<(Ingested, Option<BuildStats>)> {
     let mut lock = dir.into().lock()?;
-    index_locked(&mut lock, paths, full, reading, indexing)
+    index_locked(&mut lock, paths, full, options, reading, indexing)
 }
 
 /// Builds the first index of a folder that has none (no `CURRENT`, no generation), for a server's
@@ -101,13 +113,14 @@ pub fn index_paths_if_empty(
     if lock.state()? != State::Empty {
         return Ok(None);
     }
-    index_locked(&mut lock, paths, true, reading, indexing).map(Some)
+    index_locked(&mut lock, paths, true, &schedule::Options::default(), reading, indexing).map(Some)
 }
 
 fn index_locked(
     lock: &mut BuildLock,
     paths: &[PathBuf],
     full: bool,
+    options: &schedule::Options,
     reading: &ProgressBar,
     indexing: &ProgressBar,
 ) -> Result<(Ingested, Option<BuildStats>)> {
@@ -122,7 +135,7 @@ fn index_locked(
             reading.set_length(total as u64);
             reading.set_position(done as u64);
         };
-        ingest::scan(paths, previous.as_ref(), report, sink).map_err(|f| match f.error {
+        ingest::scan_with(paths, previous.as_ref(), options, report, sink).map_err(|f| match f.error {
             ingest::IngestError::Missing => Error::NoData(f.path),
             error => Error::Invalid(format!("{}: {error}", f.path.display())),
         })
