@@ -256,8 +256,8 @@ impl BuildLock {
         Staging::create(dir.join(format!(".{name}.tmp-{}", std::process::id())), name)
     }
 
-    /// Makes the complete generation in `staging` current (see [`BuildLock::make_current`]) and
-    /// tidies the folder; returns the generation's path.
+    /// Makes the complete generation in `staging` current (renamed into place, then `PREVIOUS` and
+    /// `CURRENT` switched, see `make_current`) and tidies the folder; returns the generation's path.
     pub fn publish(&mut self, staging: Staging) -> Result<PathBuf> {
         let (path, name) = staging.into_parts();
         let generation = self.dir.path().join(&name);

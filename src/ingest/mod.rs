@@ -260,7 +260,7 @@ pub fn scan(
 /// Each file is read from disk once: its bytes are hashed and, when it is new or changed, parsed.
 /// Without `previous` nothing is removed, so each file is parsed as soon as it is read; with one,
 /// the changed files' old talks must all go before any talk is added, so their bytes are kept
-/// until then (up to [`KEPT_BYTES`]; the files beyond are read again).
+/// until then (up to 64 MiB, `KEPT_BYTES`; the files beyond are read again).
 pub fn scan_with(
     paths: &[PathBuf],
     previous: Option<&Manifest>,
