@@ -22,8 +22,8 @@
 
 use std::sync::OnceLock;
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 use crate::company::{fold_name, Companies};
 use crate::talk::Talk;
@@ -67,8 +67,8 @@ struct Evidence {
 
 /// Reads a speaker's bio (see the module docs for the rules).
 fn read_bio(name: &str, bio: &str) -> Evidence {
-    static SENTENCE: Lazy<Regex> = Lazy::new(|| Regex::new(r"[。；;！!？?\n]+|\.\s").unwrap());
-    static CLAUSE: Lazy<Regex> = Lazy::new(|| Regex::new(r"[，,、|]+").unwrap());
+    static SENTENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[。；;！!？?\n]+|\.\s").unwrap());
+    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[，,、|]+").unwrap());
     let text = strip_name(name, bio);
     let mut evidence = Evidence::default();
     let mut weak = None;
@@ -147,9 +147,9 @@ fn read_bio(name: &str, bio: &str) -> Evidence {
 /// `张晓辉，…`, `曾柯（花名：毅丝）…`, `（逐灵），…`, `肖涵（蚂蚁集团高级技术专家）`, `靳文祥（花名贾岛），…`
 /// (the page names the person, the label uses their alias).
 fn strip_name(name: &str, bio: &str) -> String {
-    static NAME_BRACKET: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^(?:[\p{Han}·]{2,4}\s*)?[（(]([^）)]{0,40})[）)]").unwrap());
-    static SEPARATORS: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[\s，,：:\-–—*]+").unwrap());
+    static NAME_BRACKET: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:[\p{Han}·]{2,4}\s*)?[（(]([^）)]{0,40})[）)]").unwrap());
+    static SEPARATORS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s，,：:\-–—*]+").unwrap());
     let mut text = bio.trim();
     if !name.is_empty() {
         if let Some(rest) = text.strip_prefix(name.trim()) {
@@ -170,12 +170,12 @@ fn strip_name(name: &str, bio: &str) -> String {
 }
 
 /// A clause that marks a change back to the present (`现彩食鲜 CTO` after `原苏宁科技副总裁`).
-static CURRENT_MARKER: Lazy<Regex> = Lazy::new(|| {
+static CURRENT_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:现|目前|当前|如今|(?i:now\b|currently\b)|(?:\d{4}\s*年\s*)?(?:创立|创办|加入))").unwrap()
 });
 
 /// An employment statement: the company follows (`现就职于`, `任职于`, `2017 年加入`, `目前在`).
-static EMPLOYED: Lazy<Regex> = Lazy::new(|| {
+static EMPLOYED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:(?:之后|随后|后来)?于?\s*\d{4}\s*年\s*(?:\d{1,2}\s*月\s*)?(?:毕业后\s*)?)?(?:(?:现|目前)?就职于?|(?:现|目前)?任职于|现供职于|供职于|现任|现为|目前在|现在|加入了?|创立了?|创办了?|来自|任职|现)\s*",
     )
@@ -184,7 +184,7 @@ static EMPLOYED: Lazy<Regex> = Lazy::new(|| {
 
 /// Where a former-employer marker is in `clause`, if it has one.
 fn former_marker(clause: &str) -> Option<(usize, usize)> {
-    static ANYWHERE: Lazy<Regex> = Lazy::new(|| {
+    static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?:之前在|此前在|之前就职于|此前就职于|曾就职于|曾任职于|曾供职于|曾经就职于|曾经在|曾任|曾在|曾是|先后就职于|先后任职于|先后供职于|先后在|早年在|(?i:\bex-|\bformerly\b|\bformer\b|\bpreviously\b))",
         )
@@ -208,7 +208,7 @@ fn former_marker(clause: &str) -> Option<(usize, usize)> {
 /// A clause describing work rather than employment; companies named after it are customers,
 /// projects or past employers (`负责阿里巴巴集团、蚂蚁金服、阿里云等日志采集`).
 fn describes_work(clause: &str) -> bool {
-    static WORK: Lazy<Regex> = Lazy::new(|| {
+    static WORK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^(?:\d{4}|(?:现|目前|主要|当前|长期|一直)?(?:负责|专注|主要|从事|参与|主导|致力|长期|热爱|热衷|擅长|关注|聚焦|推动|拥有|有着|具有|具备|有多年|多年|十|二十|毕业|喜欢|研究方向|是|一直|深耕|对|在|作为|著有|曾获|获得|带领|领导|牵头|积累))",
         )
@@ -254,7 +254,7 @@ fn clause_company(clause: &str, whole: &str) -> Option<(String, bool)> {
     }
     if employed {
         // `现就职于YY直播`, `现彩食鲜 CTO`: the whole clause, or the words before a spaced job title.
-        static BEFORE_TITLE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\S{2,12}?)(?:\s+\S+)?$").unwrap());
+        static BEFORE_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S{2,12}?)(?:\s+\S+)?$").unwrap());
         let caps = BEFORE_TITLE.captures(text.trim())?;
         let org = caps.get(1)?.as_str();
         let rest = &text.trim()[org.len()..];
@@ -265,8 +265,8 @@ fn clause_company(clause: &str, whole: &str) -> Option<(String, bool)> {
 }
 
 /// Project roles that follow a company name without saying the speaker works there.
-static PROJECT_ROLE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)\b(?:pmc|ppmc|committer|maintainer|contributor|member)\b|成员|贡献者").unwrap());
+static PROJECT_ROLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:pmc|ppmc|committer|maintainer|contributor|member)\b|成员|贡献者").unwrap());
 
 /// A short name standing alone after an employment verb: `2018 年加入晓黑板`.
 fn short_name(text: &str) -> Option<String> {
@@ -281,14 +281,14 @@ fn short_name(text: &str) -> Option<String> {
 /// A job title ahead in the clause, with nothing between that makes it a project role
 /// (`SOFATracer 开源负责人`, `TiDB 社区部门架构师`).
 fn job_follows(rest: &str) -> bool {
-    static JOB: Lazy<Regex> = Lazy::new(|| {
+    static JOB: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"工程师|架构师|专家|总监|经理|主管|总裁|(?:^|[^A-Za-z])VP(?:$|[^A-Za-z])|CTO|CEO|COO|CIO|创始人|合伙人|研发|开发|布道师|顾问|研究员|分析师|负责人|主任|董事|SRE|运维|讲师|(?i:engineer|architect|developer|manager|director|founder|evangelist)",
         )
         .unwrap()
     });
-    static PROJECT: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"开源|社区|项目|爱好者|成员|(?i:maintainer|committer|pmc)").unwrap());
+    static PROJECT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"开源|社区|项目|爱好者|成员|(?i:maintainer|committer|pmc)").unwrap());
     match JOB.find(rest) {
         Some(m) => {
             let between = &rest[..m.start()];
@@ -299,7 +299,7 @@ fn job_follows(rest: &str) -> bool {
 }
 
 /// Words that open bios but are not organisations.
-static BLOCKED_HAN: Lazy<Regex> = Lazy::new(|| {
+static BLOCKED_HAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:云原生|开源|资深|高级|首席|技术|研发|软件|基础|中间件|前端|后端|大数据|人工|社区|独立|自由|一家|一名|某|多家|两家|知名|国内|全球|互联网|创业|初创|金融|科技|团队|公司|集团|负责|这|该|此|本|我|他|她)",
     )
@@ -309,7 +309,7 @@ static BLOCKED_HAN: Lazy<Regex> = Lazy::new(|| {
 /// An unknown Chinese organisation opening `text`: a name with an organisation suffix, the shortest
 /// such, extended by a legal form (`大连易衡科技有限公司`).
 fn han_organisation(text: &str) -> Option<String> {
-    static ORG: Lazy<Regex> = Lazy::new(|| {
+    static ORG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[\p{Han}]{2,10}?(?:股份有限公司|有限责任公司|有限公司|公司|集团|科技|股份|银行|医疗|控股|证券|保险|互娱|通讯)(?:股份有限公司|有限责任公司|有限公司|公司|集团)?").unwrap()
     });
     let org = ORG.find(text.trim_start())?.as_str();
@@ -320,7 +320,8 @@ fn han_organisation(text: &str) -> Option<String> {
 /// An unknown Latin-script company opening `text`: an acronym or a name with inner capitals or
 /// digits (`UCloud`, `VIPKID`, `G7`, `HPE`), not a project or a common abbreviation.
 fn latin_organisation(text: &str) -> Option<String> {
-    static WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9]*(?:[.&-][A-Za-z0-9]+)*").unwrap());
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9]*(?:[.&-][A-Za-z0-9]+)*").unwrap());
     const NOT_COMPANIES: &[&str] = &[
         "ai",
         "it",
@@ -415,7 +416,7 @@ fn organisations(text: &str) -> Vec<String> {
     if !found.is_empty() {
         return found;
     }
-    static LEAD: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*(?:\d{4}\s*[-–~至到]\s*\d{4}\s*年\s*)?").unwrap());
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:\d{4}\s*[-–~至到]\s*\d{4}\s*年\s*)?").unwrap());
     let text = LEAD.find(text).map_or(text, |m| &text[m.end()..]);
     han_organisation(text).into_iter().collect()
 }
@@ -430,8 +431,8 @@ fn known_at_start(text: &str) -> Option<String> {
 
 /// A matched name as written, with a legal form or web suffix that follows it (`英特尔公司`, `Tetrate.io`).
 fn surface(text: &str, start: usize, end: usize) -> String {
-    static TAIL: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^(?:股份有限公司|有限责任公司|有限公司|公司|\.(?:io|ai|com|cn|dev)\b)").unwrap());
+    static TAIL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:股份有限公司|有限责任公司|有限公司|公司|\.(?:io|ai|com|cn|dev)\b)").unwrap());
     let end = TAIL.find(&text[end..]).map_or(end, |m| end + m.end());
     text[start..end].trim().to_string()
 }
@@ -497,7 +498,7 @@ fn known_names(text: &str) -> Vec<(usize, usize)> {
 /// A known company the title ends with after a dash: `多集群流量调度 ——Flomesh`. Only exact table
 /// names count, since a dash more often introduces a subtitle (`—— 实时热加载和一键 Debug`).
 fn title_suffix_company(title: &str) -> Option<String> {
-    static SUFFIX: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?:—+|--+|\s-\s)\s*([^—\-]{2,40}?)\s*$").unwrap());
+    static SUFFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:—+|--+|\s-\s)\s*([^—\-]{2,40}?)\s*$").unwrap());
     let suffix = SUFFIX.captures(title)?.get(1)?.as_str();
     let company = Companies::builtin().resolve(suffix)?;
     let exact = company.names().any(|n| fold_name(n) == fold_name(suffix));

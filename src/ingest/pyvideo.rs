@@ -21,10 +21,10 @@
 
 use std::path::Path;
 
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::sync::LazyLock;
 
 use super::IngestError;
 use crate::talk::{detect_language, fold_whitespace, Event, Speaker, Talk};
@@ -188,7 +188,7 @@ fn event_folder(source: &str) -> String {
 
 /// `YYYY-MM-DD` from `recorded` (`2019-09-21`, `2019-09-21T10:00:00+02:00`), if it starts with one.
 fn date_of(recorded: &str) -> Option<String> {
-    static DATE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})").unwrap());
+    static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})").unwrap());
     let caps = DATE.captures(recorded.trim())?;
     let (month, day): (u32, u32) = (caps[2].parse().ok()?, caps[3].parse().ok()?);
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| caps[0].to_string())
@@ -230,20 +230,21 @@ fn iso639_1(code: &str) -> String {
 /// Light cleanup of a description: HTML tags and entities, reST / Markdown markup, and whitespace.
 /// Paragraphs (separated by blank lines or block-level HTML tags) are kept, one per line.
 fn clean_text(raw: &str) -> String {
-    static COMMENT: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
-    static BLOCK_TAG: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|table)\b[^>]*>").unwrap());
-    static TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"</?[a-zA-Z][^>]*>").unwrap());
-    static MD_IMAGE: Lazy<Regex> = Lazy::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
-    static MD_LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[([^\]]+)\]\([^)]*\)").unwrap());
-    static RST_LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`<]+?)\s*<[^>`]+>`__?").unwrap());
-    static RST_REF: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`]+?)`__?").unwrap());
-    static AUTOLINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"<(https?://[^>\s]+)>").unwrap());
-    static RST_ROLE: Lazy<Regex> = Lazy::new(|| Regex::new(r":[a-zA-Z][\w.+-]*:`([^`]*)`").unwrap());
-    static RST_UNDERLINE: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r#"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|"{3,}|_{3,})$"#).unwrap());
-    static RST_DIRECTIVE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\.\.\s+\S.*::").unwrap());
-    static LINE_MARKER: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:#{1,6}\s+|[-*+•]\s+)").unwrap());
+    static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
+    static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|table)\b[^>]*>").unwrap()
+    });
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][^>]*>").unwrap());
+    static MD_IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
+    static MD_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]+)\]\([^)]*\)").unwrap());
+    static RST_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`<]+?)\s*<[^>`]+>`__?").unwrap());
+    static RST_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+?)`__?").unwrap());
+    static AUTOLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(https?://[^>\s]+)>").unwrap());
+    static RST_ROLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r":[a-zA-Z][\w.+-]*:`([^`]*)`").unwrap());
+    static RST_UNDERLINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"^(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|"{3,}|_{3,})$"#).unwrap());
+    static RST_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\.\.\s+\S.*::").unwrap());
+    static LINE_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:#{1,6}\s+|[-*+•]\s+)").unwrap());
 
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     let text = COMMENT.replace_all(&text, "");
@@ -295,8 +296,8 @@ fn clean_text(raw: &str) -> String {
 /// Decodes the HTML entities that occur in pyvideo descriptions: the common named ones and numeric
 /// references. Unknown entities are left as they are.
 fn decode_entities(s: &str) -> String {
-    static ENTITY: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});").unwrap());
+    static ENTITY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});").unwrap());
     ENTITY
         .replace_all(s, |caps: &regex::Captures| {
             let body = &caps[1];

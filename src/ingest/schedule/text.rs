@@ -1,14 +1,14 @@
 //! Schedule texts as plain text: HTML (also entity-escaped twice over) and Markdown turned into readable lines.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 /// `raw` as plain text: tags dropped (block tags end a line, list items become `- ` lines),
 /// entities decoded (as often as the exporter escaped them), Markdown links, emphasis, headings
 /// and bullets reduced to their words, runs of blank lines folded, lines trimmed.
 pub fn plain(raw: &str) -> String {
-    static TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>").unwrap());
-    static ESCAPED_TAG: Lazy<Regex> = Lazy::new(|| {
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>").unwrap());
+    static ESCAPED_TAG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"&(?:amp;)*lt;/?(?:p|br|a|em|strong|ul|ol|li|div|span|code|pre|h[1-6]|b|i)\b").unwrap()
     });
     let mut text = raw.replace("\r\n", "\n");
@@ -30,8 +30,8 @@ pub fn plain(raw: &str) -> String {
 
 /// Entities decoded until none is left (`&amp;#39;` is `'`), at most three times.
 fn decode_entities(text: &str) -> String {
-    static ENTITY: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});").unwrap());
+    static ENTITY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});").unwrap());
     let mut text = text.to_string();
     for _ in 0..3 {
         if !ENTITY.is_match(&text) {
@@ -44,8 +44,8 @@ fn decode_entities(text: &str) -> String {
 
 /// Tags dropped; block-level tags end a line, list items start one with `- `, comments go.
 fn strip_tags(html: &str) -> String {
-    static TAG: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"(?s)<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>").unwrap());
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>").unwrap());
     TAG.replace_all(html, |caps: &regex::Captures| {
         let Some(name) = caps.get(2) else { return String::new() };
         let closing = !caps[1].is_empty();
@@ -64,13 +64,14 @@ fn strip_tags(html: &str) -> String {
 /// images to their alt text, `**bold**`/`__bold__`/`*emphasis*`/`` `code` `` to their text, `#` headings and
 /// `*`/`+` bullets to plain lines.
 fn markdown(text: &str) -> String {
-    static IMAGE: Lazy<Regex> = Lazy::new(|| Regex::new(r"!\[([^\]]*)\]\([^)\s]*\)").unwrap());
-    static LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[([^\]]+)\]\((https?://[^)\s]+)\)").unwrap());
-    static STRONG: Lazy<Regex> = Lazy::new(|| Regex::new(r"(\*\*|__)([^*_\n]+?)(\*\*|__)").unwrap());
-    static EMPHASIS: Lazy<Regex> = Lazy::new(|| Regex::new(r"(^|[\s(])\*([^*\s](?:[^*\n]*[^*\s])?)\*").unwrap());
-    static CODE: Lazy<Regex> = Lazy::new(|| Regex::new(r"`([^`\n]+)`").unwrap());
-    static HEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^[ \t]*#{1,6}[ \t]+").unwrap());
-    static BULLET: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^([ \t]*)[*+][ \t]+").unwrap());
+    static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]]*)\]\([^)\s]*\)").unwrap());
+    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]+)\]\((https?://[^)\s]+)\)").unwrap());
+    static STRONG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\*\*|__)([^*_\n]+?)(\*\*|__)").unwrap());
+    static EMPHASIS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(^|[\s(])\*([^*\s](?:[^*\n]*[^*\s])?)\*").unwrap());
+    static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`\n]+)`").unwrap());
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[ \t]*#{1,6}[ \t]+").unwrap());
+    static BULLET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^([ \t]*)[*+][ \t]+").unwrap());
     let text = IMAGE.replace_all(text, "$1");
     let text = LINK.replace_all(&text, |caps: &regex::Captures| {
         if caps[1] == caps[2] {
