@@ -158,6 +158,20 @@ impl Glossary {
         self.entries.get(key).map(Vec::as_slice)
     }
 
+    /// The translations of this term sequence, or of it with its last word in the singular when
+    /// only that is known (`message queues` → `message queue`, `registries` → `registry`): the
+    /// lexicons list terms in the singular.
+    pub fn lookup(&self, key: &[String]) -> Option<&[Translation]> {
+        self.translations(key).or_else(|| {
+            let (last, head) = key.split_last()?;
+            singulars(last).into_iter().find_map(|one| {
+                let mut singular = head.to_vec();
+                singular.push(one);
+                self.translations(&singular)
+            })
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -165,6 +179,26 @@ impl Glossary {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// The singular forms an English plural `word` may have (`queries` → `query`, `boxes` → `box`,
+/// `apps` → `app`), most likely first; none for a word that is not a regular plural.
+fn singulars(word: &str) -> Vec<String> {
+    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) || !word.ends_with('s') || word.ends_with("ss") {
+        return Vec::new();
+    }
+    let stem = &word[..word.len() - 1];
+    let mut out = Vec::new();
+    if let Some(y) = word.strip_suffix("ies") {
+        out.push(format!("{y}y"));
+    }
+    if let Some(es) = word.strip_suffix("es") {
+        if es.ends_with(['s', 'x', 'z']) || es.ends_with("ch") || es.ends_with("sh") {
+            out.push(es.to_string());
+        }
+    }
+    out.push(stem.to_string());
+    out
 }
 
 #[cfg(test)]
@@ -215,6 +249,19 @@ mod tests {
             "English into Chinese weighs more than Chinese into English"
         );
         assert!(weight("service mesh", "服务网格") < 1.0, "below the words as typed");
+    }
+
+    #[test]
+    fn plurals_find_the_singular_entry() {
+        let g = Glossary::parse("message queue\t消息队列\nregistry\t注册中心\nbox\t盒子\nnews\t新闻");
+        let found = |q: &str| g.lookup(&key(q)).map(|t| t[0].text.clone());
+        assert_eq!(found("message queues").as_deref(), Some("消息队列"));
+        assert_eq!(found("registries").as_deref(), Some("注册中心"));
+        assert_eq!(found("boxes").as_deref(), Some("盒子"));
+        assert_eq!(found("news").as_deref(), Some("新闻"), "an entry as written wins");
+        assert_eq!(found("glass"), None);
+        assert_eq!(singulars("class"), Vec::<String>::new());
+        assert_eq!(singulars("apps"), ["app"]);
     }
 
     #[test]

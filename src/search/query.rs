@@ -315,7 +315,7 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
     let n = terms.len();
     let lookup = |i: usize, len: usize| {
         let key: Vec<String> = terms[i..i + len].iter().map(|(_, t)| t.clone()).collect();
-        glossary.translations(&key)
+        glossary.lookup(&key)
     };
     let compound = |i: usize, len: usize| len == 2 && joined(&terms[i].1, &terms[i + 1].1, vocab).is_some();
     // best[i]: (words covered by glossary terms, -units) for terms[i..], and the length of the first unit.
