@@ -325,7 +325,7 @@ impl Engine {
             if more_total > all_words.len() {
                 mode = Mode::Most;
             }
-        } else if total == 0 && built.word_count > 1 {
+        } else if total == 0 && (built.word_count > 1 || built.multiword) {
             // No talk has every word of a short query: settle for most of them (one more query, as
             // bounded as the first).
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);

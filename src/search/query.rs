@@ -232,6 +232,9 @@ pub struct Built {
     /// Nothing in the query can be searched (no words, only symbols or emoji, or words longer than
     /// any indexed term) and no filter is set: it finds nothing.
     pub unsearchable: bool,
+    /// Some unit is a glossary term of several words: relaxed, when it is the query's only unit, it
+    /// counts word by word.
+    pub multiword: bool,
 }
 
 /// Plain words of a query that are searched; more are ignored (a query is a few words, and each
@@ -305,6 +308,24 @@ impl Unit {
             _ => None,
         }
     }
+}
+
+/// Each word of a glossary term as a unit of its own, with the term's translations.
+fn word_by_word(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for unit in units {
+        if unit.terms.len() == 1 {
+            out.push(unit);
+            continue;
+        }
+        for term in unit.terms {
+            let mut one = Unit::new(vec![term]);
+            one.translations.clone_from(&unit.translations);
+            one.translation_weights.clone_from(&unit.translation_weights);
+            out.push(one);
+        }
+    }
+    out
 }
 
 /// Splits the terms of plain words into units: the split whose glossary terms cover the most words
@@ -609,6 +630,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let mut highlight = HashSet::new();
     let mut function_words: Vec<Box<dyn Query>> = Vec::new();
     let (mut words_left, mut clauses_left, mut splits_left) = (MAX_WORDS, MAX_CLAUSES, MAX_SPLITS);
+    let (mut unit_count, mut multiword) = (0, false);
     for clause in clauses {
         if !matches!(clause, Clause::Words(_)) {
             if clauses_left == 0 {
@@ -620,7 +642,20 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             Clause::Words(text) => {
                 let terms = terms_upto(text, words_left);
                 words_left -= terms.len();
-                let units = units(&terms, vocab);
+                let mut units = units(&terms, vocab);
+                let is_function =
+                    |u: &Unit| u.translations.is_empty() && u.terms.iter().all(|(_, t)| is_function_word(t));
+                let content = units.iter().filter(|u| !is_function(u)).count();
+                unit_count += content;
+                if units.iter().any(|u| u.terms.len() > 1) {
+                    multiword = true;
+                    // Relaxed, a glossary term that is all the query says counts word by word
+                    // (`canary release` finds `canary` talks when no talk has both words or a
+                    // translation); beside other words, it is one of the words to have most of.
+                    if mode == Mode::Most && content == 1 {
+                        units = word_by_word(units);
+                    }
+                }
                 let last = units.len().saturating_sub(1);
                 let is_last_clause = std::ptr::eq(clause, clauses.last().expect("in the loop"));
                 for (i, mut unit) in units.into_iter().enumerate() {
@@ -720,7 +755,8 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, ranking::FUNCTION_WORD)) as Box<dyn Query>);
         bonus.extend(function_words.into_iter().map(weak));
     }
-    let word_count = required.len();
+    // Units, counted before a relaxed query takes glossary terms word by word.
+    let word_count = if unit_count == 0 { required.len() } else { unit_count };
     // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
     let unsearchable = required.is_empty() && must.is_empty() && filters.is_empty();
     // Three words or more (a question, a half-remembered title): when too few talks have all of
@@ -729,7 +765,8 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     match mode {
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
-            let minimum = if long { word_count.div_ceil(2) } else { (word_count / 2).max(1) };
+            let n = required.len();
+            let minimum = if long { n.div_ceil(2) } else { (n / 2).max(1) };
             let any = BooleanQuery::union_with_minimum_required_clauses(required, minimum);
             must.push((Occur::Must, Box::new(any)));
         }
@@ -737,7 +774,15 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     }
     must.extend(filter_clauses(fields, filters));
     if unsearchable {
-        return Built { query: Box::new(EmptyQuery), word_count, corrections, highlight, unsearchable, long };
+        return Built {
+            query: Box::new(EmptyQuery),
+            word_count,
+            corrections,
+            highlight,
+            unsearchable,
+            long,
+            multiword,
+        };
     }
     if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
         // Only exclusions or filters: start from every talk that is searched.
@@ -747,7 +792,15 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         ));
     }
     must.extend(bonus);
-    Built { query: Box::new(BooleanQuery::new(must)), word_count, corrections, highlight, unsearchable, long }
+    Built {
+        query: Box::new(BooleanQuery::new(must)),
+        word_count,
+        corrections,
+        highlight,
+        unsearchable,
+        long,
+        multiword,
+    }
 }
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
@@ -1019,6 +1072,21 @@ mod tests {
         let phrases: String = (0..40).map(|i| format!("\"w{i} x\" -e{i} ")).collect();
         let built = build(&fields(), &parse(&phrases), &Filters::default(), Mode::All, &vocab);
         assert!(built.highlight.len() <= 2 * MAX_CLAUSES, "{}", built.highlight.len());
+    }
+
+    #[test]
+    fn a_glossary_term_alone_relaxes_word_by_word() {
+        let vocab = Vocabulary::from_terms([]);
+        let all = build(&fields(), &parse("canary release"), &Filters::default(), Mode::All, &vocab);
+        assert!(all.multiword && all.word_count == 1, "one unit: the glossary term");
+        let units = units(&tokenizer::terms("canary release"), &vocab);
+        assert_eq!(units.len(), 1);
+        let split = word_by_word(units);
+        let words: Vec<&str> = split.iter().map(|u| u.terms[0].1.as_str()).collect();
+        assert_eq!(words, ["canary", "release"]);
+        assert!(split.iter().all(|u| u.translations.iter().any(|t| t[0].1 == "灰度发布")), "translations kept");
+        let beside = build(&fields(), &parse("canary release istio"), &Filters::default(), Mode::Most, &vocab);
+        assert_eq!(beside.word_count, 2, "beside another word it stays one of two units");
     }
 
     #[test]
