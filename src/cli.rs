@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands;
-use crate::config::{self, IndexArg, Settings};
+use crate::config::{self, Settings};
+use crate::index_dir::IndexDir;
 use crate::ingest::schedule::when::Zone;
 use crate::search::Filters;
 
@@ -127,6 +128,21 @@ pub enum Command {
     Gen(crate::gen::GenArgs),
     /// Measure search quality on a judged query set: success@1/@10, MRR and nDCG@10 per query kind.
     Eval(crate::eval::EvalArgs),
+}
+
+/// `--index DIR`, shared by every command that reads or writes an index.
+#[derive(Debug, clap::Args)]
+pub struct IndexArg {
+    /// The index directory.
+    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX", default_value = config::DEFAULT_INDEX)]
+    pub dir: Option<PathBuf>,
+}
+
+impl IndexArg {
+    /// The index folder, the default one when the flag is absent.
+    pub fn index_dir(&self) -> IndexDir {
+        IndexDir::new(self.dir.clone().unwrap_or_else(|| PathBuf::from(config::DEFAULT_INDEX)))
+    }
 }
 
 /// Formats `export` writes.

@@ -11,21 +11,6 @@ pub const DEFAULT_DATA: &str = "data/corpus";
 pub const DEFAULT_INDEX: &str = "index";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// `--index DIR`, shared by every command that reads or writes an index.
-#[derive(Debug, clap::Args)]
-pub struct IndexArg {
-    /// The index directory.
-    #[arg(long = "index", value_name = "DIR", env = "TALKSEARCH_INDEX", default_value = DEFAULT_INDEX)]
-    pub dir: Option<PathBuf>,
-}
-
-impl IndexArg {
-    /// The index folder, the default one when the flag is absent.
-    pub fn index_dir(&self) -> IndexDir {
-        IndexDir::new(self.dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)))
-    }
-}
-
 /// Connections open at once unless `--max-connections` says otherwise: well below the usual
 /// open-file limits, so accepting never fails for want of file descriptors.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;

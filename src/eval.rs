@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::config::IndexArg;
+use crate::cli::IndexArg;
 use crate::search::{Engine, Mode, SearchRequest};
 use crate::talk::title_key;
 

@@ -42,7 +42,7 @@ pub use self::stats::{
 use self::queries::classes;
 use self::report::progress_bar;
 use self::stats::{Bound, Outcome, Samples};
-use crate::config::IndexArg;
+use crate::cli::IndexArg;
 use crate::index_dir::{self, IndexDir};
 use crate::search::{Engine, SearchRequest};
 
