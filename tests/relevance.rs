@@ -1,12 +1,16 @@
 //! Search quality on the judged query sets in `tests/relevance/` (`queries.tsv`, keyword queries;
-//! `real.tsv`, queries as people really type them), over `../shared/corpus`.
+//! `real.tsv`, queries as people really type them), over `../shared/corpus`, scored by the
+//! `talksearch eval` command.
 //!
 //! Prints the table (run with `--nocapture`) and fails when the scores drop below the floors: the
 //! levels reached when the set was written, minus a small margin.
 
+use std::path::Path;
+use std::process::Command;
+
 use indicatif::ProgressBar;
-use talksearch::eval::{self, Report};
-use talksearch::{indexer, ingest, Engine};
+use serde::Deserialize;
+use talksearch::{indexer, ingest};
 
 use crate::util::corpus;
 
@@ -39,35 +43,66 @@ const KIND_SUCCESS_AT_10: &[(&str, f64)] = &[
 #[test]
 fn judged_queries_find_the_expected_talks() {
     let Some(dir) = corpus() else { return };
-    let queries = eval::default_queries().expect("the judged query sets parse");
-    let keyword: Vec<eval::Judged> = eval::parse(eval::DEFAULT_SETS[0].1).expect("queries.tsv parses");
     let ingested = ingest::read_paths(&[dir], |_, _| {}).expect("the corpus folder exists");
     let index = tempfile::tempdir().expect("a temporary folder");
     indexer::build(index.path(), &ingested.talks, &ProgressBar::hidden()).expect("the corpus indexes");
-    let engine = Engine::open(index.path()).expect("the index opens");
 
-    let report = eval::evaluate(&engine, &queries);
-    eprintln!("{}", report.table());
-    eprintln!("{}", report.failure_list());
-    check(&report, &eval::evaluate(&engine, &keyword).overall);
+    // Both shipped sets (the default of `eval`), and the keyword set alone.
+    let listing = eval(index.path(), &[]);
+    eprintln!("{listing}");
+    let report: Report = serde_json::from_str(&eval(index.path(), &["--json"])).expect("--json prints the report");
+    let queries_tsv = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/relevance/queries.tsv");
+    let keyword: Report = serde_json::from_str(&eval(index.path(), &["--json", "--queries", queries_tsv]))
+        .expect("--json prints the report");
+    check(&report, &keyword.overall, &listing);
 }
 
-/// Checks the per-kind floors on `report`, and the overall floors on the keyword set's `overall`.
-fn check(report: &Report, overall: &eval::Scores) {
+/// `talksearch eval --index INDEX ARGS…`: what it printed, once it succeeded (so the judged sets parse
+/// and the index opens).
+fn eval(index: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_talksearch"))
+        .arg("eval")
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .output()
+        .expect("talksearch runs");
+    assert!(out.status.success(), "talksearch eval {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("talksearch prints UTF-8")
+}
+
+/// The part of `talksearch eval --json`'s report the floors look at.
+#[derive(Debug, Deserialize)]
+struct Report {
+    /// Scores per query kind, in the order `eval` lists them.
+    kinds: Vec<(String, Scores)>,
+    overall: Scores,
+}
+
+#[derive(Debug, Deserialize)]
+struct Scores {
+    success_at_10: f64,
+    mrr: f64,
+}
+
+impl Report {
+    /// The scores of one kind, if the set has queries of it.
+    fn kind(&self, kind: &str) -> Option<&Scores> {
+        self.kinds.iter().find(|(k, _)| k == kind).map(|(_, s)| s)
+    }
+}
+
+/// Checks the per-kind floors on `report`, and the overall floors on the keyword set's `overall`;
+/// `table` is `eval`'s printed report, shown when a floor is not met.
+fn check(report: &Report, overall: &Scores, table: &str) {
     assert!(
         overall.success_at_10 >= OVERALL_SUCCESS_AT_10,
-        "overall success@10 {:.3} < {OVERALL_SUCCESS_AT_10}\n{}",
+        "overall success@10 {:.3} < {OVERALL_SUCCESS_AT_10}\n{table}",
         overall.success_at_10,
-        report.table()
     );
-    assert!(overall.mrr >= OVERALL_MRR, "overall MRR {:.3} < {OVERALL_MRR}\n{}", overall.mrr, report.table());
+    assert!(overall.mrr >= OVERALL_MRR, "overall MRR {:.3} < {OVERALL_MRR}\n{table}", overall.mrr);
     for (kind, floor) in KIND_SUCCESS_AT_10 {
         let scores = report.kind(kind).unwrap_or_else(|| panic!("no {kind} queries in the set"));
-        assert!(
-            scores.success_at_10 >= *floor,
-            "{kind} success@10 {:.3} < {floor}\n{}",
-            scores.success_at_10,
-            report.table()
-        );
+        assert!(scores.success_at_10 >= *floor, "{kind} success@10 {:.3} < {floor}\n{table}", scores.success_at_10);
     }
 }
