@@ -8,9 +8,16 @@ use std::time::Duration;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use indicatif::ProgressBar;
 
-use talksearch::bench::{parse_queries, DEFAULT_QUERIES};
 use talksearch::search::SearchRequest;
 use talksearch::{indexer, ingest, Engine};
+
+use self::queries::{parse_queries, DEFAULT_QUERIES};
+
+/// The query mix of `talksearch bench`, compiled in from the binary so both measure the same queries
+/// (what else the file holds, its other helpers and its unit tests, goes unused here).
+#[allow(dead_code, unused_imports)]
+#[path = "../src/bin/talksearch/bench/queries.rs"]
+mod queries;
 
 fn bench(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/corpus");

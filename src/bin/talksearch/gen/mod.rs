@@ -26,13 +26,12 @@ use anyhow::{bail, Context};
 use clap::{ArgGroup, Args};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use talksearch::config::DEFAULT_DATA;
+use talksearch::ingest;
+use talksearch::talk::{Speaker, Talk};
 
 mod lexicon;
 mod queries;
-
-use crate::config::DEFAULT_DATA;
-use crate::ingest;
-use crate::talk::{Speaker, Talk};
 
 /// Talks per event folder.
 pub const TALKS_PER_EVENT: u64 = 1000;
@@ -75,6 +74,7 @@ pub struct GenArgs {
 pub struct Rng(u64);
 
 impl Rng {
+    #[cfg(test)]
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }

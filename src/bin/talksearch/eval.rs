@@ -17,15 +17,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
+use talksearch::search::{Engine, Mode, SearchRequest};
+use talksearch::talk::title_key;
 
 use crate::cli::IndexArg;
-use crate::search::{Engine, Mode, SearchRequest};
-use crate::talk::title_key;
 
 /// The judged query sets shipped with the project: (file name, contents).
 pub const DEFAULT_SETS: &[(&str, &str)] = &[
-    ("queries.tsv", include_str!("../tests/relevance/queries.tsv")),
-    ("real.tsv", include_str!("../tests/relevance/real.tsv")),
+    ("queries.tsv", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/relevance/queries.tsv"))),
+    ("real.tsv", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/relevance/real.tsv"))),
 ];
 
 /// Every query of the shipped sets.
@@ -170,11 +170,6 @@ impl Report {
     /// The queries with no expected talk in the top [`CUTOFF`].
     pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
         self.outcomes.iter().filter(|o| o.first_rank().is_none())
-    }
-
-    /// The scores of one kind, if the set has queries of it.
-    pub fn kind(&self, kind: &str) -> Option<&Scores> {
-        self.kinds.iter().find(|(k, _)| k == kind).map(|(_, s)| s)
     }
 
     /// The table: kind, n, s@1, s@10, MRR, nDCG@10, then the overall row.

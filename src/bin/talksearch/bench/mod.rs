@@ -29,22 +29,19 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 use clap::Args;
 use indicatif::ProgressBar;
+use talksearch::index_dir::{self, IndexDir};
+use talksearch::search::{Engine, SearchRequest};
 
-pub use self::http::{loopback_target, run_http, Target};
-pub use self::plot::{render_svg, write_plot};
+pub use self::http::run_http;
+pub use self::plot::write_plot;
 pub use self::queries::{parse_queries, BenchQuery, DEFAULT_QUERIES};
 pub use self::report::format_report;
-pub use self::stats::{
-    percentile, proc_status_bytes, BenchMode, ClassStats, Machine, Options, Phase, Ratios, Report, Stats,
-    DEFAULT_REQUESTS,
-};
+pub use self::stats::{proc_status_bytes, BenchMode, Machine, Options, Report, DEFAULT_REQUESTS};
 
 use self::queries::classes;
 use self::report::progress_bar;
 use self::stats::{Bound, Outcome, Samples};
 use crate::cli::IndexArg;
-use crate::index_dir::{self, IndexDir};
-use crate::search::{Engine, SearchRequest};
 
 /// `talksearch bench` flags.
 #[derive(Debug, Args)]

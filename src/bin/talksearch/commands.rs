@@ -4,15 +4,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-
-use crate::config::{Limits, Settings};
-use crate::index_dir::{IndexDir, State};
-use crate::indexer::{self, BuildStats};
-use crate::ingest::schedule::{self, talks_format, when::Zone, Mapping};
-use crate::ingest::Ingested;
-use crate::schema;
-use crate::search::{Engine, Filters, SearchRequest};
-use crate::server;
+use talksearch::config::{Limits, Settings};
+use talksearch::index_dir::{IndexDir, State};
+use talksearch::indexer::{self, BuildStats};
+use talksearch::ingest::schedule::{self, talks_format, when::Zone, Mapping};
+use talksearch::ingest::Ingested;
+use talksearch::schema;
+use talksearch::search::{Engine, Filters, SearchRequest};
+use talksearch::server;
 
 /// Reads `settings.data` and builds a new index generation (only re-reading files that changed
 /// since the current one unless `full`), then prints a summary.
@@ -76,7 +75,7 @@ pub fn build_index(
 /// when it fails.
 fn with_progress<T>(
     settings: &Settings,
-    build: impl FnOnce(&ProgressBar, &ProgressBar) -> crate::Result<T>,
+    build: impl FnOnce(&ProgressBar, &ProgressBar) -> talksearch::Result<T>,
 ) -> anyhow::Result<T> {
     let (reading, indexing) = (progress_bar("reading"), progress_bar("indexed"));
     indexing.set_style(
@@ -233,7 +232,7 @@ pub fn search(
     );
     for (i, hit) in response.hits.iter().enumerate() {
         let speakers: Vec<String> =
-            hit.speakers.iter().map(|s| crate::talk::name_with_company(&s.name, s.company.as_deref())).collect();
+            hit.speakers.iter().map(|s| talksearch::talk::name_with_company(&s.name, s.company.as_deref())).collect();
         println!("\n{:>3}. {}  [{}]", offset + i + 1, hit.title, hit.id);
         println!(
             "     {}{}{}",

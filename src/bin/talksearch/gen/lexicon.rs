@@ -23,9 +23,8 @@ use std::sync::LazyLock;
 
 use anyhow::Context;
 use regex::Regex;
-
-use crate::talk::is_han;
-use crate::tokenizer::terms;
+use talksearch::talk::is_han;
+use talksearch::tokenizer::terms;
 
 /// A pair must be seen this often (distinct contexts, or talks for CEDICT).
 pub const MIN_COUNT: u32 = 2;
@@ -894,7 +893,7 @@ fn doc_counts(
         let mut seen: HashSet<&str> = HashSet::new();
         if doc.chinese {
             zh_docs += 1;
-            let text = crate::tokenizer::normalize(&doc.text);
+            let text = talksearch::tokenizer::normalize(&doc.text);
             let chars: Vec<(usize, char)> = text.char_indices().collect();
             for i in 0..chars.len() {
                 if !is_han(chars[i].1) {
@@ -946,7 +945,7 @@ fn each_phrase(words: &[&str], max: usize, mut f: impl FnMut(&str, usize)) {
 /// CC-CEDICT cut down to the corpus: see the module doc.
 /// Pairs of CC-CEDICT that are wrong for this corpus although both sides occur in it (`course` ↔
 /// `流程`): `English<TAB>Chinese` lines, hand-reviewed, `*` for any; see data/README.md.
-const CEDICT_DENY: &str = include_str!("../../data/lexicon/cedict_deny.tsv");
+const CEDICT_DENY: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/lexicon/cedict_deny.tsv"));
 
 /// The denied pairs: (English or `*`, Chinese or `*`).
 fn cedict_deny() -> Vec<(String, String)> {
@@ -1203,7 +1202,7 @@ pub fn write_tsv(path: &Path, header: &str, pairs: &[Pair]) -> anyhow::Result<()
 }
 
 /// The texts of a talk, as one doc.
-fn talk_doc(t: &crate::talk::Talk) -> Doc {
+fn talk_doc(t: &talksearch::talk::Talk) -> Doc {
     let mut text = format!("{}\n{}", t.title, t.abstract_text);
     for line in t.outline.iter().chain(&t.takeaways) {
         text.push('\n');
@@ -1365,7 +1364,7 @@ mod tests {
 
     #[test]
     fn the_shipped_cedict_has_no_denied_pair() {
-        let shipped = include_str!("../../data/lexicon/cedict.tsv");
+        let shipped = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/lexicon/cedict.tsv"));
         for (en, zh) in cedict_deny() {
             assert!(
                 !shipped.lines().any(|l| {

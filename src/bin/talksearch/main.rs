@@ -1,13 +1,26 @@
 //! The `talksearch` binary: parse the command line, start logging, run the command, map errors to an exit code.
+//!
+//! The command line lives here, on top of the `talksearch` library: the clap definitions and their
+//! dispatch ([`cli`]), the commands behind them ([`commands`]), and the tools for measuring and
+//! feeding the search: the latency benchmark ([`bench`]), generated corpora and query mixes
+//! ([`gen`]) and relevance evaluation on judged query sets ([`eval`]).
+
+mod bench;
+mod cli;
+mod commands;
+mod eval;
+mod gen;
 
 use std::io::IsTerminal;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+use crate::cli::{Cli, Command};
+
 fn main() -> std::process::ExitCode {
-    let cli = talksearch::cli::Cli::parse();
-    if !matches!(cli.command, talksearch::cli::Command::Serve { .. }) {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
         restore_sigpipe();
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));

@@ -2,14 +2,13 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use serde::Serialize;
-
-use crate::config::Limits;
-use crate::search::SearchRequest;
-use crate::server::error::ApiError;
-use crate::server::params;
+use talksearch::config::Limits;
+use talksearch::search::SearchRequest;
+use talksearch::server::error::ApiError;
+use talksearch::server::params;
 
 /// The default query mix, shipped in `benches/queries/default.txt`.
-pub const DEFAULT_QUERIES: &str = include_str!("../../benches/queries/default.txt");
+pub const DEFAULT_QUERIES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries/default.txt"));
 
 /// One line of a query file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,7 +97,7 @@ pub fn parse_queries(text: &str) -> Result<Vec<BenchQuery>, String> {
 
 /// The class of a line without a `[class]` prefix.
 fn infer_class(q: &str, params: &str) -> &'static str {
-    let han = q.chars().any(crate::talk::is_han);
+    let han = q.chars().any(talksearch::talk::is_han);
     let latin = q.chars().any(|c| c.is_ascii_alphanumeric());
     match () {
         _ if q.is_empty() => "filter-only",

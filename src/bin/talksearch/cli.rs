@@ -4,12 +4,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use talksearch::config::{self, Settings};
+use talksearch::index_dir::IndexDir;
+use talksearch::ingest::schedule::when::Zone;
+use talksearch::search::query::parse_years;
+use talksearch::search::Filters;
 
 use crate::commands;
-use crate::config::{self, Settings};
-use crate::index_dir::IndexDir;
-use crate::ingest::schedule::when::Zone;
-use crate::search::Filters;
 
 /// Search conference talks in Chinese and English.
 #[derive(Debug, Parser)]
@@ -155,8 +156,6 @@ pub enum ExportFormat {
 fn parse_zone(s: &str) -> Result<Zone, String> {
     Zone::parse(s).ok_or_else(|| format!("{s:?} is not a time zone (Europe/Vienna, Asia/Shanghai, +08:00 …)"))
 }
-
-pub use crate::search::query::parse_years;
 
 /// `--max-connections`: 1 to a million.
 fn connection_cap(s: &str) -> Result<usize, String> {

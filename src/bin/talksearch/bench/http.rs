@@ -253,8 +253,12 @@ mod tests {
     use axum::extract::{ConnectInfo, Path, State};
     use axum::routing::get;
     use axum::Router;
+    use talksearch::config::Limits;
+    use talksearch::server::{app, AppState};
+    use talksearch::{indexer, ingest, Engine};
 
     use super::*;
+    use crate::bench::{parse_queries, DEFAULT_QUERIES};
 
     #[test]
     fn only_loopback_targets_are_accepted() {
@@ -348,5 +352,39 @@ mod tests {
         let target = loopback_target(&format!("http://{closed}")).unwrap();
         let err = runtime.block_on(Http::new(&target, 1).unwrap().get(&target.uri("/healthz").unwrap())).unwrap_err();
         assert!(err.contains("onnect"), "{err}");
+    }
+
+    /// The app over an index of the seed page (in a temporary folder, returned to keep it) on a
+    /// loopback port, served until the returned runtime is dropped.
+    fn serve_seed() -> (tokio::runtime::Runtime, SocketAddr, tempfile::TempDir) {
+        let seed_page = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/pages/jimmysong-service-mesh-summit-2022.md");
+        let ingested = ingest::read_paths(&[seed_page], |_, _| {}).expect("the seed page exists");
+        assert!(ingested.failed.is_empty(), "the seed page failed to parse: {:?}", ingested.failed);
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        indexer::build(dir.path(), &ingested.talks, &ProgressBar::hidden()).expect("the index builds");
+        let state = Arc::new(AppState::new(Engine::open(dir.path()).expect("the index opens"), Limits::default()));
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        runtime.spawn(async move { axum::serve(listener, app(state)).await });
+        (runtime, addr, dir)
+    }
+
+    #[test]
+    fn http_bench_counts_every_request_against_a_real_server() {
+        let (_runtime, addr, _index) = serve_seed();
+        let queries = parse_queries(DEFAULT_QUERIES).unwrap();
+        let opts = Options { concurrency: 4, warmup: 10, requests: Some(100), ..Options::default() };
+        let report = run_http(&format!("http://{addr}"), &queries, &opts).unwrap();
+        assert_eq!(report.search.overall.ok, 100);
+        assert_eq!(report.search.overall.errors, 0);
+        assert_eq!(report.floor.overall.ok, 100, "the floor is /healthz");
+        assert!(report.search.overall.p50_ms > 0.0 && report.ratios.qps > 0.0);
+        assert_eq!(report.search.overall.sorted_nanos.len(), 100, "raw samples are kept for --plot");
+        let per_class: usize = report.search.classes.iter().map(|c| c.stats.sorted_nanos.len()).sum();
+        assert_eq!(per_class, 100);
+        assert!(report.search.classes.iter().all(|c| c.stats.sorted_nanos.is_sorted()));
+        assert!(run_http("http://10.0.0.1:80", &queries, &opts).is_err(), "only loopback targets");
     }
 }

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use talksearch::talk::{is_han, Talk};
+use talksearch::tokenizer::{self, PART_PREFIX, STEM_PREFIX};
 
 use super::{read_source, write, GenArgs, Rng};
-use crate::talk::{is_han, Talk};
-use crate::tokenizer::{self, PART_PREFIX, STEM_PREFIX};
 
 /// A class of generated query, written as the bench query file's `[class]` prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -621,7 +621,8 @@ mod tests {
     }
 
     fn is_stop(word: &str) -> bool {
-        EN_STOP.contains(&word.to_lowercase().as_str()) || ZH_STOP.contains(&crate::tokenizer::normalize(word).as_str())
+        EN_STOP.contains(&word.to_lowercase().as_str())
+            || ZH_STOP.contains(&talksearch::tokenizer::normalize(word).as_str())
     }
 
     #[test]
