@@ -2,7 +2,7 @@
 //!
 //! The command line lives here, on top of the `talksearch` library: the clap definitions and their
 //! dispatch ([`cli`]), the commands behind them ([`commands`]), and the tools for measuring and
-//! feeding the search: the latency benchmark ([`bench`]), generated corpora and query mixes
+//! feeding the search: the latency benchmark ([`mod@bench`]), generated corpora and query mixes
 //! ([`gen`]) and relevance evaluation on judged query sets ([`eval`]).
 
 mod bench;
