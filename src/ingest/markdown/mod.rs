@@ -1,0 +1,108 @@
+//! Chinese (and English) Markdown event pages: Hugo front matter, then talk sections.
+//!
+//! The pages come from several community sites (see `/work/shared/corpus/README.md`) and none of
+//! them follows a schema: a talk may be a `### heading` with `讲师：`/`**讲师介绍**` blocks under it,
+//! a row of a Markdown table, a bullet such as `- 赵化冰（中兴通讯）：title`, or the whole page (one
+//! talk per file). The reader therefore works in four steps:
+//!
+//! 1. **front matter** → the [`Event`] (title, date, location, url);
+//! 2. **blocks**: the body becomes a flat list of headings, paragraphs, list items and table rows;
+//! 3. **sections**: a `Walker` splits the blocks at headings into `Draft` talks, recognising the
+//!    field labels (`讲师`, `话题大纲`, `听众收获` …) that fill a draft instead of starting one;
+//! 4. **fields**: each draft becomes a [`Talk`] only when it carries *talk evidence* (a speaker, a
+//!    time slot, an outline …) and is not a schedule slot such as `合影、茶歇`.
+//!
+//! Headings alone are never talks: job ads and book announcements have plenty of them.
+//!
+//! Decisions worth knowing:
+//! - Times are kept as written (`11:15 -12:00`, `16:45: 17:30`), only trimmed.
+//! - `Speaker.company` is filled here only from an explicit `公司：` line. Bracketed text after a name
+//!   (`宋净超（Tetrate 布道师、…）`, `石建伟（卓与）`) may be a company, a role or an alias, so it goes
+//!   to the bio, where [`super::affiliation::enrich`] (run on every page by `parse_bytes`) reads it.
+//! - Opening remarks and round tables (`开场致辞`, `圆桌`) are talks when the page names a speaker for
+//!   them; breaks (`签到入场`, `合影、茶歇`, `Lunch`) never are.
+//! - A list of numbered slide links (`* [1.1.1 title](x.pdf)` under `### 2023 上海`) gives one event
+//!   per heading: the event title becomes `<page title> <heading>`.
+
+mod blocks;
+mod front_matter;
+mod layouts;
+mod sections;
+mod speakers;
+mod talks;
+#[cfg(test)]
+mod tests;
+mod vocabulary;
+
+use serde_json::Value;
+
+use super::IngestError;
+use crate::talk::{Speaker, Talk};
+use blocks::{blocks, clean};
+use front_matter::{event_from, file_name, meta_str, split_front_matter};
+use layouts::finish_speaker;
+pub use layouts::is_placeholder;
+use sections::Walker;
+use talks::into_talks;
+
+/// Parses one Markdown page into its talks (none for pages that hold no talks).
+///
+/// `source` is recorded in every talk's event and names the page when it has no title.
+/// Fails only when the front matter is broken; any body is accepted.
+pub fn parse(text: &str, source: &str) -> Result<Vec<Talk>, IngestError> {
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (meta, body) = split_front_matter(&text)?;
+    // Hugo section index pages list other pages; their own text is never a talk.
+    if file_name(source) == "_index.md" {
+        return Ok(Vec::new());
+    }
+    let event = event_from(&meta, body, source);
+    let mut walker = Walker::default();
+    for block in blocks(body) {
+        walker.feed(block);
+    }
+    let drafts = walker.finish(&event.title, meta_str(&meta, &["section1", "time"]));
+    let mut talks = into_talks(drafts, &event);
+    add_designations(&mut talks, &meta);
+    Ok(talks)
+}
+
+/// Fills speakers from the front matter's speaker list (`speaker: [{name, designation}]`, the
+/// jimmysong.io event pages): the designation (`蚂蚁集团高级技术专家`, `PingCAP`) is the page's
+/// own line about the person, so it opens the bio; an alias in the listed name (`赵新（于雨）`) is
+/// kept. Only speakers the body names for a talk are filled: the list alone says who spoke at
+/// the event, not which talk was theirs.
+fn add_designations(talks: &mut [Talk], meta: &Value) {
+    let Some(list) = meta.get("speaker").and_then(Value::as_array) else {
+        return;
+    };
+    for entry in list {
+        let (Some(raw), designation) =
+            (entry.get("name").and_then(Value::as_str), entry.get("designation").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        let Some(listed) = finish_speaker(Speaker { name: clean(raw), ..Speaker::default() }) else {
+            continue;
+        };
+        let designation = designation.map(clean).filter(|d| !d.is_empty());
+        for speaker in talks.iter_mut().flat_map(|t| t.speakers.iter_mut()) {
+            let same = speaker.name == listed.name || listed.other_names.contains(&speaker.name);
+            if !same {
+                continue;
+            }
+            for alias in &listed.other_names {
+                if alias != &speaker.name && !speaker.other_names.contains(alias) {
+                    speaker.other_names.push(alias.clone());
+                }
+            }
+            if let Some(d) = &designation {
+                speaker.bio = match speaker.bio.take() {
+                    None => Some(d.clone()),
+                    Some(bio) if bio.contains(d.as_str()) => Some(bio),
+                    Some(bio) => Some(format!("{d}\n{bio}")),
+                };
+            }
+        }
+    }
+}
