@@ -6,7 +6,8 @@
 //! talk per file). The reader therefore works in four steps:
 //!
 //! 1. **front matter** → the [`Event`] (title, date, location, url);
-//! 2. **blocks**: the body becomes a flat list of headings, paragraphs, list items and table rows;
+//! 2. **blocks**: the body, read as CommonMark (pulldown-cmark, GFM tables), becomes a flat list of
+//!    headings, paragraphs, list items and table rows;
 //! 3. **sections**: a `Walker` splits the blocks at headings into `Draft` talks, recognising the
 //!    field labels (`讲师`, `话题大纲`, `听众收获` …) that fill a draft instead of starting one;
 //! 4. **fields**: each draft becomes a [`Talk`] only when it carries *talk evidence* (a speaker, a

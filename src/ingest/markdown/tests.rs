@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use super::blocks::clean;
+use super::blocks::{blocks, clean, Block};
 use super::front_matter::strip_notice;
 use super::layouts::finish_speaker;
 use super::sections::{by_speakers, strip_title_decoration};
@@ -649,6 +649,47 @@ fn garbage_and_truncated_pages_do_not_panic() {
         "- ，，，",
     ] {
         let _ = parse(odd, "odd.md");
+    }
+}
+
+/// The blocks CommonMark gives, bent the way these pages need (see `blocks.rs`).
+#[test]
+fn blocks_follow_commonmark_with_the_pages_bends() {
+    use Block::{Heading, Item, Paragraph, Row};
+    let p = |s: &str| Paragraph(s.to_string());
+    let i = |s: &str| Item(s.to_string());
+    let h = |level: usize, s: &str| Heading { level, text: s.to_string() };
+    let row = |cells: &[&str]| Row(cells.iter().map(|c| c.to_string()).collect());
+    let cases: Vec<(&str, Vec<Block>)> = vec![
+        // ATX and setext headings; a thematic break is no text.
+        ("## 日程 ##\n\nTitle\n=====\n\n---\n\n正文", vec![h(2, "日程"), h(1, "Title"), p("正文")]),
+        // Inline Markdown stays raw; a comment goes, inline or as a block.
+        (
+            "**《title》** [slides](x.pdf) <!-- note -->\n\n<!--\n讲师：nobody\n-->\n",
+            vec![p("**《title》** [slides](x.pdf)")],
+        ),
+        // A key line stands alone; a blockquote is its text.
+        ("介绍一下\n讲师：张三\n> 王庆 英特尔研发总监", vec![p("介绍一下"), p("讲师：张三"), p("王庆 英特尔研发总监")]),
+        // Nested items (`- 1. x` is a list in a list) are items; a bullet's later lines are a paragraph; loose items too.
+        (
+            "- 议题\n  - 1. 扩展自定义协议\n- 第一行\n  第二行\n\n1) 甲\n\n   乙\n",
+            vec![i("议题"), i("扩展自定义协议"), i("第一行"), p("第二行"), i("甲"), p("乙")],
+        ),
+        // GFM tables, with or without the outer pipes; cells keep their raw text.
+        (
+            "| 时间 | 话题 |\n|---|---|\n| 9:00 | **A** <br> B |\n\n时间 | 话题\n--- | ---\n10:00 | C\n",
+            vec![row(&["时间", "话题"]), row(&["9:00", "**A** <br> B"]), row(&["时间", "话题"]), row(&["10:00", "C"])],
+        ),
+        // Fenced code goes; indented "code" is Markdown indented, read again.
+        (
+            "```\n## not a heading\n```\n\n### 2019\n                    * [1.1 title](/1.1.pdf)\n",
+            vec![h(3, "2019"), i("[1.1 title](/1.1.pdf)")],
+        ),
+        // An HTML block is text, less its tags' lines left empty by `clean` later.
+        ("<center>\n讲师：张三\n</center>\n", vec![p("<center>"), p("讲师：张三"), p("</center>")]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(blocks(text), want, "{text:?}");
     }
 }
 
