@@ -12,9 +12,9 @@
 //!   indented (slide lists under a heading), read again without the indentation; fenced code and
 //!   HTML comments are dropped.
 
-use once_cell::sync::Lazy;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::sync::LazyLock;
 
 use super::vocabulary::key_value;
 
@@ -266,11 +266,11 @@ impl Reader {
 /// Removes Markdown decoration: shortcodes, images, HTML tags, link syntax (keeping the text),
 /// emphasis markers and code ticks.
 pub(super) fn clean(text: &str) -> String {
-    static SHORTCODE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?s)\{\{[<%].*?[%>]\}\}").unwrap());
-    static IMAGE: Lazy<Regex> = Lazy::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
-    static LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
-    static AUTOLINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"<(https?://[^>\s]+)>").unwrap());
-    static TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"</?[a-zA-Z][^>]*>").unwrap());
+    static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)\{\{[<%].*?[%>]\}\}").unwrap());
+    static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
+    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
+    static AUTOLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(https?://[^>\s]+)>").unwrap());
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][^>]*>").unwrap());
     let text = SHORTCODE.replace_all(text, "");
     let text = IMAGE.replace_all(&text, "");
     let text = LINK.replace_all(&text, "$1");
@@ -281,6 +281,6 @@ pub(super) fn clean(text: &str) -> String {
 
 /// The first http(s) URL in raw Markdown (a link target, an autolink or bare text).
 pub(super) fn first_url(raw: &str) -> Option<String> {
-    static URL: Lazy<Regex> = Lazy::new(|| Regex::new(r"https?://[^\s)\]>）|]+").unwrap());
+    static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://[^\s)\]>）|]+").unwrap());
     URL.find(raw).map(|m| m.as_str().to_string())
 }

@@ -1,9 +1,9 @@
 //! Front matter and the event: `---` YAML or `+++` TOML front matter, the event's title, date,
 //! place and link, and a name for pages that give none.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
 use serde_json::Value;
+use std::sync::LazyLock;
 
 use super::blocks::clean;
 use super::IngestError;
@@ -119,13 +119,13 @@ pub(super) fn event_from(meta: &Value, body: &str, source: &str) -> Event {
 /// An event's name without the call to sign up that announcements append to it
 /// (`Service Mesh Summit 服务网格峰会 2022 正在报名中`, `…第四期广州站报名`, `【活动报名】…`).
 pub(super) fn strip_notice(title: &str) -> String {
-    static NOTICE: Lazy<Regex> = Lazy::new(|| {
+    static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"\s*[|｜,，:：\-—]*\s*[（(【\[]?\s*(?:正在|火热|开始|现已|现在|已经|即将)?(?:开放)?(?:报名|注册)(?:中|开启|开始|啦|了)?\s*[!！~～]*\s*[)）】\]]?\s*[!！]*$",
         )
         .unwrap()
     });
-    static LEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*[【\[](?:活动)?报名(?:中)?[】\]]\s*").unwrap());
+    static LEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*[【\[](?:活动)?报名(?:中)?[】\]]\s*").unwrap());
     let stripped = LEADING.replace(title, "");
     let stripped = NOTICE.replace(&stripped, "");
     let stripped = stripped.trim();
@@ -139,8 +139,8 @@ pub(super) fn strip_notice(title: &str) -> String {
 
 /// `YYYY-MM-DD` from the leading date of `2022-02-22T09:27:49+08:00`, `2021/8/6`, `2021 年 6 月 2 日` ….
 fn normalise_date(text: &str) -> Option<String> {
-    static DATE: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap());
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap());
     let caps = DATE.captures(text)?;
     let (y, m, d) = (&caps[1], caps[2].parse::<u32>().ok()?, caps[3].parse::<u32>().ok()?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y}-{m:02}-{d:02}"))

@@ -1,8 +1,8 @@
 //! List and table layouts: a bullet, a slide link or a table row that is a whole talk, and the
 //! speakers such lines name.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url};
 use super::sections::{strip_title_decoration, Draft};
@@ -15,8 +15,8 @@ use crate::talk::{fold_whitespace, is_han, Speaker};
 /// - directly under a programme heading (`agenda_list`): `宋净超：title`,
 ///   `[title](video)，speaker，role` or `[title，speaker，speaker](video)`.
 pub(super) fn list_talk(raw: &str, agenda_list: bool) -> Option<Draft> {
-    static QUOTED: Lazy<Regex> = Lazy::new(|| Regex::new(r"^《([^》]+)》\s*[，,]?\s*(.+)$").unwrap());
-    static WHOLE_LINK: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\[[^\]]*\]\([^)]*\)$").unwrap());
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^《([^》]+)》\s*[，,]?\s*(.+)$").unwrap());
+    static WHOLE_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[[^\]]*\]\([^)]*\)$").unwrap());
     let text = clean(raw);
     let raw = raw.trim();
     let url = raw.starts_with('[').then(|| first_url(raw)).flatten();
@@ -68,7 +68,8 @@ pub(super) fn speaker_in_list(part: &str) -> Option<Speaker> {
         return Some(Speaker { name: part.trim().to_string(), ..Speaker::default() });
     }
     // `蚂蚁集团技术专家 赵真灵（花名：有济）`, `蚂蚁金服技术总监 杨冰`: the role goes to the bio.
-    static BRACKET_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"^([^（(]+?)\s*[（(]([^）)]*)[）)]\s*$").unwrap());
+    static BRACKET_END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^([^（(]+?)\s*[（(]([^）)]*)[）)]\s*$").unwrap());
     let (head, bracket) = match BRACKET_END.captures(part.trim()) {
         Some(caps) => (caps.get(1).map_or("", |m| m.as_str()), Some(caps[2].trim().to_string())),
         None => (part.trim(), None),
@@ -128,8 +129,8 @@ fn role_led_name(text: &str) -> Option<(String, String)> {
 /// The alias a bracket after a name gives: `花名：有济`, `花名忘禅`, or a bare two- or
 /// three-character word that is neither a company nor a role (`卓与`, `逐灵`, but not `华为`, `网易`).
 fn nickname(bracket: &str) -> Option<String> {
-    static MARKED: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^(?:花名|别名|昵称|(?i:aka|a\.k\.a\.))\s*[：:]?\s*(.+)$").unwrap());
+    static MARKED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:花名|别名|昵称|(?i:aka|a\.k\.a\.))\s*[：:]?\s*(.+)$").unwrap());
     let text = bracket.trim().trim_matches(['*', '_', ' ']);
     let (alias, marked) = match MARKED.captures(text) {
         Some(caps) => (caps[1].trim().trim_matches(['*', '_', ' ']).to_string(), true),
@@ -154,9 +155,9 @@ fn nickname(bracket: &str) -> Option<String> {
 /// The last touches to a speaker the page gave: an honorific off the name (`赵亚雄博士`), a job
 /// title before the name moved to the bio, the aliases in brackets kept as `other_names`.
 pub(super) fn finish_speaker(mut s: Speaker) -> Option<Speaker> {
-    static HEAD_BRACKET: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^(?:[\p{Han}·]{2,4}\s*)?[（(]([^（()）]{1,20})[）)]").unwrap());
-    static MARKED: Lazy<Regex> = Lazy::new(|| Regex::new(r"花名\s*[：:]?\s*([\p{Han}]{2,4})").unwrap());
+    static HEAD_BRACKET: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:[\p{Han}·]{2,4}\s*)?[（(]([^（()）]{1,20})[）)]").unwrap());
+    static MARKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"花名\s*[：:]?\s*([\p{Han}]{2,4})").unwrap());
     s.name = fold_whitespace(&s.name);
     if let Some((name, bracket)) = bracket_name(&s.name) {
         // `赵新（于雨）` as a name: the bracket is an alias or a role.
@@ -243,8 +244,9 @@ pub fn is_placeholder(name: &str) -> bool {
 /// `[1.1.1 title](x.pdf)` (gopherchina): titles only, with a speaker when the title clearly ends
 /// in one (`title - 杜欢`) or starts with `龚浩华（月牙寂）`.
 pub(super) fn slide_link(raw: &str) -> Option<Draft> {
-    static SLIDE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\[\s*\d+(?:[.-]\d+)+\s*([^\]]+)\]\(([^)]*)\)\s*$").unwrap());
-    static TRAILING_NAME: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.+?)\s+-\s+([^-]+?)\s*$").unwrap());
+    static SLIDE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\[\s*\d+(?:[.-]\d+)+\s*([^\]]+)\]\(([^)]*)\)\s*$").unwrap());
+    static TRAILING_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s+-\s+([^-]+?)\s*$").unwrap());
     let caps = SLIDE.captures(raw.trim())?;
     let mut title = clean(&caps[1]);
     if title.to_lowercase().ends_with(".pdf") {
@@ -267,8 +269,8 @@ pub(super) fn slide_link(raw: &str) -> Option<Draft> {
 /// `Name（role）：title` → the speaker (role as bio) and the title. With `need_colon`, the colon
 /// after the bracket is required, as it is in bullet lists.
 pub(super) fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> {
-    static PATTERN: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^([\p{Han}·]{2,4})\s*[（(]([^）)]*)[）)]\s*([：:，,]|—+)?\s*(.+)$").unwrap());
+    static PATTERN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^([\p{Han}·]{2,4})\s*[（(]([^）)]*)[）)]\s*([：:，,]|—+)?\s*(.+)$").unwrap());
     let caps = PATTERN.captures(text)?;
     if need_colon && !matches!(caps.get(3).map(|m| m.as_str()), Some("：" | ":")) {
         return None;
@@ -302,7 +304,7 @@ pub(super) fn table_talks(rows: &[Vec<String>]) -> Vec<Draft> {
     body.iter()
         .filter_map(|row| {
             let mut title = cell(row, Some(topic))?;
-            static BREAK: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
+            static BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
             let people = speaker.and_then(|i| row.get(i)).map(|c| clean(&BREAK.replace_all(c, "\n")));
             let mut speakers = people.filter(|p| !p.is_empty()).map(|p| speakers_from(&p)).unwrap_or_default();
             // A short row nobody presents, in a table with a speaker column, is a slot (`庆祝一周年环节`).
@@ -330,7 +332,7 @@ pub(super) fn table_talks(rows: &[Vec<String>]) -> Vec<Draft> {
 
 /// `如何使用剖析来弥补分布式追踪的盲区，Han Liu【中】` → the title, its speaker and the language.
 fn split_trailing_speaker(cell: &str) -> Option<(String, Vec<Speaker>, Option<&'static str>)> {
-    static LANGUAGE_TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"\s*【([^】]*)】\s*$").unwrap());
+    static LANGUAGE_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*【([^】]*)】\s*$").unwrap());
     let language = LANGUAGE_TAG.captures(cell).and_then(|c| match &c[1] {
         "中" | "中文" => Some("zh"),
         "英" | "英文" => Some("en"),

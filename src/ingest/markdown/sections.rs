@@ -1,8 +1,8 @@
 //! Section splitting: the `Walker` that cuts the blocks into `Draft` talks at headings and
 //! pseudo-headings, and the titles of those drafts.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
 use super::layouts::{bracketed_speaker, list_talk, slide_link, table_talks};
@@ -384,7 +384,7 @@ fn pseudo_heading(raw: &str) -> Option<Draft> {
 /// Latin full name after a Chinese title or in a time slot (`**13:00 - 13:30 … by Renjie Yu**`),
 /// count: `Python by Example` names nobody.
 pub(super) fn by_speakers(text: &str, timed: bool) -> Option<(String, Vec<Speaker>)> {
-    static BY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(.+?)\s+(?i:by)\s+([^,，]+?)\s*$").unwrap());
+    static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s+(?i:by)\s+([^,，]+?)\s*$").unwrap());
     let caps = BY.captures(text)?;
     let (title, names) = (caps[1].trim(), caps[2].trim());
     let han_title = title.chars().any(is_han) || timed;
@@ -402,13 +402,13 @@ pub(super) fn by_speakers(text: &str, timed: bool) -> Option<(String, Vec<Speake
 }
 
 pub(super) fn has_clock(text: &str) -> bool {
-    static CLOCK: Lazy<Regex> = Lazy::new(|| Regex::new(r"\d{1,2}\s*[:：]\s*\d{2}").unwrap());
+    static CLOCK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{1,2}\s*[:：]\s*\d{2}").unwrap());
     CLOCK.is_match(text)
 }
 
 /// `14:25 - 15:05 title` → (`Some("14:25 - 15:05")`, `title`).
 fn split_time(text: &str) -> (Option<String>, String) {
-    static TIME: Lazy<Regex> = Lazy::new(|| {
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(\d{1,2}\s*[:：]\s*\d{2}\s*[-–—~～至到]+\s*\d{1,2}\s*[:：]\s*\d{2})\s*(.*)$").unwrap()
     });
     match TIME.captures(text) {
@@ -418,27 +418,27 @@ fn split_time(text: &str) -> (Option<String>, String) {
 }
 
 /// `SOFAChannel#6：` before a title names the episode; the agenda lists the same talk as `title`.
-static EPISODE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^[A-Za-z]+\s*#\s*\d+\s*(?:[：:]|—+|-)?\s*").unwrap());
+static EPISODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z]+\s*#\s*\d+\s*(?:[：:]|—+|-)?\s*").unwrap());
 
 /// Folds whitespace runs, drops numbering (`议题 1：`, `Topic 2:`, `SOFAChannel#6：`, list numbers
 /// such as `五、`, `1.1.1`, `(2)`), the `《》` that wrap a whole title (with the community that
 /// presents it after a dash: `《title》——Occlum 社区`) and a book-title mark left unpaired.
 pub(super) fn strip_title_decoration(title: &str) -> String {
-    static NUMBERING: Lazy<Regex> = Lazy::new(|| {
+    static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?i:议题|话题|主题|topic|session)\s*[0-9一二三四五六七八九十]+\s*[：:.、]\s*").unwrap()
     });
     // `五、`, `（三）`, `(2)`, `3、`, `3．`, `1.1.1`, `2-2 ` (gopherchina), never a year or a version
     // (`2022 年…`, `37 手游…`, `2.0 时代`): a dotted number has no zero part and is followed by a
     // space or a Han character.
-    static LIST_NUMBER: Lazy<Regex> = Lazy::new(|| {
+    static LIST_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(][一二三四五六七八九十0-9]{1,3}[)）]|\d{1,2}\s*、)")
             .unwrap()
     });
-    static DOTTED_NUMBER: Lazy<Regex> = Lazy::new(|| {
+    static DOTTED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(\d{1,2}[.．]|[1-9]\d?(?:[.][1-9]\d?){1,3}[.]?|[1-9]-[1-9])(?:\s|\p{Han}|[《「]|$)").unwrap()
     });
-    static PRESENTED_BY: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"^《([^《》]+)》\s*(?:—+|--+|-)\s*[^《》—-]{1,20}$").unwrap());
+    static PRESENTED_BY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^《([^《》]+)》\s*(?:—+|--+|-)\s*[^《》—-]{1,20}$").unwrap());
     let title = fold_whitespace(title);
     let title = EPISODE.replace(&title, "");
     let title = NUMBERING.replace(&title, "");

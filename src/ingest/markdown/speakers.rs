@@ -1,7 +1,7 @@
 //! Speakers: names, the paragraphs that introduce them, and their bios.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 use super::layouts::speaker_in_list;
 use super::sections::{Draft, LeadingNames};
@@ -129,7 +129,7 @@ pub(super) fn name_led(text: &str, max_han: usize) -> Option<(String, String)> {
 
 /// `宋净超（Tetrate 布道师）` → name and bracket content; `None` when no name leads the bracket.
 pub(super) fn bracket_name(text: &str) -> Option<(String, Option<String>)> {
-    static BRACKET: Lazy<Regex> = Lazy::new(|| Regex::new(r"^([^（(]+?)\s*[（(]([^）)]*)[）)]\s*$").unwrap());
+    static BRACKET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([^（(]+?)\s*[（(]([^）)]*)[）)]\s*$").unwrap());
     let caps = BRACKET.captures(text.trim())?;
     is_name(&caps[1], 6).then(|| (caps[1].to_string(), Some(caps[2].trim().to_string()).filter(|b| !b.is_empty())))
 }

@@ -1,7 +1,7 @@
 //! Vocabulary: field labels, headings that organise a page, slots that are not talks.
 
-use once_cell::sync::Lazy;
 use regex::Regex;
+use std::sync::LazyLock;
 
 /// What a `key：value` line or a label (`**讲师介绍**`, `## 听众受益`) fills in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ fn field_of(key: &str) -> Option<Field> {
 
 /// Splits `讲师：宋净超` into its field and value; `None` unless the key is a known one.
 pub(super) fn key_value(text: &str) -> Option<(Field, &str)> {
-    static KEY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^([^：:\n]{1,16}?)\s*[：:]\s*").unwrap());
+    static KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([^：:\n]{1,16}?)\s*[：:]\s*").unwrap());
     if let Some(field) = field_of(text.trim_end_matches(['：', ':'])) {
         return Some((field, ""));
     }
