@@ -855,10 +855,16 @@ fn name_company(unit: &mut Unit) {
     let Some(company) = Companies::builtin().named(&text) else { return };
     let own = crate::company::fold_name(&text);
     let others = company.names().filter(|n| crate::company::fold_name(n) != own).take(MAX_COMPANY_NAMES);
+    let typed_in_chinese = text.chars().any(crate::talk::is_han);
     for name in others {
         let name_terms = tokenizer::terms(name);
         if !name_terms.is_empty() && name_terms.len() <= MAX_WORDS {
-            unit.variants.push(Variant { terms: name_terms, weight: ranking::COMPANY_NAME, fields: Where::All });
+            // 英特尔 finds the talks that say Intel below those that say 英特尔, as a translation would.
+            let weight = match typed_in_chinese && !name.chars().any(crate::talk::is_han) {
+                true => ranking::COMPANY_NAME_FROM_CHINESE,
+                false => ranking::COMPANY_NAME,
+            };
+            unit.variants.push(Variant { terms: name_terms, weight, fields: Where::All });
         }
     }
     unit.company = Some(company.id.clone());

@@ -71,6 +71,9 @@ pub const COMPOUND: f32 = 0.6;
 pub const COMPLETION: f32 = 0.3;
 /// Another name of the company a query word names (`滴滴` for `DiDi`).
 pub const COMPANY_NAME: f32 = 0.5;
+/// A company's Latin name for the Chinese name typed (`Intel` for 英特尔): as low as a curated
+/// translation from Chinese, so a Chinese query still prefers the Chinese talks.
+pub const COMPANY_NAME_FROM_CHINESE: f32 = translation::FROM_CHINESE[0];
 /// The score of a talk whose speaker works at the company a query word names (about that of the
 /// word in the company field).
 pub const COMPANY_SPEAKER_SCORE: f32 = 3.0;
