@@ -350,12 +350,18 @@ impl Walker {
 }
 
 /// A bold or bare `《title》` paragraph, or `**Name（role）title**`, opening a talk section as a
-/// heading would (sofastack meetups, servicemesher recaps).
+/// heading would (sofastack meetups, servicemesher recaps), also after an ordinal (`第一场**…**`).
 fn pseudo_heading(raw: &str) -> Option<Draft> {
+    static ORDINAL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十\d]{1,3}[场位个]\s*[：:，,]?\s*").unwrap());
     let raw = raw.trim();
     if raw.contains('\n') {
         return None;
     }
+    let raw = match ORDINAL.find(raw) {
+        Some(m) if raw[m.end()..].starts_with("**") => &raw[m.end()..],
+        _ => raw,
+    };
     let inner = match raw.strip_prefix("**").and_then(|r| r.strip_suffix("**")) {
         Some(inner) if !inner.contains("**") => inner,
         _ if raw.starts_with('《') && raw.ends_with('》') => raw,

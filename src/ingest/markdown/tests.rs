@@ -267,6 +267,17 @@ fn fields_of_other_layouts() {
     assert_eq!(talk.time.as_deref(), Some("February 23rd, 10:00 - 10:10 am Beijing time"));
 }
 
+/// A servicemesher recap: each talk a bold `Name（company）：title` line after an ordinal.
+#[test]
+fn recap_lines_after_an_ordinal() {
+    let text = "---\ntitle: 杭州站\n---\n\n开场白。\n\n第一场**敖小剑（蚂蚁金服）：大规模微服务架构下的 Service Mesh 探索之路**\n\n\
+                现场观众踊跃提问。\n\n第二场**刘超（网易）：网易云的 Service Mesh 产品架构和实现**\n\n第三名同学发言。\n";
+    let talks = page("recap.md", text);
+    assert_eq!(titles(&talks), ["大规模微服务架构下的 Service Mesh 探索之路", "网易云的 Service Mesh 产品架构和实现"]);
+    assert_eq!(speaker_names(&talks), ["敖小剑", "刘超"]);
+    assert_eq!(talks[1].speakers[0].bio.as_deref(), Some("网易"), "the bracket, for the affiliation reader");
+}
+
 #[test]
 fn speaker_lines_and_companies() {
     let text = "---\ntitle: 杭州站\n---\n\n### 开场致辞\n\n讲师：宋净超（Tetrate 布道师、云原生社区创始人）\n\n\
