@@ -942,6 +942,16 @@ mod tests {
         assert!(scores.rows >= 60, "the label file holds {} rows", scores.rows);
     }
 
+    /// Measures extraction against `tests/data/speakers_labelled_blind.tsv`: pages not used for
+    /// tuning or earlier labels, labelled by reading before the reader was run on them, every speaker
+    /// listed.
+    #[test]
+    fn extraction_on_blind_labels() {
+        let labels = include_str!("../../tests/data/speakers_labelled_blind.tsv");
+        let Some(scores) = scored("blind labels", labels) else { return };
+        assert!(scores.rows >= 78, "the label file holds {} rows", scores.rows);
+    }
+
     /// The scores of extraction on `labels` over `../shared/corpus`, printed under `name`; `None`
     /// (and says so) when the corpus is not there.
     fn scored(name: &str, labels: &str) -> Option<Scores> {
