@@ -42,6 +42,12 @@ pub(super) fn list_talk(raw: &str, agenda_list: bool) -> Option<Draft> {
             return talk(title, vec![Speaker { name, ..Speaker::default() }]);
         }
     }
+    // `[title - 宋净超](video)`, `[title-汪晟杰，黄金浩](video)`: names after the title's last dash.
+    if WHOLE_LINK.is_match(raw) {
+        if let Some((title, speakers)) = dash_speakers(&text) {
+            return talk(&title, speakers);
+        }
+    }
     let parts: Vec<&str> = text.split(['，', ',']).map(str::trim).collect();
     let at = (1..parts.len()).find(|&i| speaker_in_list(parts[i]).is_some())?;
     let title = parts[..at].join("，");
@@ -56,6 +62,20 @@ pub(super) fn list_talk(raw: &str, agenda_list: bool) -> Option<Draft> {
         vec![speaker]
     };
     talk(&title, speakers)
+}
+
+/// `title - 宋净超` or `title-汪晟杰，黄金浩`: the title before the last dash, when what follows it is
+/// only Chinese names (two to four characters each).
+fn dash_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
+    let (at, dash) = text.char_indices().rev().find(|&(_, c)| matches!(c, '-' | '–' | '—'))?;
+    let (title, names) = (text[..at].trim_end_matches(['-', '–', '—', ' ']), text[at + dash.len_utf8()..].trim());
+    let names: Vec<&str> = names.split(['，', ',', '、', '&', '/']).map(str::trim).collect();
+    let han_names = names.iter().all(|n| n.chars().all(|c| is_han(c) || c == '·') && is_name(n, 4));
+    if !han_names || title.chars().count() < 4 {
+        return None;
+    }
+    let speakers = names.iter().map(|n| Speaker { name: n.to_string(), ..Speaker::default() }).collect();
+    Some((title.to_string(), speakers))
 }
 
 /// `宋净超` or `石建伟（卓与）` as one comma-separated part of a programme line.

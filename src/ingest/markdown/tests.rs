@@ -267,6 +267,19 @@ fn fields_of_other_layouts() {
     assert_eq!(talk.time.as_deref(), Some("February 23rd, 10:00 - 10:10 am Beijing time"));
 }
 
+/// A programme of video links, each `[title - name](video)` (cloudnative.to meetups).
+#[test]
+fn video_links_ending_in_names() {
+    let text = "---\ntitle: 深圳站\n---\n\n## 活动议程\n\n\
+                - [使用 IAST 构建高效的 DevSecOps 流程 - 董志勇](https://b.tv/1)\n\
+                - [云原生场景下的开发和调试-汪晟杰，黄金浩](https://b.tv/2)\n\
+                - [Istio 1.10 - What is new](https://b.tv/3)\n";
+    let talks = page("shenzhen.md", text);
+    assert_eq!(titles(&talks)[..2], ["使用 IAST 构建高效的 DevSecOps 流程", "云原生场景下的开发和调试"]);
+    assert_eq!(speaker_names(&talks), ["董志勇", "汪晟杰", "黄金浩"], "`What is new` is nobody");
+    assert_eq!(talks[0].url.as_deref(), Some("https://b.tv/1"));
+}
+
 /// A servicemesher recap: each talk a bold `Name（company）：title` line after an ordinal.
 #[test]
 fn recap_lines_after_an_ordinal() {
