@@ -447,34 +447,18 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         Mode::Most => {}
     }
     must.extend(filter_clauses(fields, filters));
-    if unsearchable {
-        return Built {
-            query: Box::new(EmptyQuery),
-            word_count,
-            corrections,
-            highlight,
-            unsearchable,
-            long,
-            multiword,
-        };
-    }
-    if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
-        // Only exclusions or filters: start from every talk that is searched.
-        must.push((
-            Occur::Must,
-            unscored(Box::new(TermQuery::new(Term::from_field_text(fields.visible, "1"), IndexRecordOption::Basic))),
-        ));
-    }
-    must.extend(bonus);
-    Built {
-        query: Box::new(BooleanQuery::new(must)),
-        word_count,
-        corrections,
-        highlight,
-        unsearchable,
-        long,
-        multiword,
-    }
+    let query: Box<dyn Query> = if unsearchable {
+        Box::new(EmptyQuery)
+    } else {
+        if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
+            // Only exclusions or filters: start from every talk that is searched.
+            let visible = TermQuery::new(Term::from_field_text(fields.visible, "1"), IndexRecordOption::Basic);
+            must.push((Occur::Must, unscored(Box::new(visible))));
+        }
+        must.extend(bonus);
+        Box::new(BooleanQuery::new(must))
+    };
+    Built { query, word_count, corrections, highlight, unsearchable, long, multiword }
 }
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or

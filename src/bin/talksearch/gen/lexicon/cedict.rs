@@ -403,19 +403,12 @@ fn cedict_counts(docs: &[Doc], zh_words: &HashSet<&str>, en_keys: &HashSet<&str>
         if doc.chinese {
             c.zh_docs += 1;
             let t: Vec<String> = terms(&doc.text).into_iter().map(|(_, t)| t).collect();
-            let mut buf = String::new();
-            for i in 0..t.len() {
-                buf.clear();
-                for (n, w) in t[i..].iter().take(max_terms).enumerate() {
-                    if n > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(w);
-                    if let Some(words) = zh_keys.get(buf.as_str()) {
-                        seen.extend(words.iter().copied());
-                    }
+            let t: Vec<&str> = t.iter().map(String::as_str).collect();
+            each_phrase(&t, max_terms, |phrase, _| {
+                if let Some(words) = zh_keys.get(phrase) {
+                    seen.extend(words.iter().copied());
                 }
-            }
+            });
             for k in seen {
                 *c.zh.entry(k.to_string()).or_insert(0u32) += 1;
             }
