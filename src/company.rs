@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
+
 const TABLE: &str = include_str!("../data/companies.toml");
 
 /// One company of the alias table.
@@ -83,13 +85,13 @@ impl Companies {
     }
 
     /// Parses a table in the `data/companies.toml` format, checking ids, parents and alias clashes.
-    pub fn parse(text: &str) -> Result<Companies, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> crate::Result<Companies> {
+        let file: File = toml::from_str(text).map_err(|e| Error::Invalid(e.to_string()))?;
         let mut by_key: HashMap<String, usize> = HashMap::new();
         let mut by_id: HashMap<String, usize> = HashMap::new();
         for (i, c) in file.company.iter().enumerate() {
             if by_id.insert(c.id.clone(), i).is_some() {
-                return Err(format!("company id {:?} appears twice", c.id));
+                return Err(Error::Invalid(format!("company id {:?} appears twice", c.id)));
             }
             for name in c.names() {
                 let k = fold_name(name);
@@ -98,7 +100,10 @@ impl Companies {
                 }
                 if let Some(&j) = by_key.get(&k) {
                     if j != i {
-                        return Err(format!("{name:?} names both {:?} and {:?}", file.company[j].id, c.id));
+                        return Err(Error::Invalid(format!(
+                            "{name:?} names both {:?} and {:?}",
+                            file.company[j].id, c.id
+                        )));
                     }
                 }
                 by_key.insert(k, i);
@@ -110,7 +115,10 @@ impl Companies {
                 let k = fold_name(alias);
                 let clash = by_key.get(&k).or(by_query_key.get(&k)).filter(|&&j| j != i);
                 if let Some(&j) = clash {
-                    return Err(format!("query alias {alias:?} names both {:?} and {:?}", file.company[j].id, c.id));
+                    return Err(Error::Invalid(format!(
+                        "query alias {alias:?} names both {:?} and {:?}",
+                        file.company[j].id, c.id
+                    )));
                 }
                 if !k.is_empty() {
                     by_query_key.insert(k, i);
@@ -120,7 +128,7 @@ impl Companies {
         for c in &file.company {
             if let Some(p) = &c.parent {
                 if !by_id.contains_key(p) {
-                    return Err(format!("{:?} has unknown parent {p:?}", c.id));
+                    return Err(Error::Invalid(format!("{:?} has unknown parent {p:?}", c.id)));
                 }
             }
         }
@@ -248,7 +256,7 @@ aliases = ["支流科技", "API7"]
         assert!(t.resolve("鹅厂").is_none(), "never found in a bio");
         assert!(!t.get("tencent").unwrap().names().any(|n| n == "鹅厂"));
         let clash = format!("{SAMPLE}\n[[company]]\nid = \"x\"\nname = \"X\"\nquery_aliases = [\"Tencent\"]\n");
-        assert!(Companies::parse(&clash).unwrap_err().contains("query alias \"Tencent\""));
+        assert!(Companies::parse(&clash).unwrap_err().to_string().contains("query alias \"Tencent\""));
     }
 
     #[test]
@@ -283,7 +291,7 @@ aliases = ["支流科技", "API7"]
     #[test]
     fn a_clashing_alias_is_rejected() {
         let bad = "[[company]]\nid = \"a\"\nname = \"X\"\n[[company]]\nid = \"b\"\nname = \"x\"\n";
-        assert!(Companies::parse(bad).unwrap_err().contains("names both"));
+        assert!(Companies::parse(bad).unwrap_err().to_string().contains("names both"));
     }
 
     #[test]
