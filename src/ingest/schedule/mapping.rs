@@ -134,19 +134,24 @@ impl Paths {
 
 impl Mapping {
     /// Reads and checks a mapping file.
-    pub fn load(path: &Path) -> Result<Mapping, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Mapping::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: &Path) -> crate::Result<Mapping> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        Mapping::parse(&text).map_err(|e| match e {
+            crate::Error::Invalid(what) => crate::Error::Invalid(format!("{}: {what}", path.display())),
+            other => other,
+        })
     }
 
-    pub fn parse(text: &str) -> Result<Mapping, String> {
-        let mut mapping: Mapping = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// Checks a mapping: its TOML, time zone and format; [`crate::Error::Invalid`] says what is wrong.
+    pub fn parse(text: &str) -> crate::Result<Mapping> {
+        let invalid = |what: String| crate::Error::Invalid(what);
+        let mut mapping: Mapping = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         if let Some(zone) = &mapping.source.timezone {
-            Zone::parse(zone).ok_or_else(|| format!("unknown time zone {zone:?}"))?;
+            Zone::parse(zone).ok_or_else(|| invalid(format!("unknown time zone {zone:?}")))?;
         }
         if let Some(format) = &mapping.source.format {
             if !matches!(format.as_str(), "json" | "yaml" | "csv") {
-                return Err(format!("format {format:?} is not json, yaml or csv"));
+                return Err(invalid(format!("format {format:?} is not json, yaml or csv")));
             }
         }
         mapping.fingerprint = blake3::hash(text.as_bytes()).to_hex().to_string();
@@ -441,9 +446,9 @@ mod tests {
     #[test]
     fn a_bad_mapping_says_what_is_wrong() {
         let err = Mapping::parse("[source]\nevent = \"E\"\n[fields]\ntitle = \"t\"\ntitel = \"x\"\n").unwrap_err();
-        assert!(err.contains("unknown field `titel`"), "{err}");
+        assert!(err.to_string().contains("unknown field `titel`"), "{err}");
         let err =
             Mapping::parse("[source]\nevent = \"E\"\ntimezone = \"Mars/Base\"\n[fields]\ntitle = \"t\"\n").unwrap_err();
-        assert_eq!(err, "unknown time zone \"Mars/Base\"");
+        assert_eq!(err.to_string(), "invalid input: unknown time zone \"Mars/Base\"");
     }
 }
