@@ -100,7 +100,7 @@ pub(super) fn speaker_in_list(part: &str) -> Option<Speaker> {
 }
 
 /// Words a job title ends with, so a name written after one is found (`蚂蚁集团技术专家李旭东`).
-const ROLE_WORDS: &[&str] = &[
+pub(super) const ROLE_WORDS: &[&str] = &[
     "专家",
     "工程师",
     "架构师",

@@ -32,6 +32,9 @@ pub(super) struct Draft {
     pub(super) language: Option<&'static str>,
     /// The heading a slide-list entry sat under (`2023 上海`), which names its own event.
     pub(super) group: Option<String>,
+    /// The section opens with a "Name job" paragraph (`郑德惠 唯品会Java资深开发工程师…`): alone no
+    /// proof of a talk, but two or more such sections on a page are its programme.
+    pub(super) introduced: bool,
 }
 
 impl Draft {
@@ -214,8 +217,9 @@ impl Walker {
         match section {
             Section::Abstract => {
                 if !bullet && draft.abstract_parts.is_empty() {
-                    if let Some(speaker) = implicit_speaker(&text, draft.leading_names) {
+                    if let Some((speaker, job)) = implicit_speaker(&text, draft.leading_names) {
                         draft.evidence |= draft.leading_names == LeadingNames::Programme;
+                        draft.introduced |= job;
                         draft.speakers.push(speaker);
                         return;
                     }
@@ -318,7 +322,8 @@ impl Walker {
     }
 
     fn push_talk(&mut self, draft: Draft) {
-        if draft.is_talk() {
+        // A section introduced by its speaker is kept until the page is read (see `finish`).
+        if draft.is_talk() || (draft.introduced && !draft.speakers.is_empty()) {
             self.talks.push(draft);
         }
     }
@@ -338,6 +343,13 @@ impl Walker {
     pub(super) fn finish(mut self, page_title: &str, fallback_time: Option<String>) -> Vec<Draft> {
         self.flush_table();
         self.close_section();
+        // Sections each opening with "Name job" (a recap's `#### title` + `郑德惠 唯品会…工程师`):
+        // two or more are the page's talks; one alone proves nothing.
+        let introduced = self.talks.iter().filter(|d| !d.is_talk() && d.introduced).count();
+        for draft in &mut self.talks {
+            draft.evidence |= draft.introduced && introduced >= 2;
+        }
+        self.talks.retain(Draft::is_talk);
         if self.talks.is_empty() && self.page.is_page_talk() {
             let mut page = self.page;
             page.title = page_title.to_string();

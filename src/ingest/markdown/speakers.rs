@@ -3,7 +3,7 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::layouts::speaker_in_list;
+use super::layouts::{speaker_in_list, ROLE_WORDS};
 use super::sections::{Draft, LeadingNames};
 use crate::talk::{is_han, Speaker};
 
@@ -171,18 +171,24 @@ pub(super) fn at_speaker(text: &str) -> Option<Speaker> {
     })
 }
 
-/// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows.
-pub(super) fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<Speaker> {
+/// A "Name role" paragraph opening a section (`吴晟 Apache SkyWalking创始人…`), as far as `trust` allows,
+/// and whether it states a job (`郑德惠 唯品会Java资深开发工程师，…`): a section that opens so may be
+/// one of a page's talks even outside a programme (see `Walker::finish`).
+pub(super) fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<(Speaker, bool)> {
+    let chars = text.chars().count();
+    let (name, rest) = name_led(text, 4)?;
+    let job = rest.starts_with([' ', '，', ',']) && ROLE_WORDS.iter().any(|w| rest.contains(w));
     let max_chars = match trust {
         LeadingNames::No => return None,
+        LeadingNames::OneLiner if job => 200,
         LeadingNames::OneLiner => 40,
         LeadingNames::Programme => 200,
     };
-    if text.chars().count() > max_chars {
+    if chars > max_chars {
         return None;
     }
-    let (name, _) = name_led(text, 4)?;
-    Some(Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), ..Speaker::default() })
+    let speaker = Speaker { name, bio: Some(text.to_string()).filter(|t| t.chars().count() > 4), ..Speaker::default() };
+    Some((speaker, job))
 }
 
 /// Adds a bio paragraph. It goes to the speaker it names, else to the first speaker still without a

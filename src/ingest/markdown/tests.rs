@@ -267,6 +267,20 @@ fn fields_of_other_layouts() {
     assert_eq!(talk.time.as_deref(), Some("February 23rd, 10:00 - 10:10 am Beijing time"));
 }
 
+/// A servicemesher recap: `#### title` sections, each opening with its speaker's "Name job" line.
+#[test]
+fn sections_introduced_by_their_speakers() {
+    let recap = "---\ntitle: 广州站回顾\n---\n\n#### 唯品会 Service Mesh 的实践分享\n\n\
+                 郑德惠 唯品会Java资深开发工程师，内部Service Mesh框架负责人，10年电信与互联网后台开发经验。\n\n\
+                 #### 在网格的边缘试探——企业 Istio 试水指南\n\n崔秀龙 HPE 软件分析师，Kubernetes 权威指南作者之一\n\n\
+                 ## 致谢\n\n感谢以下单位的大力支持。\n";
+    let talks = page("recap.md", recap);
+    assert_eq!(titles(&talks), ["唯品会 Service Mesh 的实践分享", "在网格的边缘试探——企业 Istio 试水指南"]);
+    assert_eq!(speaker_names(&talks), ["郑德惠", "崔秀龙"]);
+    let one = "---\ntitle: 招聘\n---\n\n#### 我们在招人\n\n张三 蚂蚁集团资深工程师，团队负责人，欢迎投递简历。\n";
+    assert!(page("one.md", one).is_empty(), "one section introduced so is no programme");
+}
+
 /// A programme of video links, each `[title - name](video)` (cloudnative.to meetups).
 #[test]
 fn video_links_ending_in_names() {
