@@ -267,6 +267,19 @@ fn fields_of_other_layouts() {
     assert_eq!(talk.time.as_deref(), Some("February 23rd, 10:00 - 10:10 am Beijing time"));
 }
 
+/// A one-talk webinar page: the `#` title is the talk; `## 分享嘉宾` names the speaker and `## 详情`
+/// holds its outline, neither a talk of its own.
+#[test]
+fn a_webinar_page_is_one_talk() {
+    let text = "# Service Mesh Webinar #1 多点生活在 Service Mesh 上的实践\n\n线上直播活动。\n\n## 分享嘉宾\n\n\
+                陈鹏，多点生活平台架构组研发工程师，开源项目与云原生爱好者。\n\n## 详情\n\n**大纲：**\n\n\
+                - 传统微服务架构与 Service Mesh 架构\n- Istio 技术点介绍\n";
+    let talks = page("webinar.md", text);
+    assert_eq!(titles(&talks), ["Service Mesh Webinar #1 多点生活在 Service Mesh 上的实践"]);
+    assert_eq!(speaker_names(&talks), ["陈鹏"]);
+    assert_eq!(talks[0].outline, ["传统微服务架构与 Service Mesh 架构", "Istio 技术点介绍"]);
+}
+
 /// A servicemesher recap: `#### title` sections, each opening with its speaker's "Name job" line.
 #[test]
 fn sections_introduced_by_their_speakers() {

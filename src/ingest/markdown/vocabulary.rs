@@ -129,6 +129,7 @@ pub(super) fn heading_role(heading: &str) -> HeadingRole {
         "联系",
         "概要",
         "介绍",
+        "详情",
         "简介",
     ];
     let h = heading.trim_end_matches(['：', ':']).trim().to_lowercase();
