@@ -143,8 +143,8 @@ fn read_bio(name: &str, bio: &str) -> Evidence {
     evidence
 }
 
-/// The bio without the speaker's name, and with the bracket after it opened into a clause:
-/// `张晓辉，…`, `曾柯（花名：毅丝）…`, `（逐灵），…`, `肖涵（蚂蚁集团高级技术专家）`, `靳文祥（花名贾岛），…`
+/// The bio without the speaker's name (and a `是` after it), and with the bracket after it opened
+/// into a clause: `张晓辉，…`, `曾柯（花名：毅丝）…`, `（逐灵），…`, `肖涵（蚂蚁集团高级技术专家）`, `靳文祥（花名贾岛），…`
 /// (the page names the person, the label uses their alias).
 fn strip_name(name: &str, bio: &str) -> String {
     static NAME_BRACKET: LazyLock<Regex> =
@@ -154,6 +154,8 @@ fn strip_name(name: &str, bio: &str) -> String {
     if !name.is_empty() {
         if let Some(rest) = text.strip_prefix(name.trim()) {
             text = ["博士", "先生", "女士", "老师"].iter().find_map(|t| rest.strip_prefix(t)).unwrap_or(rest);
+            // `吕思泉是思科 Webex 产品线…的技术专家`: what follows `是` is the bio's opening.
+            text = text.strip_prefix("是").unwrap_or(text);
         }
     }
     text = SEPARATORS.find(text).map_or(text, |m| &text[m.end()..]);
@@ -553,6 +555,7 @@ mod tests {
             ),
             ("曾宇星", "曾宇星，阿里云云原生架构师，技术专家，长期从事服务端开发和架构工作。", Some("阿里云")),
             ("徐佳玮", "徐佳玮，字节跳动基础架构研发工程师，长期专注于高性能网络。", Some("字节跳动")),
+            ("吕思泉", "吕思泉是思科 Webex 产品线后端技术专家，专注于日志平台。", Some("思科")),
             // Bracket text the reader keeps as the bio, alone or before the paragraph.
             ("宋净超", "Tetrate 布道师、云原生社区创始人", Some("Tetrate")),
             ("潘天颖", "小电科技 小电科技工程师，云原生爱好者，Kubernetes contributor", Some("小电科技")),
