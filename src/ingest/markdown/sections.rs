@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
 use super::layouts::{bracketed_speaker, list_talk, slide_link, table_talks};
-use super::speakers::{add_bio, implicit_speaker, is_name, speakers_from};
+use super::speakers::{add_bio, implicit_speaker, is_name, names_led, speakers_from};
 use super::vocabulary::{heading_role, key_value, slot_of, Field, HeadingRole, Slot};
 use crate::talk::{fold_whitespace, is_han, Speaker};
 
@@ -217,6 +217,12 @@ impl Walker {
         match section {
             Section::Abstract => {
                 if !bullet && draft.abstract_parts.is_empty() {
+                    if let Some(people) = names_led(&text, draft.leading_names) {
+                        draft.introduced = true;
+                        draft.speakers.extend(people);
+                        draft.abstract_parts.push(text);
+                        return;
+                    }
                     if let Some((speaker, job)) = implicit_speaker(&text, draft.leading_names) {
                         draft.evidence |= draft.leading_names == LeadingNames::Programme;
                         draft.introduced |= job;

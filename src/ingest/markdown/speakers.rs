@@ -191,6 +191,24 @@ pub(super) fn implicit_speaker(text: &str, trust: LeadingNames) -> Option<(Speak
     Some((speaker, job))
 }
 
+/// A paragraph opening a section with two or more names (`陈逸凡、崔秀龙、敖小剑、郑德惠共同参加的
+/// 圆周讨论环节`): those people, as far as `trust` allows, unless a name is a company of the alias
+/// table (`腾讯、阿里…`). Like a "Name job" line, it proves a talk only beside others (see
+/// `Walker::finish`).
+pub(super) fn names_led(text: &str, trust: LeadingNames) -> Option<Vec<Speaker>> {
+    static NAMES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([\p{Han}·]{2,4}(?:、[\p{Han}·]{2,4})+)(?:共同|一起|等|参加|参与|将|：|:)").unwrap()
+    });
+    if trust == LeadingNames::No || text.chars().count() > 200 {
+        return None;
+    }
+    let caps = NAMES.captures(text)?;
+    let names: Vec<&str> = caps[1].split('、').collect();
+    let companies = crate::company::Companies::builtin();
+    let people = names.iter().all(|n| is_name(n, 4) && companies.resolve(n).is_none());
+    people.then(|| names.iter().map(|n| Speaker { name: n.to_string(), ..Speaker::default() }).collect())
+}
+
 /// Adds a bio paragraph. It goes to the speaker it names, else to the first speaker still without a
 /// bio. An `inline` bio (`嘉宾简介：…`) belongs to the speaker just named, so it never introduces a
 /// new one; a paragraph under a bio label that opens with a name introduces that speaker; anything

@@ -286,10 +286,18 @@ fn sections_introduced_by_their_speakers() {
     let recap = "---\ntitle: 广州站回顾\n---\n\n#### 唯品会 Service Mesh 的实践分享\n\n\
                  郑德惠 唯品会Java资深开发工程师，内部Service Mesh框架负责人，10年电信与互联网后台开发经验。\n\n\
                  #### 在网格的边缘试探——企业 Istio 试水指南\n\n崔秀龙 HPE 软件分析师，Kubernetes 权威指南作者之一\n\n\
-                 ## 致谢\n\n感谢以下单位的大力支持。\n";
+                 #### Roundtable：回顾2018，Service Mesh 蓄势待发\n\n陈逸凡、崔秀龙、敖小剑共同参加的圆周讨论环节，解答观众现场提问。\n\n\
+                 #### 合作伙伴\n\n腾讯、阿里巴巴等公司提供支持。\n\n## 致谢\n\n感谢以下单位的大力支持。\n";
     let talks = page("recap.md", recap);
-    assert_eq!(titles(&talks), ["唯品会 Service Mesh 的实践分享", "在网格的边缘试探——企业 Istio 试水指南"]);
-    assert_eq!(speaker_names(&talks), ["郑德惠", "崔秀龙"]);
+    assert_eq!(
+        titles(&talks),
+        [
+            "唯品会 Service Mesh 的实践分享",
+            "在网格的边缘试探——企业 Istio 试水指南",
+            "Roundtable：回顾2018，Service Mesh 蓄势待发"
+        ]
+    );
+    assert_eq!(speaker_names(&talks), ["郑德惠", "崔秀龙", "陈逸凡", "崔秀龙", "敖小剑"], "companies are nobody");
     let one = "---\ntitle: 招聘\n---\n\n#### 我们在招人\n\n张三 蚂蚁集团资深工程师，团队负责人，欢迎投递简历。\n";
     assert!(page("one.md", one).is_empty(), "one section introduced so is no programme");
 }
