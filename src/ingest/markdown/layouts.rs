@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url};
 use super::sections::{strip_title_decoration, Draft};
-use super::speakers::{bracket_name, is_name, is_stop_word, name_led, speakers_from};
+use super::speakers::{bracket_name, is_chinese_name, is_name, is_stop_word, name_led, speakers_from};
 use super::vocabulary::{key_value, Field};
 use crate::talk::{fold_whitespace, is_han, Speaker};
 
@@ -70,7 +70,7 @@ fn dash_speakers(text: &str) -> Option<(String, Vec<Speaker>)> {
     let (at, dash) = text.char_indices().rev().find(|&(_, c)| matches!(c, '-' | '–' | '—'))?;
     let (title, names) = (text[..at].trim_end_matches(['-', '–', '—', ' ']), text[at + dash.len_utf8()..].trim());
     let names: Vec<&str> = names.split(['，', ',', '、', '&', '/']).map(str::trim).collect();
-    let han_names = names.iter().all(|n| n.chars().all(|c| is_han(c) || c == '·') && is_name(n, 4));
+    let han_names = names.iter().all(|n| is_chinese_name(n, 4));
     if !han_names || title.chars().count() < 4 {
         return None;
     }
@@ -133,7 +133,6 @@ pub(super) const ROLE_WORDS: &[&str] = &[
 /// `MOSN 核心成员 朱德江` → the name and the title.
 fn role_led_name(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let han_name = |t: &str| is_name(t, 4) && t.chars().all(|c| is_han(c) || c == '·');
     let mut best: Option<usize> = None;
     for word in ROLE_WORDS {
         if let Some(at) = text.rfind(word) {
@@ -143,7 +142,7 @@ fn role_led_name(text: &str) -> Option<(String, String)> {
     }
     let end = best?;
     let (role, name) = (text[..end].trim(), text[end..].trim());
-    (han_name(name) && role.chars().count() >= 2).then(|| (name.to_string(), role.to_string()))
+    (is_chinese_name(name, 4) && role.chars().count() >= 2).then(|| (name.to_string(), role.to_string()))
 }
 
 /// The alias a bracket after a name gives: `花名：有济`, `花名忘禅`, or a bare two- or

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
 use super::layouts::{bracketed_speaker, list_talk, slide_link, table_talks};
-use super::speakers::{add_bio, implicit_speaker, is_name, names_led, speakers_from};
+use super::speakers::{add_bio, implicit_speaker, is_chinese_name, is_name, names_led, speakers_from};
 use super::vocabulary::{heading_role, key_value, slot_of, Field, HeadingRole, Slot};
 use crate::talk::{fold_whitespace, is_han, Speaker};
 
@@ -414,8 +414,7 @@ pub(super) fn by_speakers(text: &str, timed: bool) -> Option<(String, Vec<Speake
     let han_title = title.chars().any(is_han) || timed;
     let person = |n: &str| {
         let n = n.trim();
-        let han = n.chars().all(|c| is_han(c) || c == '·');
-        (han && is_name(n, 4)) || (han_title && is_name(n, 4) && n.split_whitespace().count() >= 2)
+        is_chinese_name(n, 4) || (han_title && is_name(n, 4) && n.split_whitespace().count() >= 2)
     };
     let parts: Vec<&str> = names.split(['、', '&', '/']).map(str::trim).collect();
     let speakers = parts

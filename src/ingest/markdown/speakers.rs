@@ -52,6 +52,12 @@ pub(super) fn is_stop_word(word: &str) -> bool {
     STOP.contains(&word)
 }
 
+/// A name written in Chinese characters (and `·`), 2 to `max_han` of them: [`is_name`] for a
+/// text with no Latin letters or spaces.
+pub(super) fn is_chinese_name(text: &str, max_han: usize) -> bool {
+    text.chars().all(|c| is_han(c) || c == '·') && is_name(text, max_han)
+}
+
 /// A person's name: 2 to `max_han` Han characters, or a short capitalised Latin name.
 pub(super) fn is_name(text: &str, max_han: usize) -> bool {
     let text = text.trim();
@@ -115,7 +121,7 @@ pub(super) fn name_led(text: &str, max_han: usize) -> Option<(String, String)> {
     if four && !COMPOUND_SURNAMES.iter().any(|s| head.starts_with(s)) {
         return None;
     }
-    if is_name(head, max_han) && head.chars().all(|c| is_han(c) || c == '·') {
+    if is_chinese_name(head, max_han) {
         // `吕思泉是思科 Webex 产品线…`: the sentence goes on after the name.
         if let Some(at) = head.find('是').filter(|&at| (6..=9).contains(&at)) {
             return Some((head[..at].to_string(), text[at..].to_string()));

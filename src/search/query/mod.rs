@@ -161,6 +161,11 @@ impl Unit {
         }
     }
 
+    /// A question or function word (`how`, `的`) with no translation: optional in a query.
+    fn is_function_word(&self) -> bool {
+        self.translations.is_empty() && self.terms.iter().all(|(_, t)| is_function_word(t))
+    }
+
     /// The single Latin word this unit is, if it is one.
     fn latin_word(&self) -> Option<&str> {
         match self.terms.as_slice() {
@@ -317,9 +322,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 let terms = terms_upto(text, words_left);
                 words_left -= terms.len();
                 let mut units = units(&terms, vocab);
-                let is_function =
-                    |u: &Unit| u.translations.is_empty() && u.terms.iter().all(|(_, t)| is_function_word(t));
-                let content = units.iter().filter(|u| !is_function(u)).count();
+                let content = units.iter().filter(|u| !u.is_function_word()).count();
                 unit_count += content;
                 if units.iter().any(|u| u.terms.len() > 1) {
                     multiword = true;
@@ -333,8 +336,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 let last = units.len().saturating_sub(1);
                 let is_last_clause = std::ptr::eq(clause, clauses.last().expect("in the loop"));
                 for (i, mut unit) in units.into_iter().enumerate() {
-                    let function_word =
-                        unit.translations.is_empty() && unit.terms.iter().all(|(_, t)| is_function_word(t));
+                    let function_word = unit.is_function_word();
                     if let [(_, word)] = unit.terms.as_slice() {
                         if corrections.len() < vocab::MAX_WORDS {
                             unit.corrections = vocab.corrections(word);
