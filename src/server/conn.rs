@@ -23,6 +23,9 @@ use tokio::time::{Instant, Sleep};
 
 use super::{app, AppState};
 
+/// The largest request head hyper reads (its read buffer), in bytes.
+const MAX_HEAD_BYTES: usize = 96 * 1024;
+
 /// Serves `state` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// open connections finish their requests in flight (at most a request timeout plus a header
 /// timeout; what is still open then is dropped).
@@ -32,7 +35,8 @@ use super::{app, AppState};
 ///   keeps file descriptors for the clients it serves and new ones get in as others leave;
 /// - a request head (connection start or first byte of a later request, to the blank line) must
 ///   arrive within `header_timeout_secs`;
-/// - a keep-alive connection waits at most `keep_alive_secs` for its next request.
+/// - a keep-alive connection waits at most `keep_alive_secs` for its next request;
+/// - a request head is at most [`MAX_HEAD_BYTES`].
 pub async fn serve_on(
     listener: TcpListener,
     state: Arc<AppState>,
@@ -46,6 +50,10 @@ pub async fn serve_on(
     http.timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(limits.keep_alive_secs))
         .keep_alive(true)
+        // A request head over this is refused (`431`). hyper checks the size only while a head is
+        // incomplete: with its default (~400 KiB) a 500 KB header that arrived in one read was
+        // sometimes served. A 64 KiB request target (`414` past it) still fits.
+        .max_buf_size(MAX_HEAD_BYTES)
         // One buffer per response, so that `Guarded` sees hyper's own error responses whole.
         .writev(false);
     let router = app(state.clone());

@@ -812,3 +812,22 @@ fn whole_corpus_parses_without_panics() {
     }
     assert!(panics.is_empty(), "parse panicked on: {panics:?}");
 }
+
+#[test]
+fn a_page_without_a_dated_front_matter_is_dated_by_its_text() {
+    // The servicemesher-meetup-slides and academy pages state the date in a line of their own.
+    let talks = page(
+        "meetup.md",
+        "# 第8届Service Mesh Meetup北京站\n\n时间：2019年11月24日（星期六）\n\n地点：北京\n\n## 讲师与演讲话题\n\n\
+         - 《服务网格在“路口”的产品思考与实践》主讲人: 宋顺（齐天）\n- 《蚂蚁金服云原生 PaaS 实践之路》，主讲人: 王成昌（晙曦）\n",
+    );
+    assert_eq!(titles(&talks), ["服务网格在“路口”的产品思考与实践", "蚂蚁金服云原生 PaaS 实践之路"]);
+    assert!(talks.iter().all(|t| t.event.date.as_deref() == Some("2019-11-24")));
+    // A virtual series dates each talk; the front matter's date, when there is one, stays the event's.
+    let series = "# Service Mesh Virtual Meetup #1\n\n### 多点生活在 Service Mesh 上的实践\n\n- **时间：**2020/5/6（周三） 19:00-20:00\n- **讲师：**陈鹏\n\n\
+                  ### Service Mesh 高可用在企业级生产中的实践\n\n- **时间：**2020/5/13（周三） 19:00-20:00\n- **讲师：**罗广明\n";
+    let dates = |talks: Vec<Talk>| talks.into_iter().map(|t| t.event.date.unwrap_or_default()).collect::<Vec<_>>();
+    assert_eq!(dates(page("virtual.md", series)), ["2020-05-06", "2020-05-13"]);
+    let dated = format!("---\ntitle: Virtual\ndate: 2020-05-01\n---\n{series}");
+    assert_eq!(dates(page("virtual.md", &dated)), ["2020-05-01", "2020-05-01"]);
+}
