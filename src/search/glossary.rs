@@ -1,10 +1,12 @@
 //! The bilingual glossary and abbreviations: `service mesh` ↔ `服务网格`, `HPA` ↔ `horizontal pod
 //! autoscaler`, so a query in one language (or one spelling) also finds talks in the other.
 //!
-//! Four sources, compiled into the binary, each line `left<TAB>right[<TAB>count]`, both directions:
+//! Four sources, compiled into the binary, each line `left<TAB>right[<TAB>count]`, both directions
+//! unless said otherwise:
 //! the curated glossary (`data/glossary.tsv`), the abbreviation tables (`data/lexicon/abbreviations.tsv`,
 //! curated, and `abbreviations_mined.tsv`), the pairs mined from the corpus (`mined.tsv`) and CC-CEDICT
-//! cut down to the corpus (`cedict.tsv`); the last three are written by `talksearch gen --lexicon`.
+//! cut down to the corpus (`cedict.tsv`, and one way each: `cedict_to_zh.tsv` English to Chinese,
+//! `cedict_to_en.tsv` Chinese to English); all but the curated ones are written by `talksearch gen --lexicon`.
 //! A higher source wins: for a term the curated glossary translates, the mined and CEDICT
 //! translations are not used (abbreviations, in the same language, still are).
 
@@ -20,6 +22,7 @@ const ABBREVIATIONS_MINED: &str = include_str!("../../data/lexicon/abbreviations
 const MINED: &str = include_str!("../../data/lexicon/mined.tsv");
 const CEDICT: &str = include_str!("../../data/lexicon/cedict.tsv");
 const CEDICT_TO_ZH: &str = include_str!("../../data/lexicon/cedict_to_zh.tsv");
+const CEDICT_TO_EN: &str = include_str!("../../data/lexicon/cedict_to_en.tsv");
 
 /// The longest glossary entry, in terms.
 pub const MAX_TERMS: usize = 4;
@@ -54,7 +57,8 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ways {
     Both,
-    /// Only the left side to the right (`cedict_to_zh.tsv`: English to Chinese).
+    /// Only the left side to the right (`cedict_to_zh.tsv`: English to Chinese; `cedict_to_en.tsv`:
+    /// Chinese to English).
     LeftToRight,
 }
 
@@ -93,6 +97,7 @@ impl Glossary {
                 (MINED, Kind::Mined, Ways::Both),
                 (CEDICT, Kind::Cedict, Ways::Both),
                 (CEDICT_TO_ZH, Kind::Cedict, Ways::LeftToRight),
+                (CEDICT_TO_EN, Kind::Cedict, Ways::LeftToRight),
             ])
         })
     }

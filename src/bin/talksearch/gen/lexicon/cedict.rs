@@ -1,5 +1,6 @@
-//! CC-CEDICT cut down to the corpus: both ways (`cedict.tsv`, [`cedict`]) and English to Chinese
-//! only (`cedict_to_zh.tsv`, [`cedict_to_zh`]); see the parent module doc and data/README.md.
+//! CC-CEDICT cut down to the corpus: both ways (`cedict.tsv`, [`cedict`]), English to Chinese only
+//! (`cedict_to_zh.tsv`, [`cedict_to_zh`]) and Chinese to English only (`cedict_to_en.tsv`,
+//! [`cedict_to_en`]); see the parent module doc and data/README.md.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
@@ -27,6 +28,11 @@ const TO_ZH_PER_GLOSS: usize = 3;
 /// CEDICT one way: a Chinese word in more than this share of the Chinese talks is too generic to be
 /// what an English word is looked up for (`实践`, `技术`).
 const TO_ZH_GENERIC_SHARE: f64 = 0.2;
+/// CEDICT one way, Chinese to English: how many glosses one word may map to.
+const TO_EN_PER_WORD: usize = 2;
+/// CEDICT one way, Chinese to English: a name (`奈飞` → `Netflix`) is translated only for a word the
+/// Chinese talks use fewer times than this (`阿里` means Alibaba there, not `Ali`).
+const TO_EN_NAME_ZH_RARE: u32 = 3;
 
 /// One CC-CEDICT line: `traditional simplified [pinyin] /gloss/gloss/` → (simplified, glosses).
 fn cedict_line(line: &str) -> Option<(&str, Vec<&str>)> {
@@ -602,6 +608,93 @@ pub(super) fn cedict_to_zh(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair>
     out
 }
 
+/// The name a CEDICT entry is, from its first field (`Netflix, American entertainment company`,
+/// `Bloomberg (name)`, `iQiyi, online video platform`), lowercased: one to three capitalised words;
+/// `None` for anything else.
+fn proper_name(glosses: &[&str]) -> Option<String> {
+    let first = glosses.first()?;
+    let name = first.split([',', '(', ';']).next()?.trim();
+    let words: Vec<&str> = name.split(' ').collect();
+    let ok = (1..=3).contains(&words.len())
+        && name.len() >= 3
+        && words.iter().all(|w| w.chars().take(2).any(|c| c.is_ascii_uppercase()))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.' | '&'));
+    ok.then(|| fold(name))
+}
+
+/// CC-CEDICT, one way: the Chinese words that find English talks (`无人机` → `drone`, `国际象棋` →
+/// `chess`, `奈飞` → `netflix`). A Chinese query is often about a thing only English talks cover, so
+/// the Chinese word need not occur in the Chinese talks (and must not be generic there); its gloss
+/// must be a term of the English talks (in at least [`MIN_COUNT`] of them and not generic): a short
+/// sense of the entry's first fields that is a phrase, technical or the first sense, or the name
+/// the entry is, for a word the Chinese talks hardly use. At most [`TO_EN_PER_WORD`] glosses per
+/// word, the first sense first. Pairs of the two-way cut (`both`) are left out, and so are the
+/// denied ones.
+pub(super) fn cedict_to_en(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair> {
+    let mut entries: Vec<(String, Vec<Sense>, bool)> = Vec::new();
+    let mut function_words: HashSet<&str> = HashSet::new();
+    for (word, glosses) in text.lines().filter_map(cedict_line) {
+        let n = word.chars().count();
+        if !(2..=MAX_HAN_CHARS).contains(&n) || !han_only(word) || STOP_ZH.contains(&word) {
+            continue;
+        }
+        let any_function = glosses
+            .iter()
+            .flat_map(|g| g.split(';'))
+            .map(fold)
+            .any(|s| FUNCTION_SENSES.contains(&s.trim_start_matches("to ").trim()));
+        if any_function {
+            function_words.insert(word);
+        }
+        let mut senses = cedict_senses(&glosses);
+        if let Some(first) = senses.first_mut() {
+            // The first usable sense (`embroidery` after `to embroider`) is what the word names.
+            first.first = true;
+            entries.push((word.to_string(), senses, false));
+        } else if let Some(name) = proper_name(&glosses) {
+            entries.push((word.to_string(), vec![Sense { text: name, domain: false, first: true }], true));
+        }
+    }
+    entries.retain(|(w, _, _)| !function_words.contains(w.as_str()));
+    let deny = cedict_deny();
+    let denied = |en: &str, zh: &str| deny.iter().any(|(e, z)| (e == "*" || e == en) && (z == "*" || z == zh));
+    let zh_keys: HashSet<&str> = entries.iter().map(|(w, _, _)| w.as_str()).collect();
+    let en_keys: HashSet<&str> = entries.iter().flat_map(|(_, s, _)| s.iter().map(|s| s.text.as_str())).collect();
+    let CedictCounts { zh: zh_df, en: en_df, zh_docs, en_docs, .. } = cedict_counts(docs, &zh_keys, &en_keys);
+    let zh_generic = (f64::from(zh_docs) * GENERIC_SHARE * 2.0).max(f64::from(MIN_COUNT)) as u32;
+    let en_generic = (f64::from(en_docs) * GENERIC_SHARE).max(f64::from(MIN_COUNT)) as u32;
+    let zh_count = |w: &str| zh_df.get(w).copied().unwrap_or(0);
+    let en_count = |g: &str| en_df.get(g).copied().unwrap_or(0);
+    let known: HashSet<(&str, &str)> = both.iter().map(|p| (p.left.as_str(), p.right.as_str())).collect();
+    let mut by_word: BTreeMap<&str, Vec<(&str, bool, u32)>> = BTreeMap::new();
+    for (word, senses, name) in &entries {
+        let zc = zh_count(word);
+        if zc > zh_generic || (*name && zc >= TO_EN_NAME_ZH_RARE) {
+            continue;
+        }
+        for s in senses {
+            let c = en_count(&s.text);
+            let term = s.text.contains([' ', '-']) || s.domain || s.first;
+            let common = c >= MIN_COUNT && (c <= en_generic || s.text.contains(' '));
+            if term && common && !denied(&s.text, word) && !known.contains(&(s.text.as_str(), word.as_str())) {
+                let glosses = by_word.entry(word.as_str()).or_default();
+                if !glosses.iter().any(|(g, _, _)| *g == s.text) {
+                    glosses.push((s.text.as_str(), s.first, c));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (word, mut glosses) in by_word {
+        glosses.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+        for (gloss, _, count) in glosses.into_iter().take(TO_EN_PER_WORD) {
+            out.push(Pair { left: word.to_string(), right: gloss.to_string(), count });
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.left.cmp(&b.left)).then_with(|| a.right.cmp(&b.right)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -643,6 +736,34 @@ mod tests {
         assert!(!one_way.iter().any(|p| p.right == "消息队列"), "already two ways: {one_way:?}");
         assert!(!one_way.iter().any(|p| p.right == "不是"), "a function word in another reading: {one_way:?}");
         assert!(!has(&one_way, "course", "流程"), "denied: {one_way:?}");
+    }
+
+    #[test]
+    fn cedict_one_way_to_english() {
+        let text = "無人機 无人机 [wu2 ren2 ji1] /drone; unmanned aerial vehicle/\n\
+                    奈飛 奈飞 [Nai4 fei1] /Netflix, American entertainment company/\n\
+                    阿里 阿里 [A1 li3] /Ali (proper name)/\n\
+                    刺繡 刺绣 [ci4 xiu4] /to embroider/embroidery/\n\
+                    不是 不是 [bu4 shi5] /fault; blame/\n\
+                    不是 不是 [bu4 shi4] /no; is not/\n";
+        let doc = |chinese: bool, text: &str| Doc { chinese, text: text.to_string() };
+        let docs = [
+            doc(false, "Flying a drone with Python\nembroidery patterns, Ali and Netflix"),
+            doc(false, "Drone swarms\nembroidery at Netflix with Ali"),
+            doc(false, "Not a blame game\nblame blame"),
+            doc(false, "Blame\nblame"),
+            doc(true, "阿里 云原生"),
+            doc(true, "阿里 中间件"),
+            doc(true, "阿里 服务网格"),
+        ];
+        let pairs = cedict_to_en(text, &docs, &[]);
+        assert!(has(&pairs, "无人机", "drone"), "a word no Chinese talk uses, its gloss in English talks: {pairs:?}");
+        assert!(has(&pairs, "奈飞", "netflix"), "a name: {pairs:?}");
+        assert!(has(&pairs, "刺绣", "embroidery"), "the first usable sense: {pairs:?}");
+        assert!(!pairs.iter().any(|p| p.left == "阿里"), "a name the Chinese talks use for something else: {pairs:?}");
+        assert!(!pairs.iter().any(|p| p.left == "不是"), "a function word in another reading: {pairs:?}");
+        let both = [Pair { left: "drone".into(), right: "无人机".into(), count: 2 }];
+        assert!(!has(&cedict_to_en(text, &docs, &both), "无人机", "drone"), "already two ways");
     }
 
     #[test]

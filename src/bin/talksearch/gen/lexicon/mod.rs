@@ -1,7 +1,7 @@
 //! `talksearch gen --lexicon`: the bilingual lexicon and the abbreviations mined from a corpus, and
 //! CC-CEDICT cut down to the corpus's words, written as the TSV files `src/search/glossary.rs` loads.
 //!
-//! Four outputs, each `left<TAB>right<TAB>count` with the English (or long) form on the left:
+//! Five outputs, each `left<TAB>right<TAB>count`, the English (or long) form on the left but in the last:
 //! - `mined.tsv`: terms written with their translation beside them, `服务网格（Service Mesh）` or
 //!   `Service Mesh（服务网格）`;
 //! - `abbreviations_mined.tsv`: `Site Reliability Engineering (SRE)`-style parentheses, the long form
@@ -13,7 +13,9 @@
 //!   Function words, everyday verbs, ambiguous single words and a hand-reviewed deny list
 //!   (`data/lexicon/cedict_deny.tsv`) are left out;
 //! - `cedict_to_zh.tsv` (with `--cedict FILE`): CC-CEDICT one way, the English terms that find
-//!   Chinese talks, for words the Chinese talks use (see [`cedict::cedict_to_zh`]).
+//!   Chinese talks, for words the Chinese talks use (see [`cedict::cedict_to_zh`]);
+//! - `cedict_to_en.tsv` (with `--cedict FILE`): CC-CEDICT the other way, the Chinese words that find
+//!   English talks, for glosses the English talks use (see [`cedict::cedict_to_en`]); Chinese on the left.
 //!
 //! Precision matters more than size: a wrong pair drags unrelated talks into results. Every pair is
 //! seen in at least [`MIN_COUNT`] distinct contexts (or, for CEDICT, talks), and neither side is a
@@ -28,7 +30,7 @@ use std::path::Path;
 use anyhow::Context;
 use talksearch::talk::is_han;
 
-use cedict::{cedict, cedict_to_zh};
+use cedict::{cedict, cedict_to_en, cedict_to_zh};
 use mined::mine;
 
 mod cedict;
@@ -359,6 +361,15 @@ pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
             &one_way,
         )?;
         println!("cedict:  {} more pairs, English to Chinese only", one_way.len());
+        let to_en = cedict_to_en(&text, &talks, &pairs);
+        write_tsv(
+            &args.out.join("cedict_to_en.tsv"),
+            &format!(
+                "Chinese<TAB>English<TAB>talks: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) whose English gloss the corpus's English talks use, searched from Chinese to English only.\n{made}"
+            ),
+            &to_en,
+        )?;
+        println!("cedict:  {} more pairs, Chinese to English only", to_en.len());
     }
     println!("written: {}", args.out.display());
     Ok(())
