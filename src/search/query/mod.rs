@@ -193,7 +193,8 @@ fn word_by_word(units: Vec<Unit>) -> Vec<Unit> {
     out
 }
 
-/// Splits the terms of plain words into units: the split whose glossary terms cover the most words
+/// Splits the terms of plain words into units: the split whose glossary terms (or company names)
+/// cover the most words
 /// (`container image acceleration` → `container` + `image acceleration`, both with translations,
 /// rather than `container image` + `acceleration`), then the one with fewest units.
 fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
@@ -204,12 +205,20 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
         glossary.lookup(&key)
     };
     let compound = |i: usize, len: usize| len == 2 && joined(&terms[i].1, &terms[i + 1].1, vocab).is_some();
+    // A company's name of several words (`sf express`, `alibaba cloud`) is one unit, so that its
+    // other names (顺丰, 阿里云) are searched for it.
+    let company = |i: usize, len: usize| {
+        len > 1 && {
+            let text: Vec<&str> = terms[i..i + len].iter().map(|(_, t)| t.as_str()).collect();
+            Companies::builtin().named(&text.join(" ")).is_some()
+        }
+    };
     // best[i]: (words covered by glossary terms, -units) for terms[i..], and the length of the first unit.
     let mut best = vec![((0usize, 0isize), 1usize); n + 1];
     for i in (0..n).rev() {
         let mut choice = None;
         for len in 1..=glossary::MAX_TERMS.min(n - i) {
-            let covered = if lookup(i, len).is_some() || compound(i, len) { len } else { 0 };
+            let covered = if lookup(i, len).is_some() || compound(i, len) || company(i, len) { len } else { 0 };
             if len > 1 && covered == 0 {
                 continue;
             }
@@ -708,6 +717,9 @@ mod tests {
         assert_eq!(unit_words("container image acceleration"), [vec!["container"], vec!["image", "acceleration"]]);
         assert_eq!(unit_words("service mesh istio"), [vec!["service", "mesh"], vec!["istio"]]);
         assert_eq!(unit_words("django orm"), [vec!["django"], vec!["orm"]]);
+        // A company's name of several words is one unit, whose other names are searched for it.
+        assert_eq!(unit_words("sf express runtime"), [vec!["sf", "express"], vec!["runtime"]]);
+        assert_eq!(unit_words("cheetah mobile"), [vec!["cheetah", "mobile"]]);
     }
 
     fn fields() -> Fields {
