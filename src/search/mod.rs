@@ -60,7 +60,7 @@ pub struct SearchResponse {
     /// typed (`match` is `most`), or misspelt words were also searched as corrected (`fuzzy`).
     pub relaxed: bool,
     /// How the words matched: `all` (every word as typed), `fuzzy` (misspelt Latin words also
-    /// through their likely corrections), or `most` (at least half of the words).
+    /// through their likely corrections), or `most` (at least half of the words, a third of five or more).
     #[serde(rename = "match")]
     pub matched: Mode,
     /// Misspelt words and the corrections they were also searched with (empty when none).
@@ -314,7 +314,7 @@ impl Engine {
         let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
         let mut relaxed = false;
         if built.long && total < needed {
-            // Three words or more and too few talks with all of them: those with at least half follow,
+            // Three words or more and too few talks with all of them: those with at least half (a third) follow,
             // so talks rank by how many of the words they have (all, then most), then by score.
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());

@@ -62,8 +62,9 @@ pub enum Mode {
     /// (decided from the index's vocabulary). Never applied to Chinese, where one character changes
     /// the word.
     Fuzzy,
-    /// At least half of the words must match: when no talk has every word of a short query, and
-    /// after the talks with every word of a query of three words or more when they are too few.
+    /// At least half of the words must match (a third of five or more: see [`most_of`]): when no talk
+    /// has every word of a short query, and after the talks with every word of a query of three words
+    /// or more when they are too few.
     Most,
 }
 
@@ -87,7 +88,7 @@ pub struct Built {
     /// phrases, speakers and events; not those of exclusions.
     pub highlight: HashSet<String>,
     /// A query of [`LONG_QUERY_WORDS`] words or more: when too few talks have every word, talks with
-    /// at least half of them follow those that have all.
+    /// at least half of them (a third of five or more) follow those that have all.
     pub long: bool,
     /// Nothing in the query can be searched (no words, only symbols or emoji, or words longer than
     /// any indexed term) and no filter is set: it finds nothing.
@@ -299,8 +300,10 @@ const MIN_COMPOUND_TALKS: u32 = 3;
 const MIN_HALF_CHARS: usize = 4;
 
 /// From this many words (not counting question and function words), a talk need not contain all of
-/// them: at least half (see [`Built::long`]).
+/// them: at least half, or a third (see [`Built::long`]).
 pub const LONG_QUERY_WORDS: usize = 3;
+/// Relaxed, a query of more words than this needs a third of them rather than half.
+const LONG_QUERY_THIRD: usize = 4;
 /// Completions searched for the last word of a query.
 const MAX_COMPLETIONS: usize = 3;
 /// Words of a query searched also as split in two (`dataclasses` → `data classes`).
@@ -451,8 +454,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
             let n = required.len();
-            let minimum = if long { n.div_ceil(2) } else { (n / 2).max(1) };
-            let any = BooleanQuery::union_with_minimum_required_clauses(required, minimum);
+            let any = BooleanQuery::union_with_minimum_required_clauses(required, most_of(n, long));
             must.push((Occur::Must, Box::new(any)));
         }
         Mode::Most => {}
@@ -470,6 +472,17 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         Box::new(BooleanQuery::new(must))
     };
     Built { query, word_count, corrections, highlight, unsearchable, long, multiword }
+}
+
+/// How many of `n` units a relaxed query needs: half of a short query's (at least one), half of a
+/// question's, a third of a longer one's — the more words typed, the fewer of them any one talk says
+/// (`go 程序里怎么调用 C 语言的库` has seven).
+fn most_of(n: usize, long: bool) -> usize {
+    match long {
+        true if n > LONG_QUERY_THIRD => n.div_ceil(3),
+        true => n.div_ceil(2),
+        false => (n / 2).max(1),
+    }
 }
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
@@ -781,13 +794,16 @@ mod tests {
     }
 
     #[test]
-    fn long_queries_need_half_of_their_words() {
+    fn long_queries_need_half_or_a_third_of_their_words() {
         let vocab = Vocabulary::from_terms([]);
         let built = |q: &str| build(&fields(), &parse(q), &Filters::default(), Mode::All, &vocab);
         assert!(!built("django tests").long, "two words: all of them");
         let long = built("how can I make my Django tests run faster");
         assert!(long.long && long.word_count == 5);
         assert!(built("怎样给微服务做熔断限流").long);
+        // Relaxed: half of a short query or a question, a third of a longer one.
+        let needs: Vec<usize> = (1..=9).map(|n| most_of(n, n >= LONG_QUERY_WORDS)).collect();
+        assert_eq!(needs, [1, 1, 2, 2, 2, 2, 3, 3, 3]);
     }
 
     #[test]
