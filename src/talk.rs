@@ -16,6 +16,10 @@ pub struct Event {
     /// A link to the event page or sign-up when the source gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The event's year when the source states a year but no date (a programme's `### 2021`
+    /// heading); with a date, the date's year is the event's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
     /// The file the event was read from, relative to the `--data` root it was found under.
     pub source: String,
     /// The event's time zone (`Europe/Brussels`, or an offset such as `+01:00`) when the source
@@ -25,9 +29,10 @@ pub struct Event {
 }
 
 impl Event {
-    /// The year of the event's date, if it has one.
+    /// The year of the event's date, else the year stated without a date, if any.
     pub fn year(&self) -> Option<u64> {
-        self.date.as_deref()?.get(..4)?.parse().ok()
+        let of_date = self.date.as_deref().and_then(|d| d.get(..4)?.parse().ok());
+        of_date.or(self.year.map(u64::from))
     }
 }
 

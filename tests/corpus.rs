@@ -69,4 +69,10 @@ fn the_whole_corpus_ingests_and_indexes() {
     assert_eq!(top[0], "服务网格中 TLS 的加速和优化");
     let top = titles(&engine, "Crash test of Django ORM", 3);
     assert_eq!(top[0], "Crash test of Django ORM");
+    // A programme that gives only years (gopherchina's `### 2023 北京`): its talks have that year.
+    let filters = talksearch::search::Filters { years: Some((2023, 2023)), ..Default::default() };
+    let response =
+        engine.search(&SearchRequest { q: "Go 泛型".into(), limit: 10, filters, ..Default::default() }).unwrap();
+    let found: Vec<(&str, Option<u16>)> = response.hits.iter().map(|h| (h.title.as_str(), h.event.year)).collect();
+    assert_eq!(found, [("Go 泛型设计", Some(2023)), ("谈谈 Go 泛型", Some(2023))]);
 }

@@ -33,13 +33,13 @@ const KIND_SUCCESS_AT_10: &[(&str, f64)] = &[
     ("name", 0.94),        // reached 1.000 (17)
     ("company", 0.94),     // reached 1.000 (17)
     // Queries as people really type them (real.tsv).
-    ("question", 0.88),      // reached 0.914 (35); 0.886 when five words or more needed half, not a third
-    ("cross_zh_en", 0.70),   // reached 0.750 (24); 0.417 before CC-CEDICT one way and heavier translations into Chinese
-    ("cross_en_zh", 0.88),   // reached 0.941 (17); 0.412 before curated pairs chosen knowing the set
-    ("abbrev", 0.96),        // reached 1.000 (26)
-    ("wordform", 0.96),      // reached 1.000 (26)
-    ("fragment", 0.95),      // reached 1.000 (23)
-    ("dup", 0.93),           // reached 1.000 (16): found and shown once (0.938 before pages were dated by their text)
+    ("question", 0.88), // reached 0.914 (35); 0.886 when five words or more needed half, not a third
+    ("cross_zh_en", 0.70), // reached 0.750 (24); 0.417 before CC-CEDICT one way and heavier translations into Chinese
+    ("cross_en_zh", 0.88), // reached 0.941 (17); 0.412 before curated pairs chosen knowing the set
+    ("abbrev", 0.96),   // reached 1.000 (26)
+    ("wordform", 0.96), // reached 1.000 (26)
+    ("fragment", 0.95), // reached 1.000 (23)
+    ("dup", 0.93),      // reached 1.000 (16): found and shown once (0.938 before pages were dated by their text)
     ("company_alias", 0.86), // reached 0.933 (15)
 ];
 

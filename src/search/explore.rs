@@ -463,7 +463,7 @@ impl Engine {
                     speakers: speaker_refs(&t),
                     id: t.id,
                     title: t.title,
-                    event: EventRef { title: t.event.title, date: t.event.date },
+                    event: EventRef::of(t.event),
                     language: t.language,
                     score,
                 });
@@ -566,7 +566,7 @@ fn talk_item(t: &Talk) -> TalkItem {
     TalkItem {
         id: t.id.clone(),
         title: t.title.clone(),
-        event: EventRef { title: t.event.title.clone(), date: t.event.date.clone() },
+        event: EventRef::of(t.event.clone()),
         time: t.time.clone(),
         start: t.start.clone(),
         language: t.language.clone(),

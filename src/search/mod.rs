@@ -106,6 +106,16 @@ pub struct Hit {
 pub struct EventRef {
     pub title: String,
     pub date: Option<String>,
+    /// The event's year when its source states a year but no date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+}
+
+impl EventRef {
+    pub fn of(event: crate::talk::Event) -> EventRef {
+        let year = event.year.filter(|_| event.date.is_none());
+        EventRef { title: event.title, date: event.date, year }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -414,7 +424,7 @@ fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {
         score,
         title: talk.title,
         time: talk.time,
-        event: EventRef { title: talk.event.title, date: talk.event.date },
+        event: EventRef::of(talk.event),
         speakers: talk
             .speakers
             .into_iter()

@@ -152,6 +152,20 @@ fn body_date(body: &str) -> Option<String> {
     body.lines().filter_map(|line| LABEL.captures(line)).find_map(|caps| normalise_date(&caps[1]))
 }
 
+/// The one year (1990–2099) an event's name states (`Golang conference PPT 2023 北京`), if it states
+/// exactly one.
+pub(super) fn year_in(title: &str) -> Option<u16> {
+    let mut years = title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .filter_map(|run| run.parse::<u16>().ok())
+        .filter(|y| (1990..2100).contains(y));
+    match (years.next(), years.next()) {
+        (Some(year), None) => Some(year),
+        _ => None,
+    }
+}
+
 /// `YYYY-MM-DD` from the leading date of `2022-02-22T09:27:49+08:00`, `2021/8/6`, `2021 年 6 月 2 日` ….
 pub(super) fn normalise_date(text: &str) -> Option<String> {
     static DATE: LazyLock<Regex> =

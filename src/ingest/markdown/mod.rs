@@ -6,7 +6,8 @@
 //! talk per file). The reader therefore works in four steps:
 //!
 //! 1. **front matter** → the [`Event`] (title, date, location, url); a page whose front matter has
-//!    no date is dated by its text (`时间：2019年11月24日`), and each talk by its own dated time line;
+//!    no date is dated by its text (`时间：2019年11月24日`), and each talk by its own dated time line,
+//!    or given the year its event's name states (`Golang conference PPT 2021`);
 //! 2. **blocks**: the body, read as CommonMark (pulldown-cmark, GFM tables), becomes a flat list of
 //!    headings, paragraphs, list items and table rows;
 //! 3. **sections**: a `Walker` splits the blocks at headings into `Draft` talks, recognising the
@@ -41,7 +42,7 @@ use serde_json::Value;
 use super::IngestError;
 use crate::talk::{Speaker, Talk};
 use blocks::{blocks, clean};
-use front_matter::{event_from, file_name, meta_date, meta_str, normalise_date, split_front_matter};
+use front_matter::{event_from, file_name, meta_date, meta_str, normalise_date, split_front_matter, year_in};
 use layouts::finish_speaker;
 pub use layouts::is_placeholder;
 use sections::Walker;
@@ -65,11 +66,15 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Talk>, IngestError> {
     }
     let drafts = walker.finish(&event.title, meta_str(&meta, &["section1", "time"]));
     let mut talks = into_talks(drafts, &event);
-    // A page without a date in its front matter may date each talk (`时间：2020/5/6（周三） 19:00-20:00`).
+    // A page without a date in its front matter may date each talk (`时间：2020/5/6（周三） 19:00-20:00`),
+    // or give only the year, in a programme's heading (`### 2021`, `Golang conference PPT 2021`).
     if meta_date(&meta).is_none() {
         for talk in &mut talks {
             if let Some(date) = talk.time.as_deref().and_then(normalise_date) {
                 talk.event.date = Some(date);
+            }
+            if talk.event.date.is_none() {
+                talk.event.year = year_in(&talk.event.title);
             }
         }
     }

@@ -831,3 +831,21 @@ fn a_page_without_a_dated_front_matter_is_dated_by_its_text() {
     let dated = format!("---\ntitle: Virtual\ndate: 2020-05-01\n---\n{series}");
     assert_eq!(dates(page("virtual.md", &dated)), ["2020-05-01", "2020-05-01"]);
 }
+
+#[test]
+fn a_programme_that_states_only_years_gives_each_talk_its_year() {
+    // The gopherchina-conference README: `### 2023 上海` and `### 2021` over lists of slide links.
+    let talks = page(
+        "README.md",
+        "# Golang conference PPT\n\n### 2023 上海\n* [1.1.2滴滴弹性云基于K8S的调度实践](./2023-shanghai/1.1.2.pdf)\n\n\
+         ### 2021\n* [2.5 Go 泛型设计](./2021/2.5.pdf)\n",
+    );
+    let years: Vec<(Option<&str>, Option<u16>, Option<u64>)> =
+        talks.iter().map(|t| (t.event.date.as_deref(), t.event.year, t.event.year())).collect();
+    assert_eq!(years, [(None, Some(2023), Some(2023)), (None, Some(2021), Some(2021))]);
+    assert_eq!(super::front_matter::year_in("第 10 届 Service Mesh Meetup 2019 2020"), None, "two years: none");
+    assert_eq!(super::front_matter::year_in("KubeCon 12345"), None);
+    // A dated page keeps no separate year.
+    let dated = page("dated.md", "---\ntitle: Meetup 2020\ndate: 2020-05-01\n---\n### 一个演讲\n\n讲师：张三\n");
+    assert!(dated.iter().all(|t| t.event.year.is_none() && t.event.year() == Some(2020)));
+}

@@ -209,6 +209,7 @@ pub fn finish(info: &EventInfo, entries: Vec<Entry>, source: &str) -> Vec<Talk> 
         url: info.url.clone().filter(|u| !u.trim().is_empty()),
         source: source.to_string(),
         timezone: info.zone.map(|z| z.name()),
+        year: None,
     };
     let mut titles = HashSet::new();
     let mut talks = Vec::new();
