@@ -547,14 +547,11 @@ pub(super) fn cedict(text: &str, docs: &[Doc]) -> Vec<Pair> {
     out
 }
 
-/// CC-CEDICT, one way: the English terms that find Chinese talks (`lossless` → 无损, `securities`
-/// → 证券, `to change` → 变更). An English query is rarely about an English word alone, so the
-/// English side need not occur in the English talks: a Chinese word the Chinese talks use (and not
-/// generic), a short gloss among the word's first [`TO_ZH_SENSES`] fields (a single-word verb of
-/// the first two fields too), at most [`TO_ZH_PER_GLOSS`] words per gloss, most used first. Pairs of the
-/// two-way cut (`both`) are left out, and so are the denied ones.
-pub(super) fn cedict_to_zh(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair> {
-    let mut entries: Vec<(String, Vec<Sense>)> = Vec::new();
+/// The entries of a one-way cut: each word of 2 to [`MAX_HAN_CHARS`] Han characters, not a stop
+/// word, with what `senses` makes of its glosses (`None`: left out), less the words that are a
+/// function word in any reading (`不是`: `blame`, but mostly `is not`).
+fn word_entries<T>(text: &str, mut senses: impl FnMut(&[&str]) -> Option<T>) -> Vec<(String, T)> {
+    let mut entries = Vec::new();
     let mut function_words: HashSet<&str> = HashSet::new();
     for (word, glosses) in text.lines().filter_map(cedict_line) {
         let n = word.chars().count();
@@ -569,12 +566,24 @@ pub(super) fn cedict_to_zh(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair>
         if any_function {
             function_words.insert(word);
         }
-        let senses = senses_of(&glosses, TO_ZH_SENSES, Verbs::FirstFields);
-        if !senses.is_empty() {
-            entries.push((word.to_string(), senses));
+        if let Some(made) = senses(&glosses) {
+            entries.push((word.to_string(), made));
         }
     }
     entries.retain(|(w, _)| !function_words.contains(w.as_str()));
+    entries
+}
+
+/// CC-CEDICT, one way: the English terms that find Chinese talks (`lossless` → 无损, `securities`
+/// → 证券, `to change` → 变更). An English query is rarely about an English word alone, so the
+/// English side need not occur in the English talks: a Chinese word the Chinese talks use (and not
+/// generic), a short gloss among the word's first [`TO_ZH_SENSES`] fields (a single-word verb of
+/// the first two fields too), at most [`TO_ZH_PER_GLOSS`] words per gloss, most used first. Pairs of the
+/// two-way cut (`both`) are left out, and so are the denied ones.
+pub(super) fn cedict_to_zh(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair> {
+    let entries = word_entries(text, |glosses| {
+        Some(senses_of(glosses, TO_ZH_SENSES, Verbs::FirstFields)).filter(|senses| !senses.is_empty())
+    });
     let deny = cedict_deny();
     let denied = |en: &str, zh: &str| deny.iter().any(|(e, z)| (e == "*" || e == en) && (z == "*" || z == zh));
     let zh_keys: HashSet<&str> = entries.iter().map(|(w, _)| w.as_str()).collect();
@@ -631,35 +640,22 @@ fn proper_name(glosses: &[&str]) -> Option<String> {
 /// word, the first sense first. Pairs of the two-way cut (`both`) are left out, and so are the
 /// denied ones.
 pub(super) fn cedict_to_en(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair> {
-    let mut entries: Vec<(String, Vec<Sense>, bool)> = Vec::new();
-    let mut function_words: HashSet<&str> = HashSet::new();
-    for (word, glosses) in text.lines().filter_map(cedict_line) {
-        let n = word.chars().count();
-        if !(2..=MAX_HAN_CHARS).contains(&n) || !han_only(word) || STOP_ZH.contains(&word) {
-            continue;
+    // (word, (senses, whether the entry is a name)).
+    let entries = word_entries(text, |glosses| {
+        let mut senses = cedict_senses(glosses);
+        match senses.first_mut() {
+            Some(first) => {
+                // The first usable sense (`embroidery` after `to embroider`) is what the word names.
+                first.first = true;
+                Some((senses, false))
+            }
+            None => proper_name(glosses).map(|name| (vec![Sense { text: name, domain: false, first: true }], true)),
         }
-        let any_function = glosses
-            .iter()
-            .flat_map(|g| g.split(';'))
-            .map(fold)
-            .any(|s| FUNCTION_SENSES.contains(&s.trim_start_matches("to ").trim()));
-        if any_function {
-            function_words.insert(word);
-        }
-        let mut senses = cedict_senses(&glosses);
-        if let Some(first) = senses.first_mut() {
-            // The first usable sense (`embroidery` after `to embroider`) is what the word names.
-            first.first = true;
-            entries.push((word.to_string(), senses, false));
-        } else if let Some(name) = proper_name(&glosses) {
-            entries.push((word.to_string(), vec![Sense { text: name, domain: false, first: true }], true));
-        }
-    }
-    entries.retain(|(w, _, _)| !function_words.contains(w.as_str()));
+    });
     let deny = cedict_deny();
     let denied = |en: &str, zh: &str| deny.iter().any(|(e, z)| (e == "*" || e == en) && (z == "*" || z == zh));
-    let zh_keys: HashSet<&str> = entries.iter().map(|(w, _, _)| w.as_str()).collect();
-    let en_keys: HashSet<&str> = entries.iter().flat_map(|(_, s, _)| s.iter().map(|s| s.text.as_str())).collect();
+    let zh_keys: HashSet<&str> = entries.iter().map(|(w, _)| w.as_str()).collect();
+    let en_keys: HashSet<&str> = entries.iter().flat_map(|(_, (s, _))| s.iter().map(|s| s.text.as_str())).collect();
     let CedictCounts { zh: zh_df, en: en_df, zh_docs, en_docs, .. } = cedict_counts(docs, &zh_keys, &en_keys);
     let zh_generic = (f64::from(zh_docs) * GENERIC_SHARE * 2.0).max(f64::from(MIN_COUNT)) as u32;
     let en_generic = (f64::from(en_docs) * GENERIC_SHARE).max(f64::from(MIN_COUNT)) as u32;
@@ -667,7 +663,7 @@ pub(super) fn cedict_to_en(text: &str, docs: &[Doc], both: &[Pair]) -> Vec<Pair>
     let en_count = |g: &str| en_df.get(g).copied().unwrap_or(0);
     let known: HashSet<(&str, &str)> = both.iter().map(|p| (p.left.as_str(), p.right.as_str())).collect();
     let mut by_word: BTreeMap<&str, Vec<(&str, bool, u32)>> = BTreeMap::new();
-    for (word, senses, name) in &entries {
+    for (word, (senses, name)) in &entries {
         let zc = zh_count(word);
         if zc > zh_generic || (*name && zc >= TO_EN_NAME_ZH_RARE) {
             continue;
