@@ -73,6 +73,7 @@ fn the_whole_corpus_ingests_and_indexes() {
     let filters = talksearch::search::Filters { years: Some((2023, 2023)), ..Default::default() };
     let response =
         engine.search(&SearchRequest { q: "Go 泛型".into(), limit: 10, filters, ..Default::default() }).unwrap();
-    let found: Vec<(&str, Option<u16>)> = response.hits.iter().map(|h| (h.title.as_str(), h.event.year)).collect();
+    let mut found: Vec<(&str, Option<u16>)> = response.hits.iter().map(|h| (h.title.as_str(), h.event.year)).collect();
+    found.sort();
     assert_eq!(found, [("Go 泛型设计", Some(2023)), ("谈谈 Go 泛型", Some(2023))]);
 }

@@ -285,6 +285,21 @@ pub(super) fn slide_link(raw: &str) -> Option<Draft> {
     Some(Draft { title: title.trim().to_string(), speakers, url, evidence: true, ..Draft::default() })
 }
 
+/// `[《title》](…/议题二 王志龙 title.pdf)` (sofastack activities' 资料下载 lists): a link to a talk's
+/// slides, its text the title in 《》, is a talk. Only links to a slide or document file count, so a
+/// book's `[《…》](shop-page)` is not one.
+pub(super) fn slides_link(raw: &str) -> Option<Draft> {
+    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[\s*《([^》\]]+)》\s*\]\(([^)\s]+)\)\s*$").unwrap());
+    let caps = LINK.captures(raw.trim())?;
+    let target = caps[2].to_lowercase();
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    if ![".pdf", ".ppt", ".pptx", ".key"].iter().any(|ext| path.ends_with(ext)) {
+        return None;
+    }
+    let title = clean(&caps[1]);
+    (title.chars().count() >= 4).then(|| Draft { title, url: first_url(&caps[2]), evidence: true, ..Draft::default() })
+}
+
 /// `Name（role）：title` → the speaker (role as bio) and the title. With `need_colon`, the colon
 /// after the bracket is required, as it is in bullet lists.
 pub(super) fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> {

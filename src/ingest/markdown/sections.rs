@@ -5,7 +5,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
-use super::layouts::{bracketed_speaker, list_talk, slide_link, table_talks};
+use super::layouts::{bracketed_speaker, list_talk, slide_link, slides_link, table_talks};
 use super::speakers::{add_bio, implicit_speaker, is_chinese_name, is_name, names_led, speakers_from};
 use super::vocabulary::{heading_role, key_value, slot_of, Field, HeadingRole, Slot};
 use crate::talk::{fold_whitespace, is_han, Speaker};
@@ -158,6 +158,10 @@ impl Walker {
     }
 
     fn paragraph(&mut self, raw: &str, card: Option<String>) {
+        if let Some(talk) = slides_link(raw).filter(|_| !self.in_talk_text()) {
+            self.push_talk(talk);
+            return;
+        }
         if let Some(mut draft) = pseudo_heading(raw) {
             if let (Some(name), true) = (card, draft.speakers.is_empty()) {
                 let above = self.target();
@@ -182,8 +186,17 @@ impl Walker {
         }
     }
 
+    /// Whether the walker is inside a talk's outline, takeaways or a bio, where links are content.
+    fn in_talk_text(&self) -> bool {
+        matches!(self.section, Section::Outline | Section::Takeaways | Section::Bio)
+    }
+
     fn item(&mut self, raw: &str) {
-        if !matches!(self.section, Section::Outline | Section::Takeaways | Section::Bio) {
+        if !self.in_talk_text() {
+            if let Some(talk) = slides_link(raw) {
+                self.push_talk(talk);
+                return;
+            }
             if let Some(mut talk) = slide_link(raw) {
                 talk.group = self.last_heading.clone();
                 self.push_talk(talk);
@@ -356,6 +369,7 @@ impl Walker {
             draft.evidence |= draft.introduced && introduced >= 2;
         }
         self.talks.retain(Draft::is_talk);
+        self.speakers_from_slide_names();
         if self.talks.is_empty() && self.page.is_page_talk() {
             let mut page = self.page;
             page.title = page_title.to_string();
@@ -364,6 +378,22 @@ impl Walker {
             return vec![page];
         }
         self.talks
+    }
+}
+
+impl Walker {
+    /// A talk with no speaker whose slides' file names one of the page's guests (`资料下载` links to
+    /// `议题二 王志龙 京东搜索….pdf` beside a `## 嘉宾` list with `王志龙，京东集团架构师`): that guest.
+    fn speakers_from_slide_names(&mut self) {
+        for talk in self.talks.iter_mut().filter(|t| t.speakers.is_empty()) {
+            let Some(url) = talk.url.as_deref() else { continue };
+            let file = url.rsplit('/').next().unwrap_or_default();
+            let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+            let mut named = self.page.speakers.iter().filter(|s| s.name.chars().count() >= 2 && file.contains(&s.name));
+            if let (Some(guest), None) = (named.next(), named.next()) {
+                talk.speakers.push(guest.clone());
+            }
+        }
     }
 }
 

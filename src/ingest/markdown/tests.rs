@@ -849,3 +849,19 @@ fn a_programme_that_states_only_years_gives_each_talk_its_year() {
     let dated = page("dated.md", "---\ntitle: Meetup 2020\ndate: 2020-05-01\n---\n### 一个演讲\n\n讲师：张三\n");
     assert!(dated.iter().all(|t| t.event.year.is_none() && t.event.year() == Some(2020)));
 }
+
+#[test]
+fn slide_links_in_a_download_list_are_talks_and_their_file_names_name_the_guests() {
+    // sofastack.tech's SOFA 五周年 page: the programme is an image; the talks are the slides' links,
+    // and the guests are listed apart.
+    let talks = page(
+        "sofa-anniversary-5.md",
+        "## 概要\n\n- 资料下载：\n\n  [《京东搜索基于Service Mesh的微服务治理探索与实践》](https://x/afts/file/A/%E8%AE%AE%E9%A2%98%E4%BA%8C%20%E7%8E%8B%E5%BF%97%E9%BE%99%20latest.pdf)\n\n\
+         \x20 [《SOFAStack 的下一个五年》](https://x/afts/file/B/talk-one.pdf)\n\n\
+         - 书籍：[《深入浅出 Istio》](https://shop.example/istio)\n\n\
+         ## 嘉宾\n\n- 王志龙，京东集团架构师、MOSN Contributor\n\n- 杨定朝，顺丰集团高级研发工程师\n",
+    );
+    assert_eq!(titles(&talks), ["京东搜索基于Service Mesh的微服务治理探索与实践", "SOFAStack 的下一个五年"]);
+    assert_eq!(speaker_names(&talks), ["王志龙"], "the file of the second names no guest");
+    assert_eq!(talks[0].speakers[0].bio.as_deref(), Some("王志龙，京东集团架构师、MOSN Contributor"));
+}
