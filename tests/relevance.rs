@@ -18,7 +18,8 @@ use crate::util::corpus;
 /// 0.966, 140 of 145).
 const OVERALL_SUCCESS_AT_10: f64 = 0.95;
 /// Overall success@10 of the blind set (`blind.tsv`, 90 queries) must stay at or above this. Measured
-/// blind: 0.711; reached 0.789 after changes it prompted (CC-CEDICT Chinese to English, companies).
+/// blind: 0.711; reached 0.844 after changes it prompted (CC-CEDICT Chinese to English, companies,
+/// abbreviations, long queries, slide-link programmes).
 const BLIND_SUCCESS_AT_10: f64 = 0.75;
 /// Overall MRR of the keyword set must stay at or above this (reached: 0.921).
 const OVERALL_MRR: f64 = 0.89;
@@ -40,7 +41,7 @@ const KIND_SUCCESS_AT_10: &[(&str, f64)] = &[
     ("wordform", 0.96), // reached 1.000 (26)
     ("fragment", 0.95), // reached 1.000 (23)
     ("dup", 0.93),      // reached 1.000 (16): found and shown once (0.938 before pages were dated by their text)
-    ("company_alias", 0.86), // reached 0.933 (15)
+    ("company_alias", 0.93), // reached 1.000 (15); 0.933 before a programme of slide links was read
 ];
 
 #[test]
