@@ -239,6 +239,10 @@ mod tests {
         assert_eq!(kind_of(g, "CNCF", "云原生计算基金会"), Some(Kind::Mined));
         assert_eq!(kind_of(g, "稳定性", "stability"), Some(Kind::Cedict));
         assert_eq!(kind_of(g, "stability", "稳定性"), Some(Kind::Cedict));
+        assert_eq!(kind_of(g, "config", "configuration"), Some(Kind::Abbreviation), "a clipped form");
+        assert_eq!(kind_of(g, "asynchronous", "async"), Some(Kind::Abbreviation));
+        assert_eq!(kind_of(g, "无人机", "drone"), Some(Kind::Cedict), "Chinese to English only");
+        assert_eq!(kind_of(g, "drone", "无人机"), None);
     }
 
     #[test]
