@@ -100,7 +100,12 @@ pub(super) fn event_from(meta: &Value, body: &str, source: &str) -> Event {
         .or_else(|| first_h1(body))
         .unwrap_or_else(|| page_name(source));
     let title = strip_notice(&title);
-    let date = meta_date(meta).or_else(|| body_date(body));
+    // Kubesphere live pages carry their date only in `section1.time` ("2024-05-25 14:00-18:00").
+    let date = ["date", "publishDate"]
+        .iter()
+        .find_map(|k| meta_str(meta, &[k]))
+        .or_else(|| meta_str(meta, &["section1", "time"]))
+        .and_then(|d| normalise_date(&d));
     let location = meta_str(meta, &["location"])
         .or_else(|| meta_str(meta, &["address", "city"]))
         .or_else(|| meta_str(meta, &["section1", "base"]));
@@ -132,19 +137,9 @@ pub(super) fn strip_notice(title: &str) -> String {
     }
 }
 
-/// The event's date as the front matter states it.
-pub(super) fn meta_date(meta: &Value) -> Option<String> {
-    // Kubesphere live pages carry their date only in `section1.time` ("2024-05-25 14:00-18:00").
-    ["date", "publishDate"]
-        .iter()
-        .find_map(|k| meta_str(meta, &[k]))
-        .or_else(|| meta_str(meta, &["section1", "time"]))
-        .and_then(|d| normalise_date(&d))
-}
-
 /// The event's date as the page's text states it, for pages whose front matter has none: the first
 /// labelled date line (`时间：2019年11月24日（星期六）`, `- **活动时间：**2021 年 07 月 24 日`, `Date: 2020/5/6`).
-fn body_date(body: &str) -> Option<String> {
+pub(super) fn body_date(body: &str) -> Option<String> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[\s>*+\-]*(?:\*\*)?\s*(?:(?:活动|会议|大会|举办)?(?:时间|日期)|(?i:date|when))\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?(.+)$")
             .unwrap()

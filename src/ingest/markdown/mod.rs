@@ -42,7 +42,7 @@ use serde_json::Value;
 use super::IngestError;
 use crate::talk::{Speaker, Talk};
 use blocks::{blocks, clean};
-use front_matter::{event_from, file_name, meta_date, meta_str, normalise_date, split_front_matter, year_in};
+use front_matter::{body_date, event_from, file_name, meta_str, normalise_date, split_front_matter, year_in};
 use layouts::finish_speaker;
 pub use layouts::is_placeholder;
 use sections::Walker;
@@ -59,16 +59,21 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Talk>, IngestError> {
     if file_name(source) == "_index.md" {
         return Ok(Vec::new());
     }
-    let event = event_from(&meta, body, source);
+    let mut event = event_from(&meta, body, source);
+    // A page whose front matter gives no date may state it in its text (`时间：2019年11月24日`), date
+    // each talk (`时间：2020/5/6（周三） 19:00-20:00`), or give only the year, in a programme's heading
+    // (`### 2021`, `Golang conference PPT 2021`).
+    let undated = event.date.is_none();
+    if undated {
+        event.date = body_date(body);
+    }
     let mut walker = Walker::default();
     for block in blocks(body) {
         walker.feed(block);
     }
     let drafts = walker.finish(&event.title, meta_str(&meta, &["section1", "time"]));
     let mut talks = into_talks(drafts, &event);
-    // A page without a date in its front matter may date each talk (`时间：2020/5/6（周三） 19:00-20:00`),
-    // or give only the year, in a programme's heading (`### 2021`, `Golang conference PPT 2021`).
-    if meta_date(&meta).is_none() {
+    if undated {
         for talk in &mut talks {
             if let Some(date) = talk.time.as_deref().and_then(normalise_date) {
                 talk.event.date = Some(date);

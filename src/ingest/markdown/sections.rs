@@ -379,9 +379,7 @@ impl Walker {
         }
         self.talks
     }
-}
 
-impl Walker {
     /// A talk with no speaker whose slides' file names one of the page's guests (`资料下载` links to
     /// `议题二 王志龙 京东搜索….pdf` beside a `## 嘉宾` list with `王志龙，京东集团架构师`): that guest.
     fn speakers_from_slide_names(&mut self) {

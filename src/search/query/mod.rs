@@ -195,9 +195,8 @@ fn word_by_word(units: Vec<Unit>) -> Vec<Unit> {
 }
 
 /// Splits the terms of plain words into units: the split whose glossary terms (or company names)
-/// cover the most words
-/// (`container image acceleration` → `container` + `image acceleration`, both with translations,
-/// rather than `container image` + `acceleration`), then the one with fewest units.
+/// cover the most words (`container image acceleration` → `container` + `image acceleration`, both
+/// with translations, rather than `container image` + `acceleration`), then the one with fewest units.
 fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
     let glossary = Glossary::builtin();
     let n = terms.len();
