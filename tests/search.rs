@@ -90,6 +90,11 @@ fn when_no_talk_has_every_word_the_query_is_relaxed() {
     let res = state.engine.search(&req).unwrap();
     assert!(res.relaxed);
     assert_eq!(res.total, 3);
+    // Words no talk has are not among those to have most of: Istio is all that can match.
+    let req = SearchRequest { q: "Istio 刺绣 编织".into(), limit: 10, ..Default::default() };
+    let res = state.engine.search(&req).unwrap();
+    assert_eq!(res.total, 3, "{:?}", res.hits.iter().map(|h| &h.title).collect::<Vec<_>>());
+    assert!(res.hits.iter().all(|h| h.title.contains("Istio")));
     let req = SearchRequest { q: "Istio slime".into(), limit: 10, ..Default::default() };
     let res = state.engine.search(&req).unwrap();
     assert!(!res.relaxed);

@@ -8,7 +8,8 @@
 //! cut down to the corpus (`cedict.tsv`, and one way each: `cedict_to_zh.tsv` English to Chinese,
 //! `cedict_to_en.tsv` Chinese to English); all but the curated ones are written by `talksearch gen --lexicon`.
 //! A higher source wins: for a term the curated glossary translates, the mined and CEDICT
-//! translations are not used (abbreviations, in the same language, still are).
+//! translations are not used (abbreviations, in the same language, still are). A Chinese compound
+//! none of them lists is translated part by part (see [`super::compounds`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -70,6 +71,14 @@ pub struct Translation {
     pub kind: Kind,
     /// Relative to the words as typed.
     pub weight: f32,
+}
+
+impl Translation {
+    /// A Chinese compound's English phrase, made part by part (see [`super::compounds`]): weighted
+    /// as CC-CEDICT's translations from Chinese.
+    pub fn part_by_part(phrase: &str) -> Translation {
+        Translation { text: phrase.to_string(), kind: Kind::Cedict, weight: Kind::Cedict.weight(false, false) }
+    }
 }
 
 /// Analyzed term sequence → the texts it translates to.

@@ -4,6 +4,7 @@
 //! required by default; when that finds nothing the query is relaxed to most of its words, and the
 //! response says so. Highlights are HTML-escaped snippets with `<mark>` around matched words.
 
+pub mod compounds;
 pub mod explore;
 pub mod facets;
 pub mod glossary;

@@ -20,7 +20,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::glossary::{self, Glossary};
+use super::compounds::{self, Compounds};
+use super::glossary::{self, Glossary, Translation};
 use super::ranking;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
@@ -254,7 +255,56 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
         out.push(unit);
         i += len;
     }
+    compose(&mut out);
     out
+}
+
+/// Chinese words that no glossary term covers, translated as the compound they make, part by part
+/// (`联邦` `学习` → `federated learning`, see [`Compounds`]): from the left, the longest run of
+/// such units that makes a phrase of the English talks gives it to each of its units, as their
+/// translation (like the words of a glossary term taken word by word), so the units stay as
+/// they are.
+fn compose(units: &mut [Unit]) {
+    // A single Chinese word (a unit of several is a glossary term, translated as such).
+    let chinese = |u: &Unit| match u.terms.as_slice() {
+        [(_, t)] => t.chars().all(crate::talk::is_han) && !is_function_word(t),
+        _ => false,
+    };
+    let mut i = 0;
+    while i < units.len() {
+        let mut made = None;
+        let mut chars = 0;
+        for end in i..units.len() {
+            if !chinese(&units[end]) {
+                break;
+            }
+            chars += units[end].terms.iter().map(|(_, t)| t.chars().count()).sum::<usize>();
+            if chars > compounds::MAX_CHARS {
+                break;
+            }
+            // One unit alone: a word no glossary term translates.
+            if end == i && !units[i].translations.is_empty() {
+                continue;
+            }
+            let compound: String = units[i..=end].iter().flat_map(|u| &u.terms).map(|(_, t)| t.as_str()).collect();
+            if let Some((forms, _)) = Compounds::builtin().translate(&compound) {
+                made = Some((end, forms));
+            }
+        }
+        let Some((end, forms)) = made else {
+            i += 1;
+            continue;
+        };
+        for form in forms {
+            let translation = Translation::part_by_part(form);
+            let terms = tokenizer::terms(&translation.text);
+            for unit in &mut units[i..=end] {
+                unit.translations.push(terms.clone());
+                unit.translation_weights.push(translation.weight);
+            }
+        }
+        i = end + 1;
+    }
 }
 
 /// Two Latin words written as one, when the index knows them so (`data` `classes` → `dataclasses`,
@@ -321,6 +371,8 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let mut function_words: Vec<Box<dyn Query>> = Vec::new();
     let (mut words_left, mut clauses_left, mut splits_left) = (MAX_WORDS, MAX_CLAUSES, MAX_SPLITS);
     let (mut unit_count, mut multiword) = (0, false);
+    // For each required unit, whether no talk can match it.
+    let mut unmatched: Vec<bool> = Vec::new();
     for clause in clauses {
         if !matches!(clause, Clause::Words(_)) {
             if clauses_left == 0 {
@@ -387,11 +439,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
                     highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
-                    let query = unit_query(fields, vocab, &weighted, &unit);
+                    let (query, may_match) = unit_query(fields, vocab, &weighted, &unit);
                     if function_word {
                         function_words.push(query);
                     } else {
                         required.push(query);
+                        unmatched.push(!may_match);
                     }
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
@@ -452,9 +505,17 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     match mode {
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
+            // A word no talk has (typed, translated or otherwise) is not one of the words to have
+            // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
+            let unmatched = unmatched.into_iter().chain(std::iter::repeat(false));
+            let required: Vec<Box<dyn Query>> =
+                required.into_iter().zip(unmatched).filter(|(_, none)| !none).map(|(q, _)| q).collect();
             let n = required.len();
-            let any = BooleanQuery::union_with_minimum_required_clauses(required, most_of(n, long));
-            must.push((Occur::Must, Box::new(any)));
+            let any: Box<dyn Query> = match n {
+                0 => Box::new(EmptyQuery),
+                _ => Box::new(BooleanQuery::union_with_minimum_required_clauses(required, most_of(n, long))),
+            };
+            must.push((Occur::Must, any));
         }
         Mode::Most => {}
     }
@@ -486,11 +547,15 @@ fn most_of(n: usize, long: bool) -> usize {
 
 /// One unit across all weighted fields: its words (all of them), or one of its translations, or
 /// one of its corrections, and so on: one flat union of all the ways it matches.
-fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], unit: &Unit) -> Box<dyn Query> {
+/// Also whether any talk may match it (no word of it, translation or other form is in the index
+/// otherwise).
+fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], unit: &Unit) -> (Box<dyn Query>, bool) {
     let word = |term: &str| across_fields(weighted, |f| word_query(vocab, f, term));
     let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| word(term)).collect();
     let mut alternatives: Leaves = if words.len() == 1 {
         words.pop().expect("one word")
+    } else if words.iter().any(Vec::is_empty) {
+        Vec::new()
     } else {
         vec![(1.0, Box::new(BooleanQuery::intersection(words.into_iter().map(union).collect())))]
     };
@@ -525,7 +590,8 @@ fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], un
         };
         alternatives.extend(weighted_by(weight, leaves));
     }
-    union(alternatives)
+    let may_match = !alternatives.is_empty();
+    (union(alternatives), may_match)
 }
 
 /// When the unit's words name a company of the alias table, by a name or a query alias (`字节`,
@@ -732,6 +798,32 @@ mod tests {
         // A company's name of several words is one unit, whose other names are searched for it.
         assert_eq!(unit_words("sf express runtime"), [vec!["sf", "express"], vec!["runtime"]]);
         assert_eq!(unit_words("cheetah mobile"), [vec!["cheetah", "mobile"]]);
+    }
+
+    #[test]
+    fn chinese_compounds_no_glossary_lists_are_translated_part_by_part() {
+        let translated = |q: &str| -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+            units(&tokenizer::terms(q), &Vocabulary::default())
+                .into_iter()
+                .map(|u| {
+                    let words = u.terms.into_iter().map(|(_, t)| t).collect();
+                    let made = u.translations.into_iter().map(|t| t.into_iter().map(|(_, w)| w).collect()).collect();
+                    (words, made)
+                })
+                .collect()
+        };
+        // Each word of the compound keeps its unit and gains the compound's phrase.
+        let federated = translated("联邦学习");
+        assert_eq!(federated.len(), 2, "{federated:?}");
+        let phrase = vec!["federated".to_string(), "learning".to_string()];
+        assert!(federated.iter().all(|(_, made)| made.contains(&phrase)), "{federated:?}");
+        let machine = translated("状态机 是什么");
+        assert!(machine[0].1.contains(&vec!["state".to_string(), "machine".to_string()]), "{machine:?}");
+        // Function words are not part of a compound, and a glossary term keeps its own translations.
+        assert!(translated("的").iter().all(|(_, made)| made.is_empty()));
+        let mesh = translated("服务网格");
+        assert_eq!(mesh.len(), 1);
+        assert!(mesh[0].1.contains(&vec!["service".to_string(), "mesh".to_string()]), "{mesh:?}");
     }
 
     fn fields() -> Fields {

@@ -35,7 +35,7 @@ const TO_EN_PER_WORD: usize = 2;
 const TO_EN_NAME_ZH_RARE: u32 = 3;
 
 /// One CC-CEDICT line: `traditional simplified [pinyin] /gloss/gloss/` → (simplified, glosses).
-fn cedict_line(line: &str) -> Option<(&str, Vec<&str>)> {
+pub(super) fn cedict_line(line: &str) -> Option<(&str, Vec<&str>)> {
     if line.starts_with('#') {
         return None;
     }
@@ -109,7 +109,7 @@ const DOMAIN_VERBS: &[&str] = &[
 
 /// Senses that make a Chinese word a function word, whatever its other readings say (`不是`:
 /// `fault; blame` and `no; is not`): such words are never translated.
-const FUNCTION_SENSES: &[&str] = &[
+pub(super) const FUNCTION_SENSES: &[&str] = &[
     "not",
     "no",
     "is not",
@@ -151,7 +151,7 @@ const FUNCTION_SENSES: &[&str] = &[
 
 /// Words that make a gloss a phrase of everyday language rather than a term (`even if`, `no
 /// wonder`, `easy to understand`, `last year`).
-const GLOSS_STOP: &[&str] = &[
+pub(super) const GLOSS_STOP: &[&str] = &[
     "not",
     "no",
     "can",

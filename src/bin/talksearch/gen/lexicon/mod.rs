@@ -34,6 +34,7 @@ use cedict::{cedict, cedict_to_en, cedict_to_zh};
 use mined::mine;
 
 mod cedict;
+mod compounds;
 mod mined;
 
 /// A pair must be seen this often (distinct contexts, or talks for CEDICT).
@@ -285,14 +286,20 @@ fn each_phrase(words: &[&str], max: usize, mut f: impl FnMut(&str, usize)) {
 
 /// Writes `pairs` as `left<TAB>right<TAB>count` lines under a header of `#` lines.
 fn write_tsv(path: &Path, header: &str, pairs: &[Pair]) -> anyhow::Result<()> {
+    write_lines(path, header, pairs.iter().map(|p| format!("{}\t{}\t{}", p.left, p.right, p.count)))
+}
+
+/// Writes `lines` under a header of `#` lines.
+fn write_lines(path: &Path, header: &str, lines: impl Iterator<Item = String>) -> anyhow::Result<()> {
     let mut out = String::new();
     for line in header.lines() {
         out.push_str("# ");
         out.push_str(line);
         out.push('\n');
     }
-    for p in pairs {
-        out.push_str(&format!("{}\t{}\t{}\n", p.left, p.right, p.count));
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
     }
     std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
 }
@@ -370,6 +377,23 @@ pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
             &to_en,
         )?;
         println!("cedict:  {} more pairs, Chinese to English only", to_en.len());
+        let phrases = compounds::phrases(&text, &talks);
+        write_lines(
+            &args.out.join("en_phrases.tsv"),
+            &format!(
+                "phrase<TAB>talks: phrases of the English talks that a Chinese compound may translate to, part by part.\n{made}"
+            ),
+            phrases.iter().map(|(p, c)| format!("{p}\t{c}")),
+        )?;
+        let parts = compounds::parts(&text, &phrases);
+        write_tsv(
+            &args.out.join("cedict_parts.tsv"),
+            &format!(
+                "Chinese<TAB>senses<TAB>how many: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) as parts of a compound, with their short senses that en_phrases.tsv uses.\n{made}"
+            ),
+            &parts,
+        )?;
+        println!("compounds: {} English phrases, {} Chinese parts", phrases.len(), parts.len());
     }
     println!("written: {}", args.out.display());
     Ok(())
