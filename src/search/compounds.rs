@@ -182,6 +182,14 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "a measurement, meaningful in release"]
+    fn load_time() {
+        let started = std::time::Instant::now();
+        let c = Compounds::builtin();
+        println!("{} phrases, {} parts in {:?}", c.phrases.len(), c.parts.len(), started.elapsed());
+    }
+
+    #[test]
     fn the_shipped_tables_translate_new_terms() {
         let c = Compounds::builtin();
         assert!(c.translate("差分隐私").unwrap().0.contains(&"differential privacy"));

@@ -213,8 +213,10 @@ impl Engine {
     /// Serves `opened`, a generation of `dir` opened by [`IndexDir::open`].
     pub fn serve(dir: IndexDir, opened: Opened) -> Result<Engine> {
         let generation = Generation::new(opened)?;
-        // The glossary (~20k terms, analyzed once: ~60 ms) is built here rather than by the first search.
+        // The glossary (~20k terms, analyzed once: ~60 ms) and the compound tables (~30k lines,
+        // stemmed once) are built here rather than by the first search.
         glossary::Glossary::builtin();
+        compounds::Compounds::builtin();
         Ok(Engine { dir, current: RwLock::new(Arc::new(generation)), refused: Default::default() })
     }
 
