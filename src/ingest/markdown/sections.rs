@@ -68,6 +68,13 @@ impl Draft {
         }
     }
 
+    /// Whether the page introduces its speakers, each with a bio, and names none of their talks
+    /// (`**讲师介绍**` then `彭柳：` / `Flomesh 技术专家…` per speaker, the programme only linked):
+    /// the page is then one entry for the event, so its speakers are found.
+    fn introduces_speakers(&self) -> bool {
+        self.speakers.iter().filter(|s| s.bio.is_some()).count() >= 2
+    }
+
     /// Whether the page as a whole describes one talk (kubesphere live pages, `- 主题：` notices).
     fn is_page_talk(&self) -> bool {
         self.topic.is_some()
@@ -370,7 +377,7 @@ impl Walker {
         }
         self.talks.retain(Draft::is_talk);
         self.speakers_from_slide_names();
-        if self.talks.is_empty() && self.page.is_page_talk() {
+        if self.talks.is_empty() && (self.page.is_page_talk() || self.page.introduces_speakers()) {
             let mut page = self.page;
             page.title = page_title.to_string();
             page.time = page.time.or(fallback_time);

@@ -865,3 +865,22 @@ fn slide_links_in_a_download_list_are_talks_and_their_file_names_name_the_guests
     assert_eq!(speaker_names(&talks), ["王志龙"], "the file of the second names no guest");
     assert_eq!(talks[0].speakers[0].bio.as_deref(), Some("王志龙，京东集团架构师、MOSN Contributor"));
 }
+
+#[test]
+fn a_page_introducing_its_speakers_without_their_talks_is_one_entry_for_the_event() {
+    // The cloudnativeto-academy meetup READMEs: speakers and bios, the programme only linked.
+    let text = "# 重庆站 meetup\n\n- 时间：2023 年 6 月 3 日（星期六）\n\n- 地点：重庆软件园 SW 众创空间\n\n\
+                **讲师介绍**\n\n彭柳：\n\nFlomesh 技术专家，资深网关研发。\n\n谭建：\n\n参与企业级微服务治理平台与可观测性产品的设计与研发。\n\n\
+                活动议程详见：[活动行报名页面](https://www.huodongxing.com/event/9704243975600)。\n";
+    let talks = page("11-chongqing/README.md", text);
+    assert_eq!(titles(&talks), ["重庆站 meetup"]);
+    assert_eq!(speaker_names(&talks), ["彭柳", "谭建"], "the link to the programme is not a speaker");
+    assert_eq!(talks[0].speakers[0].bio.as_deref(), Some("Flomesh 技术专家，资深网关研发。"));
+    assert_eq!(talks[0].event.date.as_deref(), Some("2023-06-03"));
+    // `**嘉宾及讲师介绍**` is the same label.
+    let both = text.replace("**讲师介绍**", "**嘉宾及讲师介绍**");
+    assert_eq!(speaker_names(&page("12-chengdu/README.md", &both)), ["彭柳", "谭建"]);
+    // One guest with a bio is not yet a programme: a post about someone is not an event.
+    let one = "# 访谈\n\n**讲师介绍**\n\n彭柳：\n\nFlomesh 技术专家，资深网关研发。\n";
+    assert!(page("interview.md", one).is_empty());
+}

@@ -28,8 +28,21 @@ fn field_of(key: &str) -> Option<Field> {
     let field = match key.as_str() {
         "讲师" | "嘉宾" | "主讲人" | "主讲" | "分享嘉宾" | "分享人" | "演讲嘉宾" | "讲者" | "演讲者" | "分享者"
         | "speaker" | "speakers" => Field::Speaker,
-        "讲师介绍" | "讲师简介" | "个人介绍" | "个人简介" | "嘉宾介绍" | "嘉宾简介" | "分享人简介" | "分享人介绍"
-        | "分享嘉宾介绍" | "关于讲师" | "讲师信息" | "bio" | "speaker bio" => Field::Bio,
+        "讲师介绍"
+        | "讲师简介"
+        | "个人介绍"
+        | "个人简介"
+        | "嘉宾介绍"
+        | "嘉宾简介"
+        | "分享人简介"
+        | "分享人介绍"
+        | "分享嘉宾介绍"
+        | "嘉宾及讲师介绍"
+        | "讲师及嘉宾介绍"
+        | "关于讲师"
+        | "讲师信息"
+        | "bio"
+        | "speaker bio" => Field::Bio,
         "公司" | "单位" | "company" => Field::Company,
         "活动主题" => Field::Theme,
         "时间" | "分享时间" | "演讲时间" | "直播时间" | "time" => Field::Time,
@@ -49,9 +62,9 @@ fn field_of(key: &str) -> Option<Field> {
         | "活动时间" | "费用" | "资料下载" | "活动回顾" | "详见" | "cost" | "location" | "how to participate" => {
             Field::Ignore
         }
-        // `本次活动赞助商：…` and similar event metadata under other names.
+        // `本次活动赞助商：…`, `活动议程详见：…` and similar event metadata under other names.
         _ if key.chars().count() <= 10
-            && ["赞助", "主办", "承办", "协办", "报名", "合作伙伴"].iter().any(|w| key.contains(w)) =>
+            && ["赞助", "主办", "承办", "协办", "报名", "合作伙伴", "详见"].iter().any(|w| key.contains(w)) =>
         {
             Field::Ignore
         }
