@@ -10,7 +10,7 @@
 //! [`MAX_CHARS`] characters, in at most [`MAX_PARTS`] parts, and at most [`MAX_LOOKUPS`] phrases
 //! looked up.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::tokenizer::stem;
@@ -38,6 +38,9 @@ pub struct Compounds {
     phrases: HashMap<String, (Vec<&'static str>, u32)>,
     /// A Chinese word → the stems of its senses' words, each sense's joined by spaces.
     parts: HashMap<&'static str, Vec<String>>,
+    /// The first words of the phrases (`feder`, `larg languag`): a reading that starts otherwise
+    /// is given up early.
+    beginnings: HashSet<String>,
 }
 
 fn stems(words: &str) -> String {
@@ -62,7 +65,7 @@ impl Compounds {
             let (Some(phrase), Some(count)) = (row.first(), row.get(1).and_then(|c| c.parse().ok())) else { continue };
             by_stems.entry(stems(phrase)).or_default().push((phrase, count));
         }
-        let by_stems = by_stems
+        let by_stems: HashMap<String, (Vec<&'static str>, u32)> = by_stems
             .into_iter()
             .map(|(key, mut forms)| {
                 forms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -72,7 +75,14 @@ impl Compounds {
             .collect();
         let parts =
             rows(parts).filter_map(|row| Some((*row.first()?, row.get(1)?.split("; ").map(stems).collect()))).collect();
-        Compounds { phrases: by_stems, parts }
+        let mut beginnings = HashSet::new();
+        for key in by_stems.keys() {
+            let words: Vec<&str> = key.split(' ').collect();
+            for n in 1..words.len() {
+                beginnings.insert(words[..n].join(" "));
+            }
+        }
+        Compounds { phrases: by_stems, parts, beginnings }
     }
 
     /// The English phrase the Chinese `compound` (Han characters only) most likely is, in its
@@ -145,10 +155,13 @@ impl<'a> Search<'a> {
             return;
         }
         let senses = self.parts[i];
+        let last = i + 1 == self.parts.len();
         for sense in senses {
             let before = words.len();
             words.extend(sense.split(' '));
-            self.senses(i + 1, words);
+            if last || self.compounds.beginnings.contains(&words.join(" ")) {
+                self.senses(i + 1, words);
+            }
             words.truncate(before);
         }
     }
