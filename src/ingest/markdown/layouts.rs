@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url};
 use super::sections::{strip_title_decoration, Draft};
-use super::speakers::{bracket_name, is_chinese_name, is_name, is_stop_word, name_led, speakers_from};
+use super::speakers::{
+    bracket_name, is_bare_chinese_name, is_chinese_name, is_name, is_stop_word, name_led, speakers_from,
+};
 use super::vocabulary::{key_value, Field};
 use crate::talk::{fold_whitespace, is_han, Speaker};
 
@@ -271,12 +273,23 @@ pub(super) fn slide_link(raw: &str) -> Option<Draft> {
     if title.to_lowercase().ends_with(".pdf") {
         title.truncate(title.len() - 4);
     }
+    // Slide files name their speaker at either end, however they separate it: `title - 毛剑`,
+    // `title- 徐成选`, `title—毛剑`, `title_孙宏亮`, `刘奇 title`, `王伟峰-title`.
+    static NAME_LAST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s*[-—–_]+\s*(\p{Han}{2,3})$").unwrap());
+    static NAME_FIRST: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(\p{Han}{2,3})(?:\s+|\s*[-—–]+\s*)(.+)$").unwrap());
     let mut speakers = Vec::new();
-    if let Some(c) = TRAILING_NAME.captures(&title) {
-        if is_name(&c[2], 4) {
-            speakers.push(Speaker { name: c[2].to_string(), ..Speaker::default() });
-            title = c[1].to_string();
-        }
+    if let Some(c) = TRAILING_NAME.captures(&title).filter(|c| is_name(&c[2], 4)) {
+        speakers.push(Speaker { name: c[2].to_string(), ..Speaker::default() });
+        title = c[1].to_string();
+    } else if let Some(c) = NAME_LAST.captures(&title).filter(|c| is_bare_chinese_name(&c[2])) {
+        speakers.push(Speaker { name: c[2].to_string(), ..Speaker::default() });
+        title = c[1].to_string();
+    } else if let Some(c) =
+        NAME_FIRST.captures(&title).filter(|c| is_bare_chinese_name(&c[1]) && c[2].chars().count() >= 4)
+    {
+        speakers.push(Speaker { name: c[1].to_string(), ..Speaker::default() });
+        title = c[2].to_string();
     } else if let Some((speaker, rest)) = bracketed_speaker(&title, false) {
         speakers.push(speaker);
         title = rest;

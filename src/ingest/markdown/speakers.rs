@@ -58,6 +58,21 @@ pub(super) fn is_chinese_name(text: &str, max_han: usize) -> bool {
     text.chars().all(|c| is_han(c) || c == '·') && is_name(text, max_han)
 }
 
+/// Surnames, the common ones (the 百家姓 that most people bear), for telling a name from a word where
+/// nothing else marks it: a slide's file title `刘奇 Go在分布式数据库中的应用`.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+
+/// A Chinese person's name where nothing but the name itself says so: 2 or 3 Han characters that
+/// open with a common surname and that the dictionary does not know as a word (`谈谈`, `高性能`).
+pub(super) fn is_bare_chinese_name(text: &str) -> bool {
+    let count = text.chars().count();
+    (2..=3).contains(&count)
+        && text.chars().all(is_han)
+        && text.chars().next().is_some_and(|c| SURNAMES.contains(c))
+        && !is_stop_word(text)
+        && !crate::tokenizer::jieba().has_word(text)
+}
+
 /// A person's name: 2 to `max_han` Han characters, or a short capitalised Latin name.
 pub(super) fn is_name(text: &str, max_han: usize) -> bool {
     let text = text.trim();

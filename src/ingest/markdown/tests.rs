@@ -628,6 +628,36 @@ fn slide_lists_give_one_event_per_heading() {
 }
 
 #[test]
+fn slide_file_titles_name_their_speaker_at_either_end() {
+    // The gopherchina-conference README, as its files are named.
+    let text = "# Golang conference PPT\n\n### 2016\n\
+                * [2.6 用Go构建高性能数据库中间件- 徐成选.pdf](/2019/2.6.pdf)\n\
+                * [1.4 Go在数据存储上面的应用—毛剑.pdf](/2016/1.4.pdf)\n\
+                * [2.4 Go在分布式docker里面的应用_孙宏亮.pdf](/2016/2.4.pdf)\n\
+                * [1.2 刘奇 Go在分布式数据库中的应用.pdf](/2016/1.2.pdf)\n\
+                * [2.1.4王伟峰-业务架构-奇艺的极致网络](/2023/2.1.4.pdf)\n\
+                * [2.1.6 谈谈 Go 泛型](/2023/2.1.6.pdf)\n\
+                * [1.5 NSQ-重塑之路.pdf](/2017/1.5.pdf)\n\
+                * [2.2 高性能 Go 服务](/2023/2.2.pdf)\n";
+    let talks = page("README.md", text);
+    assert_eq!(
+        titles(&talks),
+        [
+            "用Go构建高性能数据库中间件",
+            "Go在数据存储上面的应用",
+            "Go在分布式docker里面的应用",
+            "Go在分布式数据库中的应用",
+            "业务架构-奇艺的极致网络",
+            "谈谈 Go 泛型",
+            "NSQ-重塑之路",
+            "高性能 Go 服务",
+        ]
+    );
+    // Words that open or close a title are not names: 谈谈, 重塑之路, 高性能 (a surname, then a word).
+    assert_eq!(speaker_names(&talks), ["徐成选", "毛剑", "孙宏亮", "刘奇", "王伟峰"]);
+}
+
+#[test]
 fn repeated_titles_get_numbered_ids() {
     let text = "---\ntitle: Meetup\n---\n## 日程\n\n### 10:00 - 10:10 Lightning Talk\n\n讲师：张三\n\n\
                 ### 10:10 - 10:20 Lightning Talk\n\n讲师：李四\n";
