@@ -350,32 +350,22 @@ pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
     println!("mined:   {} bilingual pairs, {} abbreviations", mined.bilingual.len(), mined.abbreviations.len());
     if let Some(path) = &args.cedict {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        // Each file derived from CC-CEDICT says so, with its licence, in its header.
+        let cedict_file = |name: &str, columns: &str, what: &str, pairs: &[Pair]| {
+            let header =
+                format!("{columns}: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) {what}.\n{made}");
+            write_tsv(&args.out.join(name), &header, pairs)
+        };
         let pairs = cedict(&text, &talks);
-        write_tsv(
-            &args.out.join("cedict.tsv"),
-            &format!(
-                "English<TAB>Chinese<TAB>talks: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) that the corpus uses.\n{made}"
-            ),
-            &pairs,
-        )?;
+        cedict_file("cedict.tsv", "English<TAB>Chinese<TAB>talks", "that the corpus uses", &pairs)?;
         println!("cedict:  {} pairs", pairs.len());
         let one_way = cedict_to_zh(&text, &talks, &pairs);
-        write_tsv(
-            &args.out.join("cedict_to_zh.tsv"),
-            &format!(
-                "English<TAB>Chinese<TAB>talks: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) whose Chinese word the corpus uses, searched from English to Chinese only.\n{made}"
-            ),
-            &one_way,
-        )?;
+        let what = "whose Chinese word the corpus uses, searched from English to Chinese only";
+        cedict_file("cedict_to_zh.tsv", "English<TAB>Chinese<TAB>talks", what, &one_way)?;
         println!("cedict:  {} more pairs, English to Chinese only", one_way.len());
         let to_en = cedict_to_en(&text, &talks, &pairs);
-        write_tsv(
-            &args.out.join("cedict_to_en.tsv"),
-            &format!(
-                "Chinese<TAB>English<TAB>talks: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) whose English gloss the corpus's English talks use, searched from Chinese to English only.\n{made}"
-            ),
-            &to_en,
-        )?;
+        let what = "whose English gloss the corpus's English talks use, searched from Chinese to English only";
+        cedict_file("cedict_to_en.tsv", "Chinese<TAB>English<TAB>talks", what, &to_en)?;
         println!("cedict:  {} more pairs, Chinese to English only", to_en.len());
         let phrases = compounds::phrases(&text, &talks);
         write_lines(
@@ -386,13 +376,8 @@ pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
             phrases.iter().map(|(p, c)| format!("{p}\t{c}")),
         )?;
         let parts = compounds::parts(&text, &phrases);
-        write_tsv(
-            &args.out.join("cedict_parts.tsv"),
-            &format!(
-                "Chinese<TAB>senses<TAB>how many: CC-CEDICT entries (CC BY-SA 4.0, https://cc-cedict.org/, MDBG) as parts of a compound, with their short senses that en_phrases.tsv uses.\n{made}"
-            ),
-            &parts,
-        )?;
+        let what = "as parts of a compound, with their short senses that en_phrases.tsv uses";
+        cedict_file("cedict_parts.tsv", "Chinese<TAB>senses<TAB>how many", what, &parts)?;
         println!("compounds: {} English phrases, {} Chinese parts", phrases.len(), parts.len());
     }
     println!("written: {}", args.out.display());
