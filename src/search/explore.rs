@@ -463,7 +463,7 @@ impl Engine {
                     speakers: speaker_refs(&t),
                     id: t.id,
                     title: t.title,
-                    event: EventRef::of(t.event),
+                    event: EventRef::of(&t.event),
                     language: t.language,
                     score,
                 });
@@ -566,7 +566,7 @@ fn talk_item(t: &Talk) -> TalkItem {
     TalkItem {
         id: t.id.clone(),
         title: t.title.clone(),
-        event: EventRef::of(t.event.clone()),
+        event: EventRef::of(&t.event),
         time: t.time.clone(),
         start: t.start.clone(),
         language: t.language.clone(),

@@ -113,9 +113,10 @@ pub struct EventRef {
 }
 
 impl EventRef {
-    pub fn of(event: crate::talk::Event) -> EventRef {
+    /// The event's title and date (or its year when it has no date); nothing else of it is copied.
+    pub fn of(event: &crate::talk::Event) -> EventRef {
         let year = event.year.filter(|_| event.date.is_none());
-        EventRef { title: event.title, date: event.date, year }
+        EventRef { title: event.title.clone(), date: event.date.clone(), year }
     }
 }
 
@@ -429,7 +430,7 @@ fn hit(talk: Talk, score: f32, h: &mut Highlighter) -> Hit {
         score,
         title: talk.title,
         time: talk.time,
-        event: EventRef::of(talk.event),
+        event: EventRef::of(&talk.event),
         speakers: talk
             .speakers
             .into_iter()
