@@ -247,12 +247,12 @@ pub fn fold_whitespace(s: &str) -> String {
 }
 
 /// The folded form of a talk title that says whether two titles name the same talk: list numbering
-/// (`五、`, `1.1.1`, `(2)`) and everything but letters, digits and Han characters dropped, Latin
+/// (`五、`, `1.1.1`, `(2)`, `8  ` with two spaces) and everything but letters, digits and Han characters dropped, Latin
 /// lowercased. `二、《蚂蚁服务发现的大规模实践和展望》` and `蚂蚁服务发现的大规模实践和展望` have one key.
 pub fn title_key(title: &str) -> String {
     static NUMBERING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"^\s*(?:(?:[0-9]{1,2}(?:\.[0-9]{1,2})+[.、．]?|[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、．:：])\s*)+",
+            r"^\s*(?:(?:[0-9]{1,2}(?:\.[0-9]{1,2})+[.、．]?|[(（]?[0-9一二三四五六七八九十]{1,3}[)）.、．:：])\s*|[0-9]{1,3}\s{2,})+",
         )
         .expect("the numbering pattern compiles")
     });
@@ -313,6 +313,8 @@ mod tests {
         assert_eq!(title_key("2022 年云原生趋势"), "2022年云原生趋势", "a year is not numbering");
         assert_ne!(title_key("Go 泛型设计"), title_key("Go 泛型"));
         assert_eq!(title_key("1."), "1");
+        assert_eq!(title_key("9  When Knowledge Graph meet Python"), "whenknowledgegraphmeetpython");
+        assert_eq!(title_key("5 Steps to Speed Up"), "5stepstospeedup", "one space: a number of the title");
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
         _ => IngestError::Json(e.to_string()),
     })?;
 
-    let title = fold_whitespace(record.title.as_deref().unwrap_or(""));
+    let title = fold_whitespace(without_numbering(record.title.as_deref().unwrap_or("")));
     if title.is_empty() {
         return Err(IngestError::Invalid("no title".into()));
     }
@@ -164,6 +164,17 @@ pub fn parse(text: &str, event_title: &str, source: &str) -> Result<Vec<Talk>, I
         },
         ..Talk::default()
     }])
+}
+
+/// A title without the video's number some events put before it: `39. Python under PyCScope`
+/// (pycon-us-2012), `8  Python 助力 IoT 项目开发` (pycon-china-2019, two spaces). One space is
+/// left alone: `5 Steps to Speed Up Your Data-Analysis` is a title.
+fn without_numbering(title: &str) -> &str {
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*[0-9]{1,3}(?:\.\s+|\s{2,})(\S)").unwrap());
+    match NUMBER.captures(title).and_then(|c| c.get(1)) {
+        Some(rest) => &title[rest.start()..],
+        None => title,
+    }
 }
 
 /// The event name in `<dir>/category.json`, if it can be read.
@@ -605,6 +616,18 @@ mod tests {
         for (code, expected) in cases {
             assert_eq!(iso639_1(code), expected, "{code}");
         }
+    }
+
+    #[test]
+    fn video_numbers_are_not_part_of_titles() {
+        assert_eq!(without_numbering("39. Python under PyCScope"), "Python under PyCScope");
+        assert_eq!(without_numbering("8  Python 助力 IoT 项目开发"), "Python 助力 IoT 项目开发");
+        assert_eq!(
+            without_numbering("5 Steps to Speed Up Your Data-Analysis"),
+            "5 Steps to Speed Up Your Data-Analysis"
+        );
+        assert_eq!(without_numbering("3.14 reasons to love Python"), "3.14 reasons to love Python");
+        assert_eq!(without_numbering("2  "), "2  ", "nothing after the number: kept");
     }
 
     #[test]
