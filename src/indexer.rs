@@ -338,6 +338,13 @@ fn regroup(
             continue;
         }
         for group in &groups {
+            // What another listing says of a speaker the head lists without a company.
+            let known: Vec<(String, String)> = group[1..]
+                .iter()
+                .flat_map(|&i| &listings[i].speakers)
+                .filter_map(|s| Some((crate::company::fold_name(&s.name), s.company.clone()?)))
+                .collect();
+            dedupe::fill_companies(&mut listings[group[0]], &known);
             let head = listings[group[0]].id.clone();
             let others: Vec<_> = group[1..].iter().map(|&i| dedupe::listing(&listings[i])).collect();
             listings[group[0]].also_listed = others;

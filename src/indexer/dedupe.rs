@@ -114,6 +114,18 @@ fn completeness(t: &Talk) -> usize {
     text + speakers + if t.time.is_some() { 50 } else { 0 }
 }
 
+/// Gives each speaker of `head` without a company the one another listing of the talk states for
+/// the same name (`known`: folded name, company): an event page's English version may leave out
+/// what its Chinese version says.
+pub fn fill_companies(head: &mut Talk, known: &[(String, String)]) {
+    for speaker in head.speakers.iter_mut().filter(|s| s.company.is_none()) {
+        let name = company::fold_name(&speaker.name);
+        if let Some((_, found)) = known.iter().find(|(n, _)| *n == name) {
+            speaker.company = Some(found.clone());
+        }
+    }
+}
+
 /// How `t` is shown in the listing of another.
 pub fn listing(t: &Talk) -> Listing {
     Listing { id: t.id.clone(), title: t.title.clone(), event: t.event.clone(), url: t.url.clone() }
@@ -132,6 +144,16 @@ mod tests {
             speakers: speakers.iter().map(|n| Speaker { name: n.to_string(), ..Speaker::default() }).collect(),
             ..Talk::default()
         }
+    }
+
+    #[test]
+    fn a_listing_fills_the_company_the_head_leaves_out() {
+        let mut head = talk("a", "云原生场景下的开发和调试", "Meetup #7", Some("2021-09-25"), &["汪晟杰", "黄金浩"]);
+        head.speakers[1].company = Some("Coding Inc".into());
+        let known = [("汪晟杰".to_string(), "Coding".to_string()), ("黄金浩".to_string(), "Other".to_string())];
+        fill_companies(&mut head, &known);
+        assert_eq!(head.speakers[0].company.as_deref(), Some("Coding"));
+        assert_eq!(head.speakers[1].company.as_deref(), Some("Coding Inc"), "a company stated is kept");
     }
 
     #[test]

@@ -116,6 +116,11 @@ fn add_designations(talks: &mut [Talk], meta: &Value) {
                     speaker.other_names.push(alias.clone());
                 }
             }
+            // A designation that is only an organisation (`Coding`, `火线安全`, `Line China`) is
+            // the speaker's company, as a `公司：` line would be.
+            if let Some(d) = designation.as_deref().filter(|d| speaker.company.is_none() && is_organisation_only(d)) {
+                speaker.company = Some(d.to_string());
+            }
             if let Some(d) = &designation {
                 speaker.bio = match speaker.bio.take() {
                     None => Some(d.clone()),
@@ -125,4 +130,16 @@ fn add_designations(talks: &mut [Talk], meta: &Value) {
             }
         }
     }
+}
+
+/// Whether a front-matter designation names an organisation and nothing else: short, no role
+/// (`技术专家`, `Maintainer`), no list of several things (`，`, `;`), and not ending as a person's
+/// role does in Chinese (`分析师`, `站长`, `成员`).
+fn is_organisation_only(designation: &str) -> bool {
+    let d = designation.trim();
+    let roles = layouts::ROLE_WORDS.iter().chain(&["创始", "founder", "at "]);
+    (2..=20).contains(&d.chars().count())
+        && !roles.clone().any(|r| d.to_lowercase().contains(&r.to_lowercase()))
+        && !d.contains([',', '，', ';', '；', '、', '|'])
+        && !d.ends_with(['师', '员', '长', '家', '人', '监', '理', '官', '者'])
 }

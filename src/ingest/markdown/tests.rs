@@ -518,6 +518,21 @@ fn by_lines_and_front_matter_designations() {
         Some("蚂蚁集团，Dubbo Go 社区负责人\n于雨（GitHub ID AlexStocks），dubbogo 社区负责人")
     );
     assert_eq!(talks[1].speakers[0].bio.as_deref(), Some("Tetrate 创始工程师"));
+    assert!(talks.iter().flat_map(|t| &t.speakers).all(|s| s.company.is_none()), "roles and lists are bios");
+
+    // A designation that is only an organisation is the company (the shenzhen meetup's `Coding`).
+    let text = concat!(
+        "---\ntitle: 深圳站\nspeaker:\n",
+        "  - name : \"汪晟杰\"\n    designation : \"Coding\"\n",
+        "  - name : \"董志勇\"\n    designation : \"火线安全\"\n",
+        "  - name : \"李四\"\n    designation : \"HPE 软件分析师\"\n---\n\n## 活动议程\n\n",
+        "- [云原生场景下的开发和调试-汪晟杰](https://example.org/1)\n",
+        "- [使用 IAST 构建高效的 DevSecOps 流程 - 董志勇](https://example.org/2)\n",
+        "- [数据分析 - 李四](https://example.org/3)\n",
+    );
+    let talks = page("designations.md", text);
+    let companies: Vec<Option<&str>> = talks.iter().flat_map(|t| &t.speakers).map(|s| s.company.as_deref()).collect();
+    assert_eq!(companies, [Some("Coding"), Some("火线安全"), None]);
 
     // `by` after an English title names nobody unless it is a full name.
     assert_eq!(by_speakers("Python by Example", false), None);
