@@ -6,7 +6,7 @@
 //! or is killed leaves the previous generation in place and servable. An update starts from a copy
 //! of the current generation, verified first, and replaces the talks of changed and deleted files.
 
-mod dedupe;
+pub(crate) mod dedupe;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

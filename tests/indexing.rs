@@ -410,3 +410,26 @@ fn a_talk_listed_on_two_pages_is_one_result_and_splits_again_when_a_page_goes() 
     assert_eq!(tls.hits[0].event.title, notice_event);
     assert_eq!(engine.num_talks(), 9);
 }
+
+#[test]
+fn a_mirror_of_a_page_is_another_listing_of_its_talks_not_dropped() {
+    // Two copies of one event page (the same event name, as the community sites mirror each other's
+    // notices): each talk is one result listing both sources, and the copy says what it adds.
+    let data = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let seed = fs::read_to_string(seed_page()).unwrap();
+    fs::write(data.path().join("a.md"), &seed).unwrap();
+    fs::write(data.path().join("b.md"), &seed).unwrap();
+    let (ingested, made) = update(data.path(), index.path());
+    assert!(made);
+    assert_eq!(ingested.duplicates, 0, "no talk of the copy is dropped");
+    let engine = Engine::open(index.path()).unwrap();
+    assert_eq!((engine.num_talks(), count(&engine, "Istio")), (9, 3), "each talk once");
+    let tls = engine.search(&SearchRequest { q: "TLS 加速".into(), limit: 5, ..Default::default() }).unwrap();
+    assert_eq!(tls.total, 1);
+    let hit = &tls.hits[0];
+    assert_eq!(hit.also_listed.len(), 1, "{:#?}", hit.also_listed);
+    let head = engine.get(&hit.id).unwrap().expect("the hit's own talk");
+    let sources = [head.event.source.as_str(), hit.also_listed[0].event.source.as_str()];
+    assert!(sources.iter().any(|s| s.ends_with("a.md")) && sources.iter().any(|s| s.ends_with("b.md")), "{sources:?}");
+}

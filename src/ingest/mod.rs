@@ -88,7 +88,8 @@ pub struct Ingested {
     pub skipped: usize,
     /// Symbolic links met in the walk, not followed (a link could lead out of the data or in a loop).
     pub symlinks: usize,
-    /// Talks dropped because an earlier file already gave a talk with the same id.
+    /// Talks dropped because an earlier file already gave a talk with the same id and a generic
+    /// title (`开场致辞`); with another title, the talk is kept as another listing of it.
     pub duplicates: usize,
     /// Talks whose texts were cut to [`crate::talk::bounds`]: file, title and the fields cut.
     pub cut: Vec<Cut>,
@@ -405,6 +406,15 @@ fn add_file(
                 let fields = talk.bound();
                 if !fields.is_empty() {
                     out.cut.push(Cut { path: path.clone(), title: talk.title.clone(), fields });
+                }
+                // A talk another file already gave (a mirror of the page, under the same event
+                // name) is another listing of it: an id of its own, from its source, so the
+                // grouping of listings shows it once with both sources, and what only this copy
+                // says (a speaker's company) is not lost. A generic title (`开场致辞`) is never
+                // grouped, so its copy is dropped as before.
+                let groupable = crate::indexer::dedupe::mergeable(&crate::talk::title_key(&talk.title));
+                if groupable && seen.contains(&talk.id) {
+                    talk.id = Talk::make_id(&talk.event.title, &talk.title, &source);
                 }
                 if seen.insert(talk.id.clone()) {
                     ids.push(talk.id.clone());

@@ -317,7 +317,15 @@ fn talk_doc(t: &talksearch::talk::Talk) -> Doc {
 /// `talksearch gen --lexicon`: reads the corpus (and CC-CEDICT), writes the TSV files, prints counts.
 pub(super) fn run_lexicon(args: super::GenArgs) -> anyhow::Result<()> {
     let (from, ingested, read_seconds) = super::read_source(args.from)?;
-    let talks: Vec<Doc> = ingested.talks.iter().map(talk_doc).collect();
+    // A mirror of a page lists its talks again (another listing of each, under the same event
+    // name): counted once.
+    let mut listed = HashSet::new();
+    let talks: Vec<Doc> = ingested
+        .talks
+        .iter()
+        .filter(|t| !t.event.source.ends_with(".md") || listed.insert((t.event.title.clone(), t.title.clone())))
+        .map(talk_doc)
+        .collect();
     // Pages as written too: their prose around the talks holds most of the bracketed translations.
     let mut pages = Vec::new();
     for root in &from {
