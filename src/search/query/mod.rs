@@ -817,6 +817,8 @@ mod tests {
         assert_eq!(federated.len(), 2, "{federated:?}");
         let phrase = vec!["federated".to_string(), "learning".to_string()];
         assert!(federated.iter().all(|(_, made)| made.contains(&phrase)), "{federated:?}");
+        // Traditional characters are folded first: 聯邦學習 is 联邦学习.
+        assert!(translated("聯邦學習").iter().all(|(_, made)| made.contains(&phrase)));
         let machine = translated("状态机 是什么");
         assert!(machine[0].1.contains(&vec!["state".to_string(), "machine".to_string()]), "{machine:?}");
         // Function words are not part of a compound, and a glossary term keeps its own translations.
