@@ -364,15 +364,14 @@ const MAX_SPLITS: usize = 2;
 pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode, vocab: &Vocabulary) -> Built {
     let weighted = ranking::text_fields(fields);
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut required: Vec<Box<dyn Query>> = Vec::new();
+    // Each required unit's query, with whether any talk may match it (see [`unit_query`]).
+    let mut required: Vec<(Box<dyn Query>, bool)> = Vec::new();
     let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut corrections = Vec::new();
     let mut highlight = HashSet::new();
     let mut function_words: Vec<Box<dyn Query>> = Vec::new();
     let (mut words_left, mut clauses_left, mut splits_left) = (MAX_WORDS, MAX_CLAUSES, MAX_SPLITS);
     let (mut unit_count, mut multiword) = (0, false);
-    // For each required unit, whether no talk can match it.
-    let mut unmatched: Vec<bool> = Vec::new();
     for clause in clauses {
         if !matches!(clause, Clause::Words(_)) {
             if clauses_left == 0 {
@@ -443,8 +442,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     if function_word {
                         function_words.push(query);
                     } else {
-                        required.push(query);
-                        unmatched.push(!may_match);
+                        required.push((query, may_match));
                     }
                 }
                 // Words that stand together in the query rank higher when they stand together in a talk.
@@ -489,7 +487,8 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     // Question and function words (`how`, `the`, 如何, 的) need not match: they only add to the score
     // of talks that have them. A query of nothing else still needs them.
     if required.is_empty() {
-        required = function_words;
+        // All of them count, matched or not.
+        required = function_words.into_iter().map(|q| (q, true)).collect();
     } else {
         let weak =
             |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, ranking::FUNCTION_WORD)) as Box<dyn Query>);
@@ -503,13 +502,12 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     // them, the search layer follows with those that have at least half ([`Mode::Most`]).
     let long = word_count >= LONG_QUERY_WORDS;
     match mode {
-        Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|q| (Occur::Must, q))),
+        Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
         Mode::Most if !required.is_empty() => {
             // A word no talk has (typed, translated or otherwise) is not one of the words to have
             // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
-            let unmatched = unmatched.into_iter().chain(std::iter::repeat(false));
             let required: Vec<Box<dyn Query>> =
-                required.into_iter().zip(unmatched).filter(|(_, none)| !none).map(|(q, _)| q).collect();
+                required.into_iter().filter(|(_, may_match)| *may_match).map(|(q, _)| q).collect();
             let n = required.len();
             let any: Box<dyn Query> = match n {
                 0 => Box::new(EmptyQuery),
