@@ -43,7 +43,9 @@ pub struct Compounds {
     beginnings: HashSet<String>,
 }
 
-fn stems(words: &str) -> String {
+/// The key words are matched by: each word's English stem (`federated learning` → `feder learn`),
+/// so that the phrases `gen --lexicon` keeps and the ones looked up here agree.
+pub fn stems(words: &str) -> String {
     words.split(' ').map(|w| stem(w).unwrap_or_else(|| w.to_string())).collect::<Vec<_>>().join(" ")
 }
 

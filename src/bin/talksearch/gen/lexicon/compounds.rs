@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use talksearch::tokenizer::{stem, terms};
+use talksearch::search::compounds::stems;
+use talksearch::tokenizer::terms;
 
 use super::cedict::{cedict_line, FUNCTION_SENSES, GLOSS_STOP};
 use super::{han_only, stop_en, Doc, Pair};
@@ -19,11 +20,6 @@ const PHRASE_MAX_WORDS: usize = 4;
 const PART_MAX_CHARS: usize = 4;
 /// Senses kept per Chinese word, in CC-CEDICT's order; each of 1 or 2 words.
 const PART_MAX_SENSES: usize = 8;
-
-/// The key a word is matched by: its stem, so that `federated` meets `federal`'s `feder`.
-fn stem_key(word: &str) -> String {
-    stem(word).unwrap_or_else(|| word.to_string())
-}
 
 fn latin(term: &str) -> bool {
     term.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) && term.bytes().any(|b| b.is_ascii_lowercase())
@@ -98,7 +94,7 @@ fn cedict_senses(text: &str) -> BTreeMap<&str, Vec<String>> {
 /// word of CC-CEDICT, with how many talks use it, most used first.
 pub(super) fn phrases(cedict: &str, talks: &[Doc]) -> Vec<(String, u32)> {
     let meant: HashSet<String> =
-        cedict_senses(cedict).values().flatten().flat_map(|s| s.split(' ')).map(stem_key).collect();
+        cedict_senses(cedict).values().flatten().flat_map(|s| s.split(' ')).map(stems).collect();
     let mut counts: HashMap<String, u32> = HashMap::new();
     for doc in talks.iter().filter(|d| !d.chinese) {
         let mut seen = HashSet::new();
@@ -135,7 +131,7 @@ pub(super) fn phrases(cedict: &str, talks: &[Doc]) -> Vec<(String, u32)> {
     }
     let mut out: Vec<(String, u32)> = counts
         .into_iter()
-        .filter(|(p, c)| *c >= PHRASE_MIN_TALKS && p.split(' ').all(|w| meant.contains(&stem_key(w))))
+        .filter(|(p, c)| *c >= PHRASE_MIN_TALKS && p.split(' ').all(|w| meant.contains(&stems(w))))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
@@ -144,12 +140,12 @@ pub(super) fn phrases(cedict: &str, talks: &[Doc]) -> Vec<(String, u32)> {
 /// The Chinese words of CC-CEDICT with their short senses whose every word is (by its stem) a
 /// word of `phrases`, as `word<TAB>sense; sense …<TAB>senses` pairs, in the dictionary's order.
 pub(super) fn parts(cedict: &str, phrases: &[(String, u32)]) -> Vec<Pair> {
-    let vocabulary: HashSet<String> = phrases.iter().flat_map(|p| p.0.split(' ')).map(stem_key).collect();
+    let vocabulary: HashSet<String> = phrases.iter().flat_map(|p| p.0.split(' ')).map(stems).collect();
     let mut out = Vec::new();
     for (word, senses) in cedict_senses(cedict) {
         let kept: Vec<&str> = senses
             .iter()
-            .filter(|s| s.split(' ').all(|w| vocabulary.contains(&stem_key(w))))
+            .filter(|s| s.split(' ').all(|w| vocabulary.contains(&stems(w))))
             .map(String::as_str)
             .take(PART_MAX_SENSES)
             .collect();
