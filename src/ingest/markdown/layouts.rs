@@ -278,18 +278,20 @@ pub(super) fn slide_link(raw: &str) -> Option<Draft> {
     static NAME_LAST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s*[-—–_]+\s*(\p{Han}{2,3})$").unwrap());
     static NAME_FIRST: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(\p{Han}{2,3})(?:\s+|\s*[-—–]+\s*)(.+)$").unwrap());
+    // (name, the title without it)
+    let named = TRAILING_NAME
+        .captures(&title)
+        .filter(|c| is_name(&c[2], 4))
+        .or_else(|| NAME_LAST.captures(&title).filter(|c| is_bare_chinese_name(&c[2])))
+        .map(|c| (c[2].to_string(), c[1].to_string()))
+        .or_else(|| {
+            let c = NAME_FIRST.captures(&title).filter(|c| is_bare_chinese_name(&c[1]) && c[2].chars().count() >= 4)?;
+            Some((c[1].to_string(), c[2].to_string()))
+        });
     let mut speakers = Vec::new();
-    if let Some(c) = TRAILING_NAME.captures(&title).filter(|c| is_name(&c[2], 4)) {
-        speakers.push(Speaker { name: c[2].to_string(), ..Speaker::default() });
-        title = c[1].to_string();
-    } else if let Some(c) = NAME_LAST.captures(&title).filter(|c| is_bare_chinese_name(&c[2])) {
-        speakers.push(Speaker { name: c[2].to_string(), ..Speaker::default() });
-        title = c[1].to_string();
-    } else if let Some(c) =
-        NAME_FIRST.captures(&title).filter(|c| is_bare_chinese_name(&c[1]) && c[2].chars().count() >= 4)
-    {
-        speakers.push(Speaker { name: c[1].to_string(), ..Speaker::default() });
-        title = c[2].to_string();
+    if let Some((name, rest)) = named {
+        speakers.push(Speaker { name, ..Speaker::default() });
+        title = rest;
     } else if let Some((speaker, rest)) = bracketed_speaker(&title, false) {
         speakers.push(speaker);
         title = rest;

@@ -137,9 +137,10 @@ fn add_designations(talks: &mut [Talk], meta: &Value) {
 /// role does in Chinese (`分析师`, `站长`, `成员`).
 fn is_organisation_only(designation: &str) -> bool {
     let d = designation.trim();
-    let roles = layouts::ROLE_WORDS.iter().chain(&["创始", "founder", "at "]);
+    let lower = d.to_lowercase();
+    let mut roles = layouts::ROLE_WORDS.iter().chain(&["创始", "founder", "at "]);
     (2..=20).contains(&d.chars().count())
-        && !roles.clone().any(|r| d.to_lowercase().contains(&r.to_lowercase()))
+        && !roles.any(|r| lower.contains(&r.to_lowercase()))
         && !d.contains([',', '，', ';', '；', '、', '|'])
         && !d.ends_with(['师', '员', '长', '家', '人', '监', '理', '官', '者'])
 }
