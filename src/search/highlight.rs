@@ -14,7 +14,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use tantivy::tokenizer::Token;
 
-use super::escape_html;
+use super::escape_html_into;
 use crate::talk::is_han;
 use crate::tokenizer;
 
@@ -104,7 +104,11 @@ impl Highlighter {
     /// `text` with matches marked, whole. `None` when nothing in it matches.
     pub fn whole(&mut self, text: &str) -> Option<String> {
         let marks = self.marks(text);
-        (!marks.is_empty()).then(|| render(text, 0..text.len(), &marks))
+        (!marks.is_empty()).then(|| {
+            let mut html = String::with_capacity(text.len() + marks.len() * 13);
+            render_into(&mut html, text, 0..text.len(), &marks);
+            html
+        })
     }
 
     /// The window of at most `max_bytes` of `text` holding the most matches, marked, with `…` where
@@ -112,13 +116,12 @@ impl Highlighter {
     pub fn snippet(&mut self, text: &str, max_bytes: usize) -> Option<String> {
         let marks = self.marks(text);
         let window = best_window(text, &marks, max_bytes)?;
-        let mut html = String::new();
+        let mut html = String::with_capacity(window.len() + 64);
         if window.start > 0 {
             html.push('…');
         }
-        let inside: Vec<Range<usize>> =
-            marks.iter().filter(|m| m.start >= window.start && m.end <= window.end).cloned().collect();
-        html.push_str(&render(text, window.clone(), &inside));
+        let inside = marks.iter().filter(|m| m.start >= window.start && m.end <= window.end);
+        render_into(&mut html, text, window.clone(), inside);
         if window.end < text.len() {
             html.push('…');
         }
@@ -212,19 +215,22 @@ fn floor_char(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Escapes `text[window]`, wrapping `marks` (inside the window) in `<mark>`.
-fn render(text: &str, window: Range<usize>, marks: &[Range<usize>]) -> String {
-    let mut html = String::with_capacity(window.len() + marks.len() * 13);
+/// Appends `text[window]`, escaped, to `html`, wrapping `marks` (inside the window) in `<mark>`.
+fn render_into<'a>(
+    html: &mut String,
+    text: &str,
+    window: Range<usize>,
+    marks: impl IntoIterator<Item = &'a Range<usize>>,
+) {
     let mut at = window.start;
     for m in marks {
-        html.push_str(&escape_html(&text[at..m.start]));
+        escape_html_into(html, &text[at..m.start]);
         html.push_str("<mark>");
-        html.push_str(&escape_html(&text[m.clone()]));
+        escape_html_into(html, &text[m.clone()]);
         html.push_str("</mark>");
         at = m.end;
     }
-    html.push_str(&escape_html(&text[at..window.end]));
-    html
+    escape_html_into(html, &text[at..window.end]);
 }
 
 #[cfg(test)]

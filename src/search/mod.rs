@@ -37,6 +37,12 @@ use highlight::Highlighter;
 pub use query::{Clause, Corrected, Filters, Mode};
 use vocab::Vocabulary;
 
+/// Decompressed blocks of stored talks kept per generation (4 KiB each, [`schema::DOCSTORE_BLOCK_BYTES`]):
+/// 8 MiB at most, about half the whole corpus's store. tantivy's default of 100 blocks held too few
+/// for the talks a mix of searches shows, and a hit decompressed its block again (callgrind, the
+/// 3,000-query mix: reading stored talks was 10 % of a search).
+const STORE_CACHE_BLOCKS: usize = 2048;
+
 /// Longest abstract excerpt in a hit, in characters.
 const ABSTRACT_CHARS: usize = 200;
 /// Longest highlight snippet, in bytes (a Chinese character is 3).
@@ -163,7 +169,12 @@ struct Generation {
 impl Generation {
     /// Makes an opened generation ready to search: its reader, vocabulary and facet tables.
     fn new(opened: Opened) -> Result<Generation> {
-        let reader = opened.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = opened
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(STORE_CACHE_BLOCKS)
+            .try_into()?;
         let companies = Companies::builtin();
         let mut company_names: HashMap<String, String> =
             companies.all().iter().map(|c| (c.id.clone(), c.name.clone())).collect();
@@ -460,17 +471,28 @@ fn excerpt(text: &str, max_chars: usize) -> String {
 /// Escapes text for inclusion in HTML.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_html_into(&mut out, text);
     out
+}
+
+/// Appends `text`, escaped for HTML, to `out`. The five characters escaped are ASCII, so the text
+/// is scanned as bytes and copied in runs between them.
+pub(crate) fn escape_html_into(out: &mut String, text: &str) {
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(entity);
+        copied = at + 1;
+    }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
