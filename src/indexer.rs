@@ -235,7 +235,7 @@ fn fill<R: AsRef<Manifest>>(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
     // No merges while talks are added: the build ends with one merge of everything (see
-    // [`merge_into_one`]), done by this same writer.
+    // [`merge_into_parts`]), done by this same writer.
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let mut changes = 0usize;
     let mut failure: Option<Error> = None;
@@ -287,7 +287,7 @@ fn fill<R: AsRef<Manifest>>(
     if regroup(&index, &fields, &mut writer, touched, companies)? {
         writer.commit()?;
     }
-    merge_into_one(&index, writer)?;
+    merge_into_parts(&index, writer)?;
     // The speakers, from the talks that are searched (a talk listed twice counts once).
     let mut people = People::new(companies);
     let (mut talks, mut merged) = (0, 0);
@@ -361,17 +361,50 @@ fn regroup(
     Ok(wrote)
 }
 
-/// Merges the committed segments of `index` into one: each term of a query is then looked up and
-/// scored once, not once per segment (on the whole corpus bare TopDocs got ~30 % faster, a whole
-/// search ~7 %), and the talks an update deleted are dropped for good. The build's own writer does
-/// it (it merges nothing else, see `NoMergePolicy` in [`fill`]): a second writer would take
+/// Talks per segment past which a generation is cut into several segments (one per core of the
+/// machine building it, at most), which a search then reads in parallel (see `Generation::new` in
+/// [`crate::search`]). Below it a generation is one segment.
+pub const TALKS_PER_PART: u64 = 250_000;
+
+/// How many segments a generation of `talks` talks ends as, on a machine with `cores` cores.
+fn parts_for(talks: u64, cores: usize) -> usize {
+    (talks.div_ceil(TALKS_PER_PART) as usize).clamp(1, cores.max(1))
+}
+
+/// Groups segments (id, talks) into `parts` groups of about equal talks: the biggest first, each
+/// into the group with the fewest talks so far.
+fn group_segments<T>(mut segments: Vec<(T, u64)>, parts: usize) -> Vec<Vec<T>> {
+    segments.sort_by_key(|&(_, talks)| std::cmp::Reverse(talks));
+    let mut groups: Vec<(u64, Vec<T>)> = (0..parts.max(1)).map(|_| (0, Vec::new())).collect();
+    for (id, talks) in segments {
+        if let Some(group) = groups.iter_mut().min_by_key(|(sum, _)| *sum) {
+            group.0 += talks;
+            group.1.push(id);
+        }
+    }
+    groups.into_iter().map(|(_, ids)| ids).filter(|ids| !ids.is_empty()).collect()
+}
+
+/// Merges the committed segments of `index` into one, or, past [`TALKS_PER_PART`] talks, into one
+/// per core (merged at the same time): each term of a query is then looked up and scored once per
+/// part, not once per segment the writer made (on the whole corpus bare TopDocs got ~30 % faster, a
+/// whole search ~7 %), and the talks an update deleted are dropped for good. The build's own writer
+/// does it (it merges nothing else, see `NoMergePolicy` in [`fill`]): a second writer would take
 /// tantivy's lock again, and that `flock` can still be held by a child process another thread is
 /// forking at that moment (the descriptor lives in the child until it `exec`s), which made tests
 /// fail with `LockBusy` under load.
-fn merge_into_one(index: &Index, mut writer: IndexWriter) -> Result<()> {
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
+fn merge_into_parts(index: &Index, mut writer: IndexWriter) -> Result<()> {
+    let segments: Vec<_> =
+        index.searchable_segment_metas()?.into_iter().map(|m| (m.id(), u64::from(m.num_docs()))).collect();
+    let talks = segments.iter().map(|(_, n)| n).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let merges: Vec<_> = group_segments(segments, parts_for(talks, cores))
+        .into_iter()
+        .filter(|ids| ids.len() > 1)
+        .map(|ids| writer.merge(&ids))
+        .collect();
+    for merge in merges {
+        merge.wait()?;
     }
     writer.wait_merging_threads()?;
     Ok(())
@@ -380,6 +413,24 @@ fn merge_into_one(index: &Index, mut writer: IndexWriter) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_generations_are_cut_into_parts_of_about_equal_talks() {
+        assert_eq!(parts_for(21_000, 2), 1);
+        assert_eq!(parts_for(TALKS_PER_PART, 2), 1);
+        assert_eq!(parts_for(TALKS_PER_PART + 1, 2), 2);
+        assert_eq!(parts_for(1_000_000, 2), 2);
+        assert_eq!(parts_for(1_000_000, 16), 4);
+        assert_eq!(parts_for(1_000_000, 1), 1);
+        let segments = vec![("a", 300), ("b", 100), ("c", 250), ("d", 200), ("e", 150)];
+        let groups = group_segments(segments.clone(), 2);
+        let sums: Vec<u64> =
+            groups.iter().map(|g| g.iter().map(|id| segments.iter().find(|(s, _)| s == id).unwrap().1).sum()).collect();
+        assert_eq!(groups, vec![vec!["a", "e", "b"], vec!["c", "d"]]);
+        assert_eq!(sums, vec![550, 450]);
+        assert_eq!(group_segments(segments, 1).len(), 1);
+        assert_eq!(group_segments(vec![("a", 5)], 2), vec![vec!["a"]]);
+    }
     use crate::talk::{Event, Speaker};
 
     fn talk(title: &str) -> Talk {

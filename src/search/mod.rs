@@ -168,7 +168,14 @@ struct Generation {
 
 impl Generation {
     /// Makes an opened generation ready to search: its reader, vocabulary and facet tables.
-    fn new(opened: Opened) -> Result<Generation> {
+    fn new(mut opened: Opened) -> Result<Generation> {
+        // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): one search reads them
+        // on as many threads, so its latency is about that of its biggest part.
+        let parts = opened.index.searchable_segment_ids()?.len();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if parts.min(cores) > 1 {
+            opened.index.set_multithread_executor(parts.min(cores))?;
+        }
         let reader = opened
             .index
             .reader_builder()
