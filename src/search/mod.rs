@@ -15,15 +15,16 @@ pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Executor, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::company::Companies;
 use crate::config;
@@ -161,6 +162,10 @@ struct Generation {
     vocab: Vocabulary,
     /// The facet values, by id, and each segment's ordinals mapped to them.
     facet_tables: Arc<facets::FacetTables>,
+    /// Threads for reading the parts of a big generation at once; `None` for one part.
+    parallel: Option<Executor>,
+    /// Searches running now, so that a search takes the parts' threads only when it is alone.
+    searching: AtomicUsize,
     /// Talks searched: all documents but the listings another listing of the same talk stands for.
     talks: u64,
     loaded_at: SystemTime,
@@ -168,14 +173,16 @@ struct Generation {
 
 impl Generation {
     /// Makes an opened generation ready to search: its reader, vocabulary and facet tables.
-    fn new(mut opened: Opened) -> Result<Generation> {
-        // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): one search reads them
+    fn new(opened: Opened) -> Result<Generation> {
+        // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): a search reads them
         // on as many threads, so its latency is about that of its biggest part.
         let parts = opened.index.searchable_segment_ids()?.len();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if parts.min(cores) > 1 {
-            opened.index.set_multithread_executor(parts.min(cores))?;
-        }
+        let threads = parts.min(cores);
+        let parallel = match threads > 1 {
+            true => Some(Executor::multi_thread(threads, "talksearch-part-")?),
+            false => None,
+        };
         let reader = opened
             .index
             .reader_builder()
@@ -196,6 +203,8 @@ impl Generation {
         let visible = TermQuery::new(Term::from_field_text(opened.fields.visible, "1"), IndexRecordOption::Basic);
         let talks = searcher.search(&visible, &Count)? as u64;
         Ok(Generation {
+            parallel,
+            searching: AtomicUsize::new(0),
             talks,
             vocab,
             facet_tables,
@@ -207,6 +216,11 @@ impl Generation {
             company_names,
             loaded_at: SystemTime::now(),
         })
+    }
+
+    /// Runs `query` into `collector` (see [`collect`]).
+    fn collect<C: Collector>(&self, searcher: &Searcher, query: &dyn Query, collector: &C) -> Result<C::Fruit> {
+        collect(self.parallel.as_ref(), &self.searching, searcher, query, collector)
     }
 }
 
@@ -344,7 +358,7 @@ impl Engine {
             false => TopDocs::with_limit(limit).and_offset(offset),
         };
         let (mut top, mut total, mut counts) =
-            searcher.search(&built.query, &(first.order_by_score(), Count, facet_collector()))?;
+            g.collect(&searcher, &built.query, &(first.order_by_score(), Count, facet_collector()))?;
         let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
         let mut relaxed = false;
         if built.long && total < needed {
@@ -352,7 +366,7 @@ impl Engine {
             // so talks rank by how many of the words they have (all, then most), then by score.
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());
-            let (more, more_total, more_counts) = searcher.search(&wider.query, &collector)?;
+            let (more, more_total, more_counts) = g.collect(&searcher, &wider.query, &collector)?;
             let all_words: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
             top.extend(more.into_iter().filter(|(_, a)| !all_words.contains(a)));
             (total, counts) = (more_total, more_counts);
@@ -364,7 +378,7 @@ impl Engine {
             // bounded as the first).
             let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
             let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector());
-            (top, total, counts) = searcher.search(&wider.query, &collector)?;
+            (top, total, counts) = g.collect(&searcher, &wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
         }
         if built.long {
@@ -401,8 +415,11 @@ impl Engine {
         let g = self.current();
         let searcher = g.reader.searcher();
         let built = query::build(&g.fields, &query::parse(&req.q), &req.filters, Mode::All, &g.vocab);
-        let top = searcher
-            .search(&built.query, &TopDocs::with_limit(req.limit.clamp(1, config::MAX_LIMIT)).order_by_score())?;
+        let top = g.collect(
+            &searcher,
+            &built.query,
+            &TopDocs::with_limit(req.limit.clamp(1, config::MAX_LIMIT)).order_by_score(),
+        )?;
         Ok(top.len())
     }
 
@@ -411,6 +428,36 @@ impl Engine {
         let g = self.current();
         schema::stored_talk(&g.reader.searcher(), &g.fields, id)
     }
+}
+
+/// Runs `query` into `collector`. The parts of a big generation are read on the `parallel` threads
+/// when no other search is running (`searching` counts them): that halves one search's latency (1M
+/// talks, 2 parts), while under load, when every core is busy with searches anyway, each search
+/// reads its parts in turn on its own thread and no throughput is lost to handing work between
+/// threads.
+fn collect<C: Collector>(
+    parallel: Option<&Executor>,
+    searching: &AtomicUsize,
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> Result<C::Fruit> {
+    /// Counts a search as running until it is dropped (returned or unwound).
+    struct Running<'a>(&'a AtomicUsize);
+    impl Drop for Running<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+    let Some(parallel) = parallel else { return Ok(searcher.search(query, collector)?) };
+    let others = searching.fetch_add(1, Ordering::AcqRel);
+    let _running = Running(searching);
+    let scoring = match collector.requires_scoring() {
+        true => EnableScoring::enabled_from_searcher(searcher),
+        false => EnableScoring::disabled_from_searcher(searcher),
+    };
+    let executor = if others == 0 { parallel } else { &Executor::SingleThread };
+    Ok(searcher.search_with_executor(query, collector, executor, scoring)?)
 }
 
 /// Returns memory freed by a dropped generation (its vocabulary and tables: many small allocations
@@ -510,6 +557,39 @@ mod tests {
     fn excerpt_cuts_on_characters() {
         assert_eq!(excerpt("服务网格中 TLS", 4), "服务网格…");
         assert_eq!(excerpt("short", 10), "short");
+    }
+
+    #[test]
+    fn the_parts_of_a_generation_give_the_same_answer_on_any_number_of_threads() {
+        use tantivy::schema::{Schema, TEXT};
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for part in 0..2 {
+            for i in 0..50 {
+                let text = format!("mesh {} {}", "istio ".repeat(i % 7), if i % 3 == part { "envoy" } else { "" });
+                writer.add_document(tantivy::doc!(body => text)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let query = tantivy::query::QueryParser::for_index(&index, vec![body]).parse_query("mesh envoy").unwrap();
+        let collector = (TopDocs::with_limit(5).order_by_score(), Count);
+        let threads = Executor::multi_thread(2, "test-part-").unwrap();
+        let searching = AtomicUsize::new(0);
+        let alone = collect(Some(&threads), &searching, &searcher, &query, &collector).unwrap();
+        assert_eq!(searching.load(Ordering::Acquire), 0, "a search is counted only while it runs");
+        // With another search running, the parts are read in turn on this thread: the same answer.
+        searching.store(1, Ordering::Release);
+        let in_turn = collect(Some(&threads), &searching, &searcher, &query, &collector).unwrap();
+        assert_eq!(searching.load(Ordering::Acquire), 1);
+        let one_thread = searcher.search(&query, &collector).unwrap();
+        assert_eq!(alone.1, 100);
+        assert_eq!(alone, one_thread);
+        assert_eq!(in_turn, one_thread);
     }
 
     #[test]
