@@ -3,7 +3,7 @@
 
 mod document;
 
-pub use document::{document, for_each_stored_talk, pinyin_forms, stored_talk, talk_from_doc};
+pub use document::{document, for_each_stored_talk, pinyin_forms, stored_talk, talk_from_doc, Stored};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };

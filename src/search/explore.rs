@@ -12,7 +12,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Order, Searcher, TantivyDocument, Term};
+use tantivy::{Order, Searcher, Term};
 
 use super::glossary::Glossary;
 use super::{query, Engine, EventRef, Generation, SpeakerRef};
@@ -458,7 +458,7 @@ impl Engine {
                 &TopDocs::with_limit(limit.clamp(1, MAX_SIMILAR)).order_by_score(),
             )?;
             for (score, address) in top {
-                let t = schema::talk_from_doc(f, &searcher.doc::<TantivyDocument>(address)?)?;
+                let t = schema::talk_from_doc(f, &searcher.doc::<schema::Stored>(address)?)?;
                 talks.push(SimilarTalk {
                     speakers: speaker_refs(&t),
                     id: t.id,
@@ -530,7 +530,7 @@ fn read_talks(
     g: &Generation,
     addresses: impl Iterator<Item = tantivy::DocAddress>,
 ) -> Result<Vec<Talk>> {
-    addresses.map(|a| schema::talk_from_doc(&g.fields, &searcher.doc::<TantivyDocument>(a)?)).collect()
+    addresses.map(|a| schema::talk_from_doc(&g.fields, &searcher.doc::<schema::Stored>(a)?)).collect()
 }
 
 /// When a talk was given, as text that sorts in time: its start, else its event's date.

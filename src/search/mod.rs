@@ -24,7 +24,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Executor, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Executor, Index, IndexReader, ReloadPolicy, Searcher, Term};
 
 use crate::company::Companies;
 use crate::config;
@@ -388,7 +388,7 @@ impl Engine {
         let mut highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
+            let doc: schema::Stored = searcher.doc(address)?;
             let talk = schema::talk_from_doc(&g.fields, &doc)?;
             hits.push(hit(talk, score, &mut highlighter));
         }

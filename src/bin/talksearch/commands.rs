@@ -44,7 +44,7 @@ pub fn export(dir: &IndexDir) -> anyhow::Result<()> {
     for segment in searcher.segment_readers() {
         let store = segment.get_store_reader(16).context("reading the stored talks")?;
         for doc in segment.doc_ids_alive() {
-            let doc: tantivy::TantivyDocument = store.get(doc).context("reading a stored talk")?;
+            let doc: schema::Stored = store.get(doc).context("reading a stored talk")?;
             let talk = schema::talk_from_doc(&opened.fields, &doc)?;
             talks_format::write_jsonl(&mut out, &talk).context("writing to standard output")?;
         }
