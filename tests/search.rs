@@ -208,6 +208,21 @@ fn english_terms_find_chinese_talks_below_english_ones() {
 }
 
 #[test]
+fn common_english_title_words_find_their_chinese() {
+    // experience → 经验 and application → 应用 (data/lexicon/common_to_zh.tsv): every word of these
+    // English queries matches a Chinese talk, with no relaxing.
+    let state = seed();
+    for (q, expected) in [
+        ("Istio experience", "轻舟服务网格的无侵入增强 Istio 经验"),
+        ("video application", "Aeraki Mesh 在冬奥会视频应用中的产品落地实践"),
+    ] {
+        let res = state.engine.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(serde_json::to_value(res.matched).unwrap(), "all", "{q}");
+        assert_eq!(res.hits.first().map(|h| h.title.as_str()), Some(expected), "{q}");
+    }
+}
+
+#[test]
 fn typos_in_latin_words_are_corrected_from_the_vocabulary() {
     let state = seed();
     let search =

@@ -18,6 +18,7 @@ use super::ranking;
 use crate::tokenizer::terms;
 
 const GLOSSARY: &str = include_str!("../../data/glossary.tsv");
+const COMMON_TO_ZH: &str = include_str!("../../data/lexicon/common_to_zh.tsv");
 const ABBREVIATIONS: &str = include_str!("../../data/lexicon/abbreviations.tsv");
 const ABBREVIATIONS_MINED: &str = include_str!("../../data/lexicon/abbreviations_mined.tsv");
 const MINED: &str = include_str!("../../data/lexicon/mined.tsv");
@@ -101,6 +102,8 @@ impl Glossary {
         CELL.get_or_init(|| {
             Glossary::merge(&[
                 (GLOSSARY, Kind::Curated, Ways::Both),
+                // Hand-curated, but weighted as CC-CEDICT's pairs and merged with them: common words.
+                (COMMON_TO_ZH, Kind::Cedict, Ways::LeftToRight),
                 (ABBREVIATIONS, Kind::Abbreviation, Ways::Both),
                 (ABBREVIATIONS_MINED, Kind::Abbreviation, Ways::Both),
                 (MINED, Kind::Mined, Ways::Both),
@@ -252,6 +255,9 @@ mod tests {
         assert_eq!(kind_of(g, "asynchronous", "async"), Some(Kind::Abbreviation));
         assert_eq!(kind_of(g, "无人机", "drone"), Some(Kind::Cedict), "Chinese to English only");
         assert_eq!(kind_of(g, "drone", "无人机"), None);
+        assert_eq!(kind_of(g, "trend", "趋势"), Some(Kind::Cedict), "a common title word, English to Chinese");
+        assert_eq!(kind_of(g, "趋势", "trend"), None, "and not back");
+        assert_eq!(kind_of(g, "trend", "动向"), Some(Kind::Cedict), "beside CC-CEDICT's own");
     }
 
     #[test]
