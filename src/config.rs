@@ -25,6 +25,12 @@ pub const MAX_LIMIT: usize = 100;
 /// Most hits one search skips (`offset`), likewise.
 pub const MAX_OFFSET: usize = 10_000;
 
+/// The cores this process may use (1 when the system cannot tell): how many threads build an
+/// index, how many segments a big generation ends as, how many threads read them.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Bounds on what one request may ask for and on the connections that carry requests. They are
 /// part of the API and listed in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

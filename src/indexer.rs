@@ -232,7 +232,7 @@ fn fill<R: AsRef<Manifest>>(
     tokenizer::register(&index);
     let fields = Fields::from_schema(&index.schema())?;
     let companies = Companies::builtin();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let threads = crate::config::cores().min(4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
     // No merges while talks are added: the build ends with one merge of everything (see
     // [`merge_into_parts`]), done by this same writer.
@@ -397,8 +397,7 @@ fn merge_into_parts(index: &Index, mut writer: IndexWriter) -> Result<()> {
     let segments: Vec<_> =
         index.searchable_segment_metas()?.into_iter().map(|m| (m.id(), u64::from(m.num_docs()))).collect();
     let talks = segments.iter().map(|(_, n)| n).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let merges: Vec<_> = group_segments(segments, parts_for(talks, cores))
+    let merges: Vec<_> = group_segments(segments, parts_for(talks, crate::config::cores()))
         .into_iter()
         .filter(|ids| ids.len() > 1)
         .map(|ids| writer.merge(&ids))

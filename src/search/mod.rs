@@ -177,8 +177,7 @@ impl Generation {
         // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): a search reads them
         // on as many threads, so its latency is about that of its biggest part.
         let parts = opened.index.searchable_segment_ids()?.len();
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = parts.min(cores);
+        let threads = parts.min(config::cores());
         let parallel = match threads > 1 {
             true => Some(Executor::multi_thread(threads, "talksearch-part-")?),
             false => None,

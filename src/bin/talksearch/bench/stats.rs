@@ -249,7 +249,7 @@ impl Machine {
             .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string());
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         Machine {
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cores: talksearch::config::cores(),
             cpu,
             memory_bytes: kib_field(&meminfo, "MemTotal:"),
             peak_rss_bytes: proc_status_bytes("self", "VmHWM:"),

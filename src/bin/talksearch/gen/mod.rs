@@ -236,7 +236,7 @@ pub fn generate(source: &[Talk], n: u64, seed: u64, out: &Path, progress: &Progr
     let src = Source::new(source);
     let folders = n.div_ceil(TALKS_PER_EVENT);
     let next = AtomicU64::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(8) as u64;
+    let threads = talksearch::config::cores().min(8) as u64;
     let results: Vec<anyhow::Result<GenStats>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads.min(folders).max(1))
             .map(|_| {
