@@ -6,7 +6,11 @@
 //! or is killed leaves the previous generation in place and servable. An update starts from a copy
 //! of the current generation, verified first, and replaces the talks of changed and deleted files.
 
-pub(crate) mod dedupe;
+mod dedupe;
+
+/// Whether listings with this folded title may be grouped at all (a generic title such as `开场致辞`
+/// never is): the reader asks it too, to keep a mirrored copy of a talk as another listing.
+pub(crate) use dedupe::mergeable;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -412,6 +416,7 @@ fn merge_into_parts(index: &Index, mut writer: IndexWriter) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::talk::{Event, Speaker};
 
     #[test]
     fn big_generations_are_cut_into_parts_of_about_equal_talks() {
@@ -430,7 +435,6 @@ mod tests {
         assert_eq!(group_segments(segments, 1).len(), 1);
         assert_eq!(group_segments(vec![("a", 5)], 2), vec![vec!["a"]]);
     }
-    use crate::talk::{Event, Speaker};
 
     fn talk(title: &str) -> Talk {
         let event = Event {

@@ -412,7 +412,7 @@ fn add_file(
                 // grouping of listings shows it once with both sources, and what only this copy
                 // says (a speaker's company) is not lost. A generic title (`开场致辞`) is never
                 // grouped, so its copy is dropped as before.
-                let groupable = || crate::indexer::dedupe::mergeable(&crate::talk::title_key(&talk.title));
+                let groupable = || crate::indexer::mergeable(&crate::talk::title_key(&talk.title));
                 if seen.contains(&talk.id) && groupable() {
                     talk.id = Talk::make_id(&talk.event.title, &talk.title, &source);
                 }
