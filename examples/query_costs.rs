@@ -1,7 +1,7 @@
 //! Per-query costs and results of a query mix, for finding the slow queries and for checking that
 //! a change keeps every result.
 //!
-//!   cargo run --release --example query_costs -- INDEX QUERIES            # slowest 40, median of RUNS (5)
+//!   cargo run --release --example query_costs -- INDEX QUERIES            # slowest TOP (40), median of RUNS (5)
 //!   DUMP=1 cargo run --release --example query_costs -- INDEX QUERIES     # every response as a JSON line
 //!
 //! QUERIES is a bench file (`[class] query<TAB>params`, `#` comments). Instructions per search, as
@@ -47,7 +47,8 @@ fn main() {
         rows.push((times[times.len() / 2], response.total, format!("{:?}", response.matched), q.to_string()));
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (ms, total, matched, q) in rows.iter().take(40) {
+    let top: usize = std::env::var("TOP").ok().and_then(|t| t.parse().ok()).unwrap_or(40);
+    for (ms, total, matched, q) in rows.iter().take(top) {
         println!("{ms:.3} ms\t{total} talks\t{matched}\t{q}");
     }
 }

@@ -1,9 +1,11 @@
-//! Search behaviour on the seed page: exact talks for real queries.
+//! Search behaviour on the seed page (and a few shipped talks): exact talks for real queries.
 
 use talksearch::search::Filters;
 use talksearch::SearchRequest;
 
-use crate::util::{seed, titles};
+use std::path::Path;
+
+use crate::util::{build_state, seed, titles};
 
 #[test]
 fn service_mesh_in_chinese_ranks_the_mesh_talks_first() {
@@ -220,6 +222,25 @@ fn common_english_title_words_find_their_chinese() {
         assert_eq!(serde_json::to_value(res.matched).unwrap(), "all", "{q}");
         assert_eq!(res.hits.first().map(|h| h.title.as_str()), Some(expected), "{q}");
     }
+}
+
+#[test]
+fn a_term_no_talk_says_as_typed_counts_fully_through_its_translation() {
+    // 上下文管理器 (glossary: context manager) is in no Chinese talk, so its translation is the only
+    // way it matches and counts as much as the words would; 怎么 is a question word, and 写 alone
+    // must not put a Chinese talk that says 寫 above the context manager talks.
+    let pyvideo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus/en/pyvideo");
+    let state = build_state(&["pycon-tw-2023", "pybay-2025", "pyohio-2021"].map(|event| pyvideo.join(event)));
+    let res = state
+        .engine
+        .search(&SearchRequest { q: "上下文管理器怎么写".into(), limit: 10, ..Default::default() })
+        .unwrap();
+    assert_eq!(serde_json::to_value(res.matched).unwrap(), "most");
+    let titles: Vec<&str> = res.hits.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(
+        titles[..3],
+        ["Context Managers", "The Enters and Exits of Context Managers", "用 Pickle 寫程式是否搞錯了什麼？"]
+    );
 }
 
 #[test]

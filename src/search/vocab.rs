@@ -19,8 +19,9 @@
 
 use std::collections::HashMap;
 
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Field;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
 /// Words shorter than this are never corrected: too many real words lie one edit away.
 pub const MIN_CHARS: usize = 5;
@@ -60,6 +61,9 @@ pub struct Vocabulary {
     bucket_bits: u32,
     /// Every term of the searched fields, Latin or not: what a query may leave out.
     presence: Presence,
+    /// The generation's talks, for [`Vocabulary::matches_any`] (none for a vocabulary not read
+    /// from an index).
+    searcher: Option<Searcher>,
 }
 
 /// A likely correction of a query word.
@@ -100,7 +104,7 @@ impl Vocabulary {
                 *slot = (*slot).max(n);
             }
         }
-        Ok(Vocabulary { presence, ..Vocabulary::from_counts(talks) })
+        Ok(Vocabulary { presence, searcher: Some(searcher.clone()), ..Vocabulary::from_counts(talks) })
     }
 
     /// A vocabulary of the given terms and talk counts (non-Latin terms are left out).
@@ -136,7 +140,7 @@ impl Vocabulary {
             }
             buckets.push(at as u32);
         }
-        Vocabulary { terms, deletions, buckets, bucket_bits, presence: Presence::default() }
+        Vocabulary { terms, deletions, buckets, bucket_bits, presence: Presence::default(), searcher: None }
     }
 
     /// The ids of the terms that are `form` or become it less one letter.
@@ -156,6 +160,17 @@ impl Vocabulary {
     /// nothing. Always true for a vocabulary not read from an index ([`Vocabulary::from_terms`]).
     pub fn may_hold(&self, term: &Term) -> bool {
         self.presence.may_hold(term)
+    }
+
+    /// Whether any talk matches `query`: false only when the index surely has none (always true for
+    /// a vocabulary not read from an index). It stops at the first match, segment by segment.
+    pub fn matches_any(&self, query: &dyn Query) -> bool {
+        let Some(searcher) = &self.searcher else { return true };
+        let Ok(weight) = query.weight(EnableScoring::disabled_from_searcher(searcher)) else { return true };
+        searcher
+            .segment_readers()
+            .iter()
+            .any(|segment| weight.scorer(segment, 1.0).is_ok_and(|s| s.doc() != TERMINATED))
     }
 
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).

@@ -555,12 +555,25 @@ fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], un
     } else if words.iter().any(Vec::is_empty) {
         Vec::new()
     } else {
-        vec![(1.0, Box::new(BooleanQuery::intersection(words.into_iter().map(union).collect())))]
+        let all: Box<dyn Query> = Box::new(BooleanQuery::intersection(words.into_iter().map(union).collect()));
+        // Whether a talk has the words of a translated term (`上下文` and `管理器`) is worth a look.
+        match unit.translations.is_empty() || vocab.matches_any(all.as_ref()) {
+            true => vec![(1.0, all)],
+            false => Vec::new(),
+        }
+    };
+    // Translations weigh less than the words as typed so that a query prefers the talks in its own
+    // language. When no talk has the words as typed, there are none to prefer, and the translations
+    // are the only way the unit matches: the best of them then counts as much as the words would
+    // (`上下文管理器怎么写` is about context managers, not about the Chinese talks that say 写).
+    let scale = match alternatives.is_empty() {
+        true => 1.0 / unit.translation_weights.iter().copied().fold(f32::MIN_POSITIVE, f32::max),
+        false => 1.0,
     };
     for (translation, translation_weight) in unit.translations.iter().zip(&unit.translation_weights) {
         // A phrase of n words scores about n times a single word: divide, so a translation stays
         // below the words as typed whatever their lengths.
-        let weight = translation_weight / translation.len() as f32;
+        let weight = scale * translation_weight / translation.len() as f32;
         alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(vocab, f, translation))));
     }
     for correction in &unit.corrections {
