@@ -253,6 +253,8 @@ mod tests {
         assert_eq!(kind_of(g, "stability", "稳定性"), Some(Kind::Cedict));
         assert_eq!(kind_of(g, "config", "configuration"), Some(Kind::Abbreviation), "a clipped form");
         assert_eq!(kind_of(g, "asynchronous", "async"), Some(Kind::Abbreviation));
+        assert_eq!(kind_of(g, "dict", "dictionary"), Some(Kind::Abbreviation), "a clipped word of code");
+        assert_eq!(kind_of(g, "standard library", "stdlib"), Some(Kind::Abbreviation));
         assert_eq!(kind_of(g, "无人机", "drone"), Some(Kind::Cedict), "Chinese to English only");
         assert_eq!(kind_of(g, "drone", "无人机"), None);
         assert_eq!(kind_of(g, "trend", "趋势"), Some(Kind::Cedict), "a common title word, English to Chinese");
