@@ -22,6 +22,10 @@ const OVERALL_SUCCESS_AT_10: f64 = 0.95;
 /// abbreviations, long queries, slide-link programmes, compounds translated part by part, words no
 /// talk has left out of a relaxed query's count, common title words into Chinese).
 const BLIND_SUCCESS_AT_10: f64 = 0.9;
+/// Overall success@10 of the second blind set (`blind2.tsv`, 100 queries) must stay at or above this.
+/// Measured blind: 0.790; reached 0.830 after the change it prompted (talks with any of the words
+/// of a long query after those with all and most of them, when those are too few).
+const BLIND2_SUCCESS_AT_10: f64 = 0.82;
 /// Overall MRR of the keyword set must stay at or above this (reached: 0.921).
 const OVERALL_MRR: f64 = 0.89;
 /// Per-kind success@10 floors: the level reached, less about one more failed query of that kind.
@@ -61,16 +65,20 @@ fn judged_queries_find_the_expected_talks() {
         .expect("--json prints the report");
     check(&report, &keyword.overall, &listing);
 
-    // The blind set, on its own: written after the others, measured once before any change it prompted.
-    let blind_tsv = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/relevance/blind.tsv");
-    let blind: Report = serde_json::from_str(&eval(index.path(), &["--json", "--queries", blind_tsv]))
-        .expect("--json prints the report");
-    assert!(
-        blind.overall.success_at_10 >= BLIND_SUCCESS_AT_10,
-        "blind set success@10 {:.3} < {BLIND_SUCCESS_AT_10}\n{}",
-        blind.overall.success_at_10,
-        eval(index.path(), &["--queries", blind_tsv]),
-    );
+    // The blind sets, each on its own: written after the others, measured once before any change
+    // they prompted.
+    for (file, floor) in [("blind.tsv", BLIND_SUCCESS_AT_10), ("blind2.tsv", BLIND2_SUCCESS_AT_10)] {
+        let tsv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance").join(file);
+        let tsv = tsv.to_str().expect("a UTF-8 path");
+        let blind: Report =
+            serde_json::from_str(&eval(index.path(), &["--json", "--queries", tsv])).expect("--json prints the report");
+        assert!(
+            blind.overall.success_at_10 >= floor,
+            "{file} success@10 {:.3} < {floor}\n{}",
+            blind.overall.success_at_10,
+            eval(index.path(), &["--queries", tsv]),
+        );
+    }
 }
 
 /// `talksearch eval --index INDEX ARGS…`: what it printed, once it succeeded (so the judged sets parse

@@ -5,7 +5,7 @@ use talksearch::SearchRequest;
 
 use std::path::Path;
 
-use crate::util::{build_state, seed, titles};
+use crate::util::{build_state, seed, seed_page, titles};
 
 #[test]
 fn service_mesh_in_chinese_ranks_the_mesh_talks_first() {
@@ -241,6 +241,27 @@ fn a_term_no_talk_says_as_typed_counts_fully_through_its_translation() {
         titles[..3],
         ["Context Managers", "The Enters and Exits of Context Managers", "用 Pickle 寫程式是否搞錯了什麼？"]
     );
+}
+
+#[test]
+fn a_long_query_with_too_few_talks_then_lists_those_with_any_of_its_words() {
+    // layotto 到底该怎么用才不踩坑: three words to match (layotto, 踩, 坑). One talk has two of them (踩坑);
+    // too few, so the talks with any one of them follow, and the four that name Layotto are found.
+    let activities = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus/zh/sofastack.tech/content/zh/activities");
+    let pages = ["service-mesh-meetup-9", "sofa-meetup-10", "sofa-anniversary-5", "sofa-6th-anniversary"];
+    let mut paths: Vec<_> = pages.iter().map(|page| activities.join(page).join("index.md")).collect();
+    paths.push(seed_page());
+    let state = build_state(&paths);
+    let search =
+        |q: &str| state.engine.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+    let layotto: Vec<String> = search("layotto").hits.into_iter().map(|h| h.title).collect();
+    assert_eq!(layotto.len(), 4, "{layotto:?}");
+    let res = search("layotto 到底该怎么用才不踩坑");
+    assert_eq!(serde_json::to_value(res.matched).unwrap(), "any");
+    assert_eq!(res.total, 5);
+    let titles: Vec<String> = res.hits.into_iter().map(|h| h.title).collect();
+    assert_eq!(titles[0], "酷家乐的 Istio 与 Knative 踩坑实录", "two of the words before one");
+    assert!(layotto.iter().all(|t| titles.contains(t)), "{titles:?}");
 }
 
 #[test]

@@ -380,6 +380,19 @@ impl Engine {
             (top, total, counts) = g.collect(&searcher, &wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
         }
+        if built.long && total < needed {
+            // Still too few: the talks with any of the words follow, best first (`gorm 到底该怎么用才不踩坑`
+            // finds the one GORM talk, which says nothing of 踩坑).
+            let widest = query::build(&g.fields, &clauses, &req.filters, Mode::Any, &g.vocab);
+            let seen: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
+            let collector = (TopDocs::with_limit(needed + seen.len()).order_by_score(), Count, facet_collector());
+            let (more, more_total, more_counts) = g.collect(&searcher, &widest.query, &collector)?;
+            top.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
+            (total, counts) = (more_total, more_counts);
+            if more_total > seen.len() {
+                mode = Mode::Any;
+            }
+        }
         if built.long {
             top = top.into_iter().skip(offset).take(limit).collect();
         }

@@ -10,7 +10,8 @@
 //!
 //! Which talks are ranked at all comes first: every word (or one of its alternatives) must match;
 //! when no talk has them all, or too few talks have all the words of a long query, talks with at
-//! least half of them follow, ranked after those with all of them (see `Engine::search`).
+//! least half of them follow, ranked after those with all of them, and when those are still too
+//! few, talks with any of them (see `Engine::search`).
 
 use tantivy::schema::Field;
 

@@ -67,6 +67,9 @@ pub enum Mode {
     /// has every word of a short query, and after the talks with every word of a query of three words
     /// or more when they are too few.
     Most,
+    /// At least one of the words: after the talks with all and with most of the words of a query
+    /// of three words or more, when those are still too few.
+    Any,
 }
 
 /// A query word and the corrections it was also searched with.
@@ -503,7 +506,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let long = word_count >= LONG_QUERY_WORDS;
     match mode {
         Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
-        Mode::Most if !required.is_empty() => {
+        Mode::Most | Mode::Any if !required.is_empty() => {
             // A word no talk has (typed, translated or otherwise) is not one of the words to have
             // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
             let required: Vec<Box<dyn Query>> =
@@ -511,11 +514,14 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             let n = required.len();
             let any: Box<dyn Query> = match n {
                 0 => Box::new(EmptyQuery),
-                _ => Box::new(BooleanQuery::union_with_minimum_required_clauses(required, most_of(n, long))),
+                _ => {
+                    let least = if mode == Mode::Any { 1 } else { most_of(n, long) };
+                    Box::new(BooleanQuery::union_with_minimum_required_clauses(required, least))
+                }
             };
             must.push((Occur::Must, any));
         }
-        Mode::Most => {}
+        Mode::Most | Mode::Any => {}
     }
     must.extend(filter_clauses(fields, filters));
     let query: Box<dyn Query> = if unsearchable {
