@@ -23,9 +23,10 @@ const OVERALL_SUCCESS_AT_10: f64 = 0.95;
 /// talk has left out of a relaxed query's count, common title words into Chinese).
 const BLIND_SUCCESS_AT_10: f64 = 0.9;
 /// Overall success@10 of the second blind set (`blind2.tsv`, 100 queries) must stay at or above this.
-/// Measured blind: 0.790; reached 0.830 after the change it prompted (talks with any of the words
-/// of a long query after those with all and most of them, when those are too few).
-const BLIND2_SUCCESS_AT_10: f64 = 0.82;
+/// Measured blind: 0.790; reached 0.870 after the changes it prompted (talks with any of the words
+/// of a long query after those with all and most of them, when those are too few; a name a title
+/// writes as one found when typed apart).
+const BLIND2_SUCCESS_AT_10: f64 = 0.86;
 /// Overall MRR of the keyword set must stay at or above this (reached: 0.921).
 const OVERALL_MRR: f64 = 0.89;
 /// Per-kind success@10 floors: the level reached, less about one more failed query of that kind.

@@ -265,6 +265,23 @@ fn a_long_query_with_too_few_talks_then_lists_those_with_any_of_its_words() {
 }
 
 #[test]
+fn a_name_written_apart_finds_the_talk_that_writes_it_as_one() {
+    // `spring cloud`: one title writes SpringCloud; no talk has spring and cloud apart.
+    let activities = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus/zh/sofastack.tech/content/zh/activities");
+    let mut paths: Vec<_> = ["sofa-meetup-2", "sofa-meetup-16", "sofa-meetup-17"]
+        .iter()
+        .map(|page| activities.join(page).join("index.md"))
+        .collect();
+    paths.push(seed_page());
+    let state = build_state(&paths);
+    let res =
+        state.engine.search(&SearchRequest { q: "spring cloud".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(serde_json::to_value(res.matched).unwrap(), "all");
+    let titles: Vec<&str> = res.hits.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(titles, ["当 SpringCloud 遇上 SOFAStack"]);
+}
+
+#[test]
 fn typos_in_latin_words_are_corrected_from_the_vocabulary() {
     let state = seed();
     let search =

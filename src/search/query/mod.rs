@@ -124,6 +124,13 @@ struct Unit {
     translation_weights: Vec<f32>,
     /// Likely corrections of a single misspelt Latin word, from the vocabulary.
     corrections: Vec<Correction>,
+    /// In a unit of several words (a glossary term, two words also written as one), the likely
+    /// corrections of each misspelt one, by its place in `terms`: `servcie mesh` is `service mesh`
+    /// misspelt, not a name written apart.
+    word_corrections: Vec<(usize, Vec<Correction>)>,
+    /// In two words also written as one (`python developers`), the stem terms of each, by its place
+    /// in `terms`, as a single word has them in `stems`.
+    word_stems: Vec<(usize, Vec<String>)>,
     /// Other forms of a single English word: the terms of its stem (see [`tokenizer::stem`]).
     stems: Vec<String>,
     /// The same words written otherwise (together, apart, completed, another name of the company
@@ -160,6 +167,8 @@ impl Unit {
             translations,
             translation_weights,
             corrections: Vec::new(),
+            word_corrections: Vec::new(),
+            word_stems: Vec::new(),
             stems: Vec::new(),
             variants: Vec::new(),
             company: None,
@@ -201,14 +210,18 @@ fn word_by_word(units: Vec<Unit>) -> Vec<Unit> {
 /// Splits the terms of plain words into units: the split whose glossary terms (or company names)
 /// cover the most words (`container image acceleration` → `container` + `image acceleration`, both
 /// with translations, rather than `container image` + `acceleration`), then the one with fewest units.
-fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
+fn units(terms: &[(usize, String)], vocab: &Vocabulary, title: Field) -> Vec<Unit> {
     let glossary = Glossary::builtin();
     let n = terms.len();
     let lookup = |i: usize, len: usize| {
         let key: Vec<String> = terms[i..i + len].iter().map(|(_, t)| t.clone()).collect();
         glossary.lookup(&key)
     };
-    let compound = |i: usize, len: usize| len == 2 && joined(&terms[i].1, &terms[i + 1].1, vocab).is_some();
+    // Two words written as one; never with a function word (`the psf` is not `thepsf`).
+    let compound = |i: usize, len: usize| {
+        let (a, b) = (&terms[i].1, &terms.get(i + 1).map_or("", |t| t.1.as_str()));
+        len == 2 && !is_function_word(a) && !is_function_word(b) && joined(a, b, vocab, title).is_some()
+    };
     // A company's name of several words (`sf express`, `alibaba cloud`) is one unit, so that its
     // other names (顺丰, 阿里云) are searched for it.
     let company = |i: usize, len: usize| {
@@ -246,13 +259,16 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary) -> Vec<Unit> {
             .unzip();
         let mut unit = Unit::new(terms[i..i + len].to_vec());
         (unit.translations, unit.translation_weights) = (translations, translation_weights);
-        if len == 2 {
-            if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab) {
+        if len == 2 && compound(i, len) {
+            if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab, title) {
                 unit.variants.push(Variant {
                     terms: vec![(terms[i].0, one)],
                     weight: ranking::COMPOUND,
                     fields: Where::Text,
                 });
+                if lookup(i, len).is_none() {
+                    unit.word_stems = (0..2).map(|k| (k, stem_terms(&terms[i + k].1))).collect();
+                }
             }
         }
         out.push(unit);
@@ -311,15 +327,19 @@ fn compose(units: &mut [Unit]) {
 }
 
 /// Two Latin words written as one, when the index knows them so (`data` `classes` → `dataclasses`,
-/// `e` `mail` → `email`), or when they are a name and its number (`pep` `8` → `pep8`).
-fn joined(a: &str, b: &str, vocab: &Vocabulary) -> Option<String> {
+/// `e` `mail` → `email`), or when they are a name and its number (`pep` `8` → `pep8`). A form that
+/// few talks have counts when a title has it: a name written apart (`kusion stack` → KusionStack,
+/// `tars go` → TarsGo), not a handle in a link.
+fn joined(a: &str, b: &str, vocab: &Vocabulary, title: Field) -> Option<String> {
     let letters = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase());
     let digits = |w: &str| (1..=3).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit());
     if !letters(a) || !(letters(b) || digits(b)) {
         return None;
     }
     let one = format!("{a}{b}");
-    (digits(b) && a.len() >= 2 || vocab.talks(&one) >= MIN_COMPOUND_TALKS).then_some(one)
+    let talks = vocab.talks(&one);
+    let known = talks >= MIN_COMPOUND_TALKS || talks > 0 && vocab.may_hold(&Term::from_field_text(title, &one));
+    (digits(b) && a.len() >= 2 || known).then_some(one)
 }
 
 /// A Latin word written as two, when the index knows both halves well (`dataclasses` → `data`
@@ -346,7 +366,7 @@ fn split(word: &str, vocab: &Vocabulary) -> Option<[String; 2]> {
         .map(|(_, i)| [word[..i].to_string(), word[i..].to_string()])
 }
 
-/// Talks a word must be in for a compound or a split to be tried with it.
+/// Talks a word must be in for a compound or a split to be tried with it (but see [`joined`]).
 const MIN_COMPOUND_TALKS: u32 = 3;
 /// The shortest half of a word split in two.
 const MIN_HALF_CHARS: usize = 4;
@@ -386,7 +406,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             Clause::Words(text) => {
                 let terms = terms_upto(text, words_left);
                 words_left -= terms.len();
-                let mut units = units(&terms, vocab);
+                let mut units = units(&terms, vocab, fields.title);
                 let content = units.iter().filter(|u| !u.is_function_word()).count();
                 unit_count += content;
                 if units.iter().any(|u| u.terms.len() > 1) {
@@ -408,6 +428,17 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                             if !unit.corrections.is_empty() {
                                 let to = unit.corrections.iter().map(|c| c.term.clone()).collect();
                                 corrections.push(Corrected { word: word.clone(), to });
+                            }
+                        }
+                    } else {
+                        for (k, (_, word)) in unit.terms.iter().enumerate() {
+                            if corrections.len() < vocab::MAX_WORDS {
+                                let found = vocab.corrections(word);
+                                if !found.is_empty() {
+                                    let to = found.iter().map(|c| c.term.clone()).collect();
+                                    corrections.push(Corrected { word: word.clone(), to });
+                                    unit.word_corrections.push((k, found));
+                                }
                             }
                         }
                     }
@@ -439,8 +470,11 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     highlight.extend(unit.terms.iter().map(|(_, t)| t.clone()));
                     highlight.extend(unit.translations.iter().flatten().map(|(_, t)| t.clone()));
                     highlight.extend(unit.corrections.iter().map(|c| c.term.clone()));
+                    highlight.extend(unit.word_corrections.iter().flat_map(|(_, c)| c).map(|c| c.term.clone()));
                     highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
+                    let word_stems = unit.word_stems.iter().flat_map(|(_, s)| s);
+                    highlight.extend(word_stems.filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
                     let (query, may_match) = unit_query(fields, vocab, &weighted, &unit);
                     if function_word {
                         function_words.push(query);
@@ -556,6 +590,20 @@ fn most_of(n: usize, long: bool) -> usize {
 fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], unit: &Unit) -> (Box<dyn Query>, bool) {
     let word = |term: &str| across_fields(weighted, |f| word_query(vocab, f, term));
     let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| word(term)).collect();
+    // Other forms of the words of two also written as one, in running text.
+    for (k, stems) in &unit.word_stems {
+        let text = ranking::running_text_fields(fields);
+        for stem in stems {
+            words[*k].extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(vocab, f, stem))));
+        }
+    }
+    // A misspelt word of several also matches its corrections, each in its place.
+    for (k, found) in &unit.word_corrections {
+        for correction in found {
+            let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
+            words[*k].extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(vocab, f, &correction.term))));
+        }
+    }
     let mut alternatives: Leaves = if words.len() == 1 {
         words.pop().expect("one word")
     } else if words.iter().any(Vec::is_empty) {
@@ -801,7 +849,7 @@ mod tests {
     }
 
     fn unit_words(q: &str) -> Vec<Vec<String>> {
-        units(&tokenizer::terms(q), &Vocabulary::default())
+        units(&tokenizer::terms(q), &Vocabulary::default(), fields().title)
             .into_iter()
             .map(|u| u.terms.into_iter().map(|(_, t)| t).collect())
             .collect()
@@ -820,7 +868,7 @@ mod tests {
     #[test]
     fn chinese_compounds_no_glossary_lists_are_translated_part_by_part() {
         let translated = |q: &str| -> Vec<(Vec<String>, Vec<Vec<String>>)> {
-            units(&tokenizer::terms(q), &Vocabulary::default())
+            units(&tokenizer::terms(q), &Vocabulary::default(), fields().title)
                 .into_iter()
                 .map(|u| {
                     let words = u.terms.into_iter().map(|(_, t)| t).collect();
@@ -864,6 +912,29 @@ mod tests {
     }
 
     #[test]
+    fn two_words_a_title_writes_as_one_are_one_unit_and_keep_their_corrections() {
+        // `servciemesh` is in one talk (a misspelling there); `servcie` is still corrected, in its place.
+        let vocab = Vocabulary::from_terms([
+            ("service", 500),
+            ("mesh", 100),
+            ("servciemesh", 1),
+            ("kusionstack", 1),
+            ("thepsf", 1),
+        ]);
+        let built = build(&fields(), &parse("servcie mesh"), &Filters::default(), Mode::All, &vocab);
+        let corrected: Vec<(&str, Vec<String>)> =
+            built.corrections.iter().map(|c| (c.word.as_str(), c.to.clone())).collect();
+        assert_eq!(corrected, [("servcie", vec!["service".to_string()])]);
+        assert!(built.highlight.contains("service"));
+        let units = |q: &str| units(&tokenizer::terms(q), &vocab, fields().title);
+        let kusion = units("kusion stack");
+        assert_eq!(kusion.len(), 1, "a name written apart is one unit");
+        assert_eq!(kusion[0].variants[0].terms, [(0, "kusionstack".to_string())]);
+        assert_eq!(units("rest api").len(), 2, "a form no talk has is not tried");
+        assert_eq!(units("the psf").len(), 2, "never with a function word");
+    }
+
+    #[test]
     fn work_is_bounded_whatever_the_query() {
         let vocab = Vocabulary::from_terms([("kubernetes", 80)]);
         let long: Vec<String> = (0..31).map(|i| format!("kubernetez{}", (b'a' + i as u8 % 26) as char)).collect();
@@ -880,7 +951,7 @@ mod tests {
         let vocab = Vocabulary::from_terms([]);
         let all = build(&fields(), &parse("canary release"), &Filters::default(), Mode::All, &vocab);
         assert!(all.multiword && all.word_count == 1, "one unit: the glossary term");
-        let units = units(&tokenizer::terms("canary release"), &vocab);
+        let units = units(&tokenizer::terms("canary release"), &vocab, fields().title);
         assert_eq!(units.len(), 1);
         let split = word_by_word(units);
         let words: Vec<&str> = split.iter().map(|u| u.terms[0].1.as_str()).collect();
