@@ -315,6 +315,23 @@ pub(super) fn slides_link(raw: &str) -> Option<Draft> {
     (title.chars().count() >= 4).then(|| Draft { title, url: first_url(&caps[2]), evidence: true, ..Draft::default() })
 }
 
+/// Slide links one to a line under a label (`资料下载：` / `[《title》](x.pdf)` / `[《title》](y.pdf)`, the
+/// lines joined by Markdown line breaks into one paragraph or list item): each is a talk, as
+/// [`slides_link`] reads one alone. Empty unless every line after an optional label ending in a
+/// colon is such a link.
+pub(super) fn slides_links(raw: &str) -> Vec<Draft> {
+    let lines: Vec<&str> = raw.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let links = match lines.split_first() {
+        Some((first, rest)) if first.ends_with(['：', ':']) => rest,
+        _ => &lines[..],
+    };
+    let talks: Vec<Draft> = links.iter().filter_map(|l| slides_link(l)).collect();
+    match talks.len() == links.len() && links.len() > 1 {
+        true => talks,
+        false => Vec::new(),
+    }
+}
+
 /// `Name（role）：title` → the speaker (role as bio) and the title. With `need_colon`, the colon
 /// after the bracket is required, as it is in bullet lists.
 pub(super) fn bracketed_speaker(text: &str, need_colon: bool) -> Option<(Speaker, String)> {

@@ -5,7 +5,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
-use super::layouts::{bracketed_speaker, list_talk, slide_link, slides_link, table_talks};
+use super::layouts::{bracketed_speaker, list_talk, slide_link, slides_link, slides_links, table_talks};
 use super::speakers::{add_bio, implicit_speaker, is_chinese_name, is_name, names_led, speakers_from};
 use super::vocabulary::{heading_role, key_value, slot_of, Field, HeadingRole, Slot};
 use crate::talk::{fold_whitespace, is_han, Speaker};
@@ -169,6 +169,11 @@ impl Walker {
             self.push_talk(talk);
             return;
         }
+        let links = if self.in_talk_text() { Vec::new() } else { slides_links(raw) };
+        if !links.is_empty() {
+            links.into_iter().for_each(|talk| self.push_talk(talk));
+            return;
+        }
         if let Some(mut draft) = pseudo_heading(raw) {
             if let (Some(name), true) = (card, draft.speakers.is_empty()) {
                 let above = self.target();
@@ -202,6 +207,11 @@ impl Walker {
         if !self.in_talk_text() {
             if let Some(talk) = slides_link(raw) {
                 self.push_talk(talk);
+                return;
+            }
+            let links = slides_links(raw);
+            if !links.is_empty() {
+                links.into_iter().for_each(|talk| self.push_talk(talk));
                 return;
             }
             if let Some(mut talk) = slide_link(raw) {

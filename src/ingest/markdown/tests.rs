@@ -912,6 +912,20 @@ fn slide_links_in_a_download_list_are_talks_and_their_file_names_name_the_guests
 }
 
 #[test]
+fn slide_links_one_to_a_line_under_a_label_are_each_a_talk() {
+    // sofastack.tech's SOFA Meetup 合肥站 (shipped in data/corpus): the links follow the label in one
+    // list item, joined by Markdown line breaks; the programme is an image.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/corpus/zh/sofastack.tech/content/zh/activities/sofa-meetup-17/index.md");
+    let talks = page("sofa-meetup-17/index.md", &std::fs::read_to_string(path).unwrap());
+    assert_eq!(titles(&talks), ["SOFA Serverless 体系助力业务极速研发", "KusionStack 在蚂蚁规模化运维的探索和总结"]);
+    assert!(talks.iter().all(|t| t.event.title == "SOFA Meetup 合肥站-云原生技术沙龙"));
+    // A line that is not such a link makes the block ordinary text.
+    let mixed = "## 概要\n\n- 资料下载：  \n[《SOFA Serverless 体系助力业务极速研发》](https://x/a.pdf)  \n见 [《深入浅出 Istio》](https://shop.example/istio)\n";
+    assert!(page("mixed.md", mixed).is_empty());
+}
+
+#[test]
 fn a_page_introducing_its_speakers_without_their_talks_is_one_entry_for_the_event() {
     // The cloudnativeto-academy meetup READMEs: speakers and bios, the programme only linked.
     let text = "# 重庆站 meetup\n\n- 时间：2023 年 6 月 3 日（星期六）\n\n- 地点：重庆软件园 SW 众创空间\n\n\
