@@ -140,7 +140,7 @@ pub struct Outcome {
     pub ndcg: f64,
     /// Titles of the top hits, best first.
     pub top: Vec<String>,
-    /// How the engine matched the words (`all`, `fuzzy` or `most`).
+    /// How the engine matched the words (`all`, `fuzzy`, `most` or `any`).
     pub matched: Option<Mode>,
     /// How many talks matched in all.
     pub total: usize,
