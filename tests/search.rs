@@ -282,6 +282,15 @@ fn a_name_written_apart_finds_the_talk_that_writes_it_as_one() {
 }
 
 #[test]
+fn a_chinese_translation_is_found_inside_a_longer_word() {
+    // cluster → 集群, which the title 多集群流量调度 says inside 多集群, as a typed 集群 is found there.
+    let state = seed();
+    let res = state.engine.search(&SearchRequest { q: "cluster".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(res.hits.first().map(|h| h.title.as_str()), Some("多集群流量调度 ——Flomesh"));
+    assert_eq!(titles(&state.engine, "集群", 1), ["多集群流量调度 ——Flomesh"]);
+}
+
+#[test]
 fn typos_in_latin_words_are_corrected_from_the_vocabulary() {
     let state = seed();
     let search =

@@ -628,7 +628,13 @@ fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], un
         // A phrase of n words scores about n times a single word: divide, so a translation stays
         // below the words as typed whatever their lengths.
         let weight = scale * translation_weight / translation.len() as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| phrase_or_term(vocab, f, translation))));
+        // A Chinese word also inside a longer one, as typed Chinese words are (`concurrent` → 并发,
+        // in 高并发).
+        let make = |f| match translation.as_slice() {
+            [(_, han)] if han.chars().any(crate::talk::is_han) => word_query(vocab, f, han),
+            _ => phrase_or_term(vocab, f, translation),
+        };
+        alternatives.extend(weighted_by(weight, across_fields(weighted, make)));
     }
     for correction in &unit.corrections {
         let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
