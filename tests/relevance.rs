@@ -30,19 +30,20 @@ const BLIND_SUCCESS_AT_10: f64 = 0.9;
 const BLIND2_SUCCESS_AT_10: f64 = 0.88;
 /// Overall MRR of the keyword set must stay at or above this (reached: 0.921).
 const OVERALL_MRR: f64 = 0.89;
-/// Per-kind success@10 floors: the level reached, less about one more failed query of that kind.
+/// Per-kind success@10 floors: the level reached, less about one more failed query of that kind, and
+/// never below 0.85 (issue 15: every kind at 0.85 or above).
 const KIND_SUCCESS_AT_10: &[(&str, f64)] = &[
     ("zh", 0.95),          // reached 1.000 (26 queries)
     ("en", 0.95),          // reached 1.000 (24)
     ("mixed", 0.89),       // reached 0.947 (19)
-    ("traditional", 0.83), // reached 0.917 (12)
+    ("traditional", 0.85), // reached 0.917 (12)
     ("cross", 0.94),       // reached 1.000 (18)
-    ("typo", 0.83),        // reached 0.917 (12)
+    ("typo", 0.91),        // reached 1.000 (12)
     ("name", 0.94),        // reached 1.000 (17)
     ("company", 0.94),     // reached 1.000 (17)
     // Queries as people really type them (real.tsv).
     ("question", 0.88), // reached 0.914 (35); 0.886 when five words or more needed half, not a third
-    ("cross_zh_en", 0.83), // reached 0.875 (24); 0.833 before Chinese translations were found inside longer words, 0.792 before slide links one to a line were read, 0.750 before common title words into Chinese, 0.417 before CC-CEDICT one way and heavier translations into Chinese
+    ("cross_zh_en", 0.85), // reached 0.875 (24); 0.833 before Chinese translations were found inside longer words, 0.792 before slide links one to a line were read, 0.750 before common title words into Chinese, 0.417 before CC-CEDICT one way and heavier translations into Chinese
     ("cross_en_zh", 0.94), // reached 1.000 (17); 0.941 before a translation counted fully for a term no talk says as typed, 0.412 before curated pairs chosen knowing the set
     ("abbrev", 0.96),      // reached 1.000 (26)
     ("wordform", 0.96),    // reached 1.000 (26)
