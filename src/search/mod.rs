@@ -361,16 +361,23 @@ impl Engine {
         let mut mode = if built.corrections.is_empty() { Mode::All } else { Mode::Fuzzy };
         let mut relaxed = false;
         if built.long && total < needed {
-            // Three words or more and too few talks with all of them: those with at least half (a third) follow,
-            // so talks rank by how many of the words they have (all, then most), then by score.
-            let wider = query::build(&g.fields, &clauses, &req.filters, Mode::Most, &g.vocab);
-            let collector = (TopDocs::with_limit(needed + total).order_by_score(), Count, facet_collector());
-            let (more, more_total, more_counts) = g.collect(&searcher, &wider.query, &collector)?;
-            let all_words: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
-            top.extend(more.into_iter().filter(|(_, a)| !all_words.contains(a)));
-            (total, counts) = (more_total, more_counts);
-            if more_total > all_words.len() {
-                mode = Mode::Most;
+            // Three words or more and too few talks with all of them: those with at least half (a third)
+            // follow, then, when still too few, those with any of them (`gorm 到底该怎么用才不踩坑` finds the
+            // one GORM talk, which says nothing of 踩坑); so talks rank by how many of the words they have
+            // (all, most, any), then by score.
+            for wider_mode in [Mode::Most, Mode::Any] {
+                if total >= needed {
+                    break;
+                }
+                let wider = query::build(&g.fields, &clauses, &req.filters, wider_mode, &g.vocab);
+                let seen: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
+                let collector = (TopDocs::with_limit(needed + seen.len()).order_by_score(), Count, facet_collector());
+                let (more, more_total, more_counts) = g.collect(&searcher, &wider.query, &collector)?;
+                top.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
+                (total, counts) = (more_total, more_counts);
+                if more_total > seen.len() {
+                    mode = wider_mode;
+                }
             }
         } else if total == 0 && (built.word_count > 1 || built.multiword) {
             // No talk has every word of a short query: settle for most of them (one more query, as
@@ -379,19 +386,6 @@ impl Engine {
             let collector = (TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count, facet_collector());
             (top, total, counts) = g.collect(&searcher, &wider.query, &collector)?;
             (mode, built, relaxed) = (Mode::Most, wider, true);
-        }
-        if built.long && total < needed {
-            // Still too few: the talks with any of the words follow, best first (`gorm 到底该怎么用才不踩坑`
-            // finds the one GORM talk, which says nothing of 踩坑).
-            let widest = query::build(&g.fields, &clauses, &req.filters, Mode::Any, &g.vocab);
-            let seen: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
-            let collector = (TopDocs::with_limit(needed + seen.len()).order_by_score(), Count, facet_collector());
-            let (more, more_total, more_counts) = g.collect(&searcher, &widest.query, &collector)?;
-            top.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
-            (total, counts) = (more_total, more_counts);
-            if more_total > seen.len() {
-                mode = Mode::Any;
-            }
         }
         if built.long {
             top = top.into_iter().skip(offset).take(limit).collect();

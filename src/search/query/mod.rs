@@ -128,9 +128,9 @@ struct Unit {
     /// corrections of each misspelt one, by its place in `terms`: `servcie mesh` is `service mesh`
     /// misspelt, not a name written apart.
     word_corrections: Vec<(usize, Vec<Correction>)>,
-    /// In two words also written as one (`python developers`), the stem terms of each, by its place
-    /// in `terms`, as a single word has them in `stems`.
-    word_stems: Vec<(usize, Vec<String>)>,
+    /// In two words also written as one (`python developers`), the stem terms of each, in the order
+    /// of `terms`, as a single word has them in `stems` (empty otherwise).
+    word_stems: Vec<Vec<String>>,
     /// Other forms of a single English word: the terms of its stem (see [`tokenizer::stem`]).
     stems: Vec<String>,
     /// The same words written otherwise (together, apart, completed, another name of the company
@@ -217,10 +217,10 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary, title: Field) -> Vec<Uni
         let key: Vec<String> = terms[i..i + len].iter().map(|(_, t)| t.clone()).collect();
         glossary.lookup(&key)
     };
-    // Two words written as one; never with a function word (`the psf` is not `thepsf`).
+    // The two words at `i` written as one; never with a function word (`the psf` is not `thepsf`).
     let compound = |i: usize, len: usize| {
-        let (a, b) = (&terms[i].1, &terms.get(i + 1).map_or("", |t| t.1.as_str()));
-        len == 2 && !is_function_word(a) && !is_function_word(b) && joined(a, b, vocab, title).is_some()
+        let [(_, a), (_, b)] = terms.get(i..i + len)? else { return None };
+        (!is_function_word(a) && !is_function_word(b)).then(|| joined(a, b, vocab, title)).flatten()
     };
     // A company's name of several words (`sf express`, `alibaba cloud`) is one unit, so that its
     // other names (顺丰, 阿里云) are searched for it.
@@ -235,7 +235,8 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary, title: Field) -> Vec<Uni
     for i in (0..n).rev() {
         let mut choice = None;
         for len in 1..=glossary::MAX_TERMS.min(n - i) {
-            let covered = if lookup(i, len).is_some() || compound(i, len) || company(i, len) { len } else { 0 };
+            let covered =
+                if lookup(i, len).is_some() || compound(i, len).is_some() || company(i, len) { len } else { 0 };
             if len > 1 && covered == 0 {
                 continue;
             }
@@ -259,16 +260,14 @@ fn units(terms: &[(usize, String)], vocab: &Vocabulary, title: Field) -> Vec<Uni
             .unzip();
         let mut unit = Unit::new(terms[i..i + len].to_vec());
         (unit.translations, unit.translation_weights) = (translations, translation_weights);
-        if len == 2 && compound(i, len) {
-            if let Some(one) = joined(&terms[i].1, &terms[i + 1].1, vocab, title) {
-                unit.variants.push(Variant {
-                    terms: vec![(terms[i].0, one)],
-                    weight: ranking::COMPOUND,
-                    fields: Where::Text,
-                });
-                if lookup(i, len).is_none() {
-                    unit.word_stems = (0..2).map(|k| (k, stem_terms(&terms[i + k].1))).collect();
-                }
+        if let Some(one) = compound(i, len) {
+            unit.variants.push(Variant {
+                terms: vec![(terms[i].0, one)],
+                weight: ranking::COMPOUND,
+                fields: Where::Text,
+            });
+            if lookup(i, len).is_none() {
+                unit.word_stems = terms[i..i + len].iter().map(|(_, t)| stem_terms(t)).collect();
             }
         }
         out.push(unit);
@@ -422,24 +421,19 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 let is_last_clause = std::ptr::eq(clause, clauses.last().expect("in the loop"));
                 for (i, mut unit) in units.into_iter().enumerate() {
                     let function_word = unit.is_function_word();
-                    if let [(_, word)] = unit.terms.as_slice() {
-                        if corrections.len() < vocab::MAX_WORDS {
-                            unit.corrections = vocab.corrections(word);
-                            if !unit.corrections.is_empty() {
-                                let to = unit.corrections.iter().map(|c| c.term.clone()).collect();
-                                corrections.push(Corrected { word: word.clone(), to });
-                            }
+                    for (k, (_, word)) in unit.terms.iter().enumerate() {
+                        if corrections.len() >= vocab::MAX_WORDS {
+                            break;
                         }
-                    } else {
-                        for (k, (_, word)) in unit.terms.iter().enumerate() {
-                            if corrections.len() < vocab::MAX_WORDS {
-                                let found = vocab.corrections(word);
-                                if !found.is_empty() {
-                                    let to = found.iter().map(|c| c.term.clone()).collect();
-                                    corrections.push(Corrected { word: word.clone(), to });
-                                    unit.word_corrections.push((k, found));
-                                }
-                            }
+                        let found = vocab.corrections(word);
+                        if found.is_empty() {
+                            continue;
+                        }
+                        let to = found.iter().map(|c| c.term.clone()).collect();
+                        corrections.push(Corrected { word: word.clone(), to });
+                        match unit.terms.len() {
+                            1 => unit.corrections = found,
+                            _ => unit.word_corrections.push((k, found)),
                         }
                     }
                     if !function_word {
@@ -473,7 +467,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                     highlight.extend(unit.word_corrections.iter().flat_map(|(_, c)| c).map(|c| c.term.clone()));
                     highlight.extend(unit.variants.iter().flat_map(|v| &v.terms).map(|(_, t)| t.clone()));
                     highlight.extend(unit.stems.iter().filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
-                    let word_stems = unit.word_stems.iter().flat_map(|(_, s)| s);
+                    let word_stems = unit.word_stems.iter().flatten();
                     highlight.extend(word_stems.filter(|t| !t.starts_with(tokenizer::STEM_PREFIX)).cloned());
                     let (query, may_match) = unit_query(fields, vocab, &weighted, &unit);
                     if function_word {
@@ -589,20 +583,21 @@ fn most_of(n: usize, long: bool) -> usize {
 /// otherwise).
 fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], unit: &Unit) -> (Box<dyn Query>, bool) {
     let word = |term: &str| across_fields(weighted, |f| word_query(vocab, f, term));
+    // Word forms matter in running text: titles, abstracts and takeaways.
+    let text = ranking::running_text_fields(fields);
+    let stem_leaves = |stem: &str| weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(vocab, f, stem)));
+    let correction_leaves = |c: &Correction| {
+        let weight = ranking::CORRECTION / c.distance.max(1) as f32;
+        weighted_by(weight, across_fields(weighted, |f| term_leaf(vocab, f, &c.term)))
+    };
     let mut words: Vec<Leaves> = unit.terms.iter().map(|(_, term)| word(term)).collect();
-    // Other forms of the words of two also written as one, in running text.
-    for (k, stems) in &unit.word_stems {
-        let text = ranking::running_text_fields(fields);
-        for stem in stems {
-            words[*k].extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(vocab, f, stem))));
-        }
+    // Other forms of the words of two also written as one.
+    for (leaves, stems) in words.iter_mut().zip(&unit.word_stems) {
+        leaves.extend(stems.iter().flat_map(|stem| stem_leaves(stem)));
     }
     // A misspelt word of several also matches its corrections, each in its place.
     for (k, found) in &unit.word_corrections {
-        for correction in found {
-            let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
-            words[*k].extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(vocab, f, &correction.term))));
-        }
+        words[*k].extend(found.iter().flat_map(correction_leaves));
     }
     let mut alternatives: Leaves = if words.len() == 1 {
         words.pop().expect("one word")
@@ -636,15 +631,8 @@ fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], un
         };
         alternatives.extend(weighted_by(weight, across_fields(weighted, make)));
     }
-    for correction in &unit.corrections {
-        let weight = ranking::CORRECTION / correction.distance.max(1) as f32;
-        alternatives.extend(weighted_by(weight, across_fields(weighted, |f| term_leaf(vocab, f, &correction.term))));
-    }
-    // Word forms matter in running text: titles, abstracts and takeaways.
-    let text = ranking::running_text_fields(fields);
-    for stem in &unit.stems {
-        alternatives.extend(weighted_by(ranking::STEM, across_fields(&text, |f| term_leaf(vocab, f, stem))));
-    }
+    alternatives.extend(unit.corrections.iter().flat_map(correction_leaves));
+    alternatives.extend(unit.stems.iter().flat_map(|stem| stem_leaves(stem)));
     if let Some(id) = &unit.company {
         alternatives.push((
             1.0,
