@@ -303,7 +303,7 @@ pub(super) fn slide_link(raw: &str) -> Option<Draft> {
 /// `[《title》](…/议题二 王志龙 title.pdf)` (sofastack activities' 资料下载 lists): a link to a talk's
 /// slides, its text the title in 《》, is a talk. Only links to a slide or document file count, so a
 /// book's `[《…》](shop-page)` is not one.
-pub(super) fn slides_link(raw: &str) -> Option<Draft> {
+fn slides_link(raw: &str) -> Option<Draft> {
     static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[\s*《([^》\]]+)》\s*\]\(([^)\s]+)\)\s*$").unwrap());
     let caps = LINK.captures(raw.trim())?;
     let target = caps[2].to_lowercase();
@@ -315,11 +315,14 @@ pub(super) fn slides_link(raw: &str) -> Option<Draft> {
     (title.chars().count() >= 4).then(|| Draft { title, url: first_url(&caps[2]), evidence: true, ..Draft::default() })
 }
 
-/// Slide links one to a line under a label (`资料下载：` / `[《title》](x.pdf)` / `[《title》](y.pdf)`, the
-/// lines joined by Markdown line breaks into one paragraph or list item): each is a talk, as
-/// [`slides_link`] reads one alone. Empty unless every line after an optional label ending in a
-/// colon is such a link.
+/// The talks of a block that is slide links: one alone ([`slides_link`]), or several one to a line,
+/// under a label or not (`资料下载：` / `[《title》](x.pdf)` / `[《title》](y.pdf)`, the lines joined by
+/// Markdown line breaks into one paragraph or list item). Empty unless every line after the label
+/// (one ending in a colon) is such a link; a label with a single link is not read as one.
 pub(super) fn slides_links(raw: &str) -> Vec<Draft> {
+    if let Some(talk) = slides_link(raw) {
+        return vec![talk];
+    }
     let lines: Vec<&str> = raw.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let links = match lines.split_first() {
         Some((first, rest)) if first.ends_with(['：', ':']) => rest,

@@ -5,7 +5,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::blocks::{clean, first_url, Block};
-use super::layouts::{bracketed_speaker, list_talk, slide_link, slides_link, slides_links, table_talks};
+use super::layouts::{bracketed_speaker, list_talk, slide_link, slides_links, table_talks};
 use super::speakers::{add_bio, implicit_speaker, is_chinese_name, is_name, names_led, speakers_from};
 use super::vocabulary::{heading_role, key_value, slot_of, Field, HeadingRole, Slot};
 use crate::talk::{fold_whitespace, is_han, Speaker};
@@ -165,10 +165,6 @@ impl Walker {
     }
 
     fn paragraph(&mut self, raw: &str, card: Option<String>) {
-        if let Some(talk) = slides_link(raw).filter(|_| !self.in_talk_text()) {
-            self.push_talk(talk);
-            return;
-        }
         let links = if self.in_talk_text() { Vec::new() } else { slides_links(raw) };
         if !links.is_empty() {
             links.into_iter().for_each(|talk| self.push_talk(talk));
@@ -205,10 +201,6 @@ impl Walker {
 
     fn item(&mut self, raw: &str) {
         if !self.in_talk_text() {
-            if let Some(talk) = slides_link(raw) {
-                self.push_talk(talk);
-                return;
-            }
             let links = slides_links(raw);
             if !links.is_empty() {
                 links.into_iter().for_each(|talk| self.push_talk(talk));
