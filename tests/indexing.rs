@@ -160,13 +160,21 @@ fn shared_tempdir() -> tempfile::TempDir {
     dir
 }
 
-/// Runs as user `nobody` when the tests run as root, for whom `chmod 000` denies nothing.
-fn as_unprivileged(command: &mut std::process::Command) -> &mut std::process::Command {
+/// The `talksearch` binary, run as user `nobody` when the tests run as root, for whom `chmod 000`
+/// denies nothing. `nobody` may not reach the build's own copy (a clone in a `mktemp -d` folder is
+/// its owner's alone), so it runs a copy in `bin`, a folder anyone may read.
+fn talksearch_unprivileged(bin: &tempfile::TempDir) -> std::process::Command {
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
-        command.uid(65534).gid(65534);
+    if unsafe { libc::geteuid() } != 0 {
+        return std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"));
     }
+    let copy = bin.path().join("talksearch");
+    fs::copy(env!("CARGO_BIN_EXE_talksearch"), &copy).unwrap();
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut command = std::process::Command::new(copy);
+    command.uid(65534).gid(65534);
     command
 }
 
@@ -180,14 +188,9 @@ fn an_unreadable_folder_is_reported_and_everything_else_indexed() {
     fs::copy(test_data().join("pages/sofastack-sofa-meetup-5.md"), data.path().join("locked/sofa.md")).unwrap();
     std::os::unix::fs::symlink("seed.md", data.path().join("again.md")).unwrap();
     fs::set_permissions(data.path().join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
-    let (code, out, error) = run(as_unprivileged(
-        std::process::Command::new(env!("CARGO_BIN_EXE_talksearch"))
-            .arg("index")
-            .arg("--data")
-            .arg(data.path())
-            .arg("--index")
-            .arg(index.path()),
-    ));
+    let bin = shared_tempdir();
+    let (code, out, error) =
+        run(talksearch_unprivileged(&bin).arg("index").arg("--data").arg(data.path()).arg("--index").arg(index.path()));
     fs::set_permissions(data.path().join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!((code, error.as_str()), (Some(0), ""), "{out}");
     assert!(out.contains("files found:         1\n"), "{out}");
