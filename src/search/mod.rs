@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod highlight;
 pub mod query;
 pub mod ranking;
+pub mod union;
 pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

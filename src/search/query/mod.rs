@@ -23,6 +23,7 @@ use tantivy::Term;
 use super::compounds::{self, Compounds};
 use super::glossary::{self, Glossary, Translation};
 use super::ranking;
+use super::union::SumUnion;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
 use crate::schema::Fields;
@@ -388,7 +389,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Each required unit's query, with whether any talk may match it (see [`unit_query`]).
     let mut required: Vec<(Box<dyn Query>, bool)> = Vec::new();
-    let mut bonus: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut bonus: Vec<Box<dyn Query>> = Vec::new();
     let mut corrections = Vec::new();
     let mut highlight = HashSet::new();
     let mut function_words: Vec<Box<dyn Query>> = Vec::new();
@@ -480,10 +481,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 if terms.len() > 1 {
                     for (field, boost) in ranking::phrase_bonus_fields(fields) {
                         if field_has_all(vocab, field, &terms) {
-                            bonus.push((
-                                Occur::Should,
-                                Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost)),
-                            ));
+                            bonus.push(Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost)));
                         }
                     }
                 }
@@ -521,8 +519,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
         // All of them count, matched or not.
         required = function_words.into_iter().map(|q| (q, true)).collect();
     } else {
-        let weak =
-            |q: Box<dyn Query>| (Occur::Should, Box::new(BoostQuery::new(q, ranking::FUNCTION_WORD)) as Box<dyn Query>);
+        let weak = |q: Box<dyn Query>| Box::new(BoostQuery::new(q, ranking::FUNCTION_WORD)) as Box<dyn Query>;
         bonus.extend(function_words.into_iter().map(weak));
     }
     // Units, counted before a relaxed query takes glossary terms word by word.
@@ -542,10 +539,10 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             let n = required.len();
             let any: Box<dyn Query> = match n {
                 0 => Box::new(EmptyQuery),
-                _ => {
-                    let least = if mode == Mode::Any { 1 } else { most_of(n, long) };
-                    Box::new(BooleanQuery::union_with_minimum_required_clauses(required, least))
-                }
+                _ => match if mode == Mode::Any { 1 } else { most_of(n, long) } {
+                    1 => Box::new(SumUnion::new(required)),
+                    least => Box::new(BooleanQuery::union_with_minimum_required_clauses(required, least)),
+                },
             };
             must.push((Occur::Must, any));
         }
@@ -560,7 +557,10 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
             let visible = TermQuery::new(Term::from_field_text(fields.visible, "1"), IndexRecordOption::Basic);
             must.push((Occur::Must, unscored(Box::new(visible))));
         }
-        must.extend(bonus);
+        // The bonuses, one union: asked only about the talks that match.
+        if !bonus.is_empty() {
+            must.push((Occur::Should, Box::new(SumUnion::new(bonus))));
+        }
         Box::new(BooleanQuery::new(must))
     };
     Built { query, word_count, corrections, highlight, unsearchable, long, multiword }
@@ -759,7 +759,7 @@ fn union(mut leaves: Leaves) -> Box<dyn Query> {
         1 => return boosted(leaves.pop().expect("one leaf")),
         _ => {}
     }
-    Box::new(BooleanQuery::new(leaves.into_iter().map(|l| (Occur::Should, boosted(l))).collect()))
+    Box::new(SumUnion::new(leaves.into_iter().map(boosted).collect()))
 }
 
 /// `make(field)` on every weighted field, boosted and OR-ed: a talk matches if any field does, and
