@@ -9,9 +9,9 @@ pub mod explore;
 pub mod facets;
 pub mod glossary;
 pub mod highlight;
+pub mod queries;
 pub mod query;
 pub mod ranking;
-pub mod union;
 pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -18,10 +18,13 @@
 //! insertion; two substitutions in one word are not.)
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Field;
 use tantivy::{DocSet, Searcher, Term, TERMINATED};
+
+use super::queries::Bm25Fields;
 
 /// Words shorter than this are never corrected: too many real words lie one edit away.
 pub const MIN_CHARS: usize = 5;
@@ -64,6 +67,9 @@ pub struct Vocabulary {
     /// The generation's talks, for [`Vocabulary::matches_any`] (none for a vocabulary not read
     /// from an index).
     searcher: Option<Searcher>,
+    /// BM25 per field, for [`WeightedTerm`](super::queries::WeightedTerm)s (none for a vocabulary
+    /// not read from an index: its queries use tantivy's term queries).
+    bm25: Option<Arc<Bm25Fields>>,
 }
 
 /// A likely correction of a query word.
@@ -104,7 +110,10 @@ impl Vocabulary {
                 *slot = (*slot).max(n);
             }
         }
-        Ok(Vocabulary { presence, searcher: Some(searcher.clone()), ..Vocabulary::from_counts(talks) })
+        let schema = searcher.schema();
+        let scored = schema.fields().filter(|(_, entry)| entry.has_fieldnorms()).map(|(field, _)| field);
+        let bm25 = Some(Arc::new(Bm25Fields::new(searcher, scored)?));
+        Ok(Vocabulary { presence, searcher: Some(searcher.clone()), bm25, ..Vocabulary::from_counts(talks) })
     }
 
     /// A vocabulary of the given terms and talk counts (non-Latin terms are left out).
@@ -140,7 +149,7 @@ impl Vocabulary {
             }
             buckets.push(at as u32);
         }
-        Vocabulary { terms, deletions, buckets, bucket_bits, presence: Presence::default(), searcher: None }
+        Vocabulary { terms, deletions, buckets, bucket_bits, presence: Presence::default(), searcher: None, bm25: None }
     }
 
     /// The ids of the terms that are `form` or become it less one letter.
@@ -171,6 +180,11 @@ impl Vocabulary {
             .segment_readers()
             .iter()
             .any(|segment| weight.scorer(segment, 1.0).is_ok_and(|s| s.doc() != TERMINATED))
+    }
+
+    /// The generation's BM25 statistics per field, when read from an index.
+    pub fn bm25(&self) -> Option<&Arc<Bm25Fields>> {
+        self.bm25.as_ref()
     }
 
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).

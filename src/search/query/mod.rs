@@ -13,6 +13,7 @@
 use std::ops::Bound;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -22,8 +23,8 @@ use tantivy::Term;
 
 use super::compounds::{self, Compounds};
 use super::glossary::{self, Glossary, Translation};
+use super::queries::{SumUnion, WeightedTerm};
 use super::ranking;
-use super::union::SumUnion;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
 use crate::schema::Fields;
@@ -749,9 +750,11 @@ fn weighted_by(weight: f32, leaves: Leaves) -> impl Iterator<Item = (f32, Box<dy
 fn union(mut leaves: Leaves) -> Box<dyn Query> {
     let boosted = |(weight, query): (f32, Box<dyn Query>)| -> Box<dyn Query> {
         if weight == 1.0 {
-            query
-        } else {
-            Box::new(BoostQuery::new(query, weight))
+            return query;
+        }
+        match query.downcast::<WeightedTerm>() {
+            Ok(term) => Box::new(term.times(weight)),
+            Err(query) => Box::new(BoostQuery::new(query, weight)),
         }
     };
     match leaves.len() {
@@ -802,10 +805,13 @@ fn field_has_all(vocab: &Vocabulary, field: Field, terms: &[(usize, String)]) ->
 /// The term `text` in `field`, or nothing when no talk has it there.
 fn term_leaf(vocab: &Vocabulary, field: Field, text: &str) -> Leaves {
     let term = Term::from_field_text(field, text);
-    match vocab.may_hold(&term) {
-        true => leaf(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))),
-        false => Vec::new(),
+    if !vocab.may_hold(&term) {
+        return Vec::new();
     }
+    leaf(match vocab.bm25().filter(|bm25| bm25.has(field)) {
+        Some(bm25) => Box::new(WeightedTerm::new(term, 1.0, Arc::clone(bm25))),
+        None => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+    })
 }
 
 #[cfg(test)]

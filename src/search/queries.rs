@@ -1,0 +1,477 @@
+//! Our own tantivy queries, for the shapes a search builds thousands of times a second:
+//! [`WeightedTerm`], a term whose weight and BM25 statistics are ready before the search, and
+//! [`SumUnion`], an OR whose scorer does no work for documents nobody asks about.
+//!
+//! **Weighted terms.** A word is searched as some twenty terms (its fields and forms), each with a
+//! weight. tantivy's `TermQuery`, wrapped in a `BoostQuery` for the weight, looks each term up twice
+//! (its document frequency, then its postings), computes the field's average length over every
+//! segment and a 256-entry table of it, and builds an explanation, for every term of every search
+//! (callgrind, the 3,000-query mix: 8 % of a search). A [`WeightedTerm`] takes its field's table from
+//! [`Bm25Fields`], made once per index generation, looks the term up once per segment, and carries
+//! its weight inside its BM25 weight, so its scorer is tantivy's plain `TermScorer`.
+//!
+//! **Sum unions.** tantivy ORs clauses with a buffered union: each scorer it builds allocates and
+//! clears a 4,096-document window of scores (16 KiB), and whenever it moves, it scores every posting
+//! of every clause in the next window. That suits a union that is the whole query. Here a union is
+//! nearly always one word of several (the fields and forms a word matches in), inside an
+//! intersection that only asks about the few documents holding the other words too: the window was
+//! mostly work thrown away (building the windows alone was 10 % of a search). A [`SumUnion`] keeps
+//! each clause's current document, moves clauses only when asked to (by `seek`, which skips through
+//! postings), and adds up scores only for the document asked for.
+//!
+//! Scores are those of tantivy's queries: BM25 times the weight, and a union's clauses' scores
+//! added up (in the clauses' order). They may differ from tantivy's in the last bit of a float; on
+//! the 3,000-query mix no result moved.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
+use tantivy::postings::TermInfo;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Searcher;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+
+/// BM25 of one index generation, per field: what every term of the field shares (the number of
+/// talks, the field's average length and the table of it), made once.
+pub struct Bm25Fields {
+    fields: HashMap<Field, FieldBm25>,
+    total_docs: u64,
+}
+
+struct FieldBm25 {
+    /// The weight of a term in one talk; a term's own is this one scaled by its idf.
+    unit: Bm25Weight,
+    unit_idf: f32,
+}
+
+impl Bm25Fields {
+    /// The statistics of `fields` in the talks `searcher` sees, as tantivy's BM25 computes them.
+    pub fn new(searcher: &Searcher, fields: impl IntoIterator<Item = Field>) -> tantivy::Result<Bm25Fields> {
+        let total_docs = Bm25StatisticsProvider::total_num_docs(searcher)?;
+        let mut by_field = HashMap::new();
+        for field in fields {
+            let tokens = Bm25StatisticsProvider::total_num_tokens(searcher, field)?;
+            let average = tokens as f32 / total_docs.max(1) as f32;
+            let unit = Bm25Weight::for_one_term_without_explain(1, total_docs.max(1), average);
+            by_field.insert(field, FieldBm25 { unit, unit_idf: idf(1, total_docs.max(1)) });
+        }
+        Ok(Bm25Fields { fields: by_field, total_docs })
+    }
+
+    /// The BM25 weight of a term of `field` found in `doc_freq` talks, times `weight`; `None` for a
+    /// field not in the table.
+    fn weight(&self, field: Field, doc_freq: u64, weight: f32) -> Option<Bm25Weight> {
+        let f = self.fields.get(&field)?;
+        let idf = idf(doc_freq.min(self.total_docs), self.total_docs.max(1));
+        Some(f.unit.boost_by(weight * idf / f.unit_idf))
+    }
+
+    pub fn has(&self, field: Field) -> bool {
+        self.fields.contains_key(&field)
+    }
+}
+
+/// BM25's idf, as tantivy computes it.
+fn idf(doc_freq: u64, docs: u64) -> f32 {
+    let x = ((docs - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// A term, scored by BM25 times `weight` (what `BoostQuery::new(TermQuery::new(term), weight)`
+/// scores). Its field must be in `bm25`.
+#[derive(Clone)]
+pub struct WeightedTerm {
+    term: Term,
+    weight: f32,
+    bm25: Arc<Bm25Fields>,
+}
+
+impl std::fmt::Debug for WeightedTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WeightedTerm").field("term", &self.term).field("weight", &self.weight).finish()
+    }
+}
+
+impl WeightedTerm {
+    pub fn new(term: Term, weight: f32, bm25: Arc<Bm25Fields>) -> WeightedTerm {
+        WeightedTerm { term, weight, bm25 }
+    }
+
+    /// The same term weighing `factor` times as much.
+    pub fn times(mut self, factor: f32) -> WeightedTerm {
+        self.weight *= factor;
+        self
+    }
+}
+
+impl Query for WeightedTerm {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let field = self.term.field();
+        // The term's place in each part of the index, looked up once for its frequency and its
+        // postings both.
+        let mut found = Vec::new();
+        if let Some(searcher) = scoring.searcher() {
+            for segment in searcher.segment_readers() {
+                let info = segment.inverted_index(field)?.get_term_info(&self.term)?;
+                found.push((segment.segment_id(), info));
+            }
+        }
+        let bm25 = match scoring.is_scoring_enabled() {
+            true => {
+                let doc_freq = found.iter().filter_map(|(_, info)| info.as_ref()).map(|i| u64::from(i.doc_freq)).sum();
+                let weight = self.bm25.weight(field, doc_freq, self.weight);
+                Some(weight.ok_or_else(|| TantivyError::SchemaError(format!("no BM25 table for {field:?}")))?)
+            }
+            false => None,
+        };
+        Ok(Box::new(WeightedTermWeight { term: self.term.clone(), found, bm25 }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+struct WeightedTermWeight {
+    term: Term,
+    /// The term's place in each part, by part (`None`: not there).
+    found: Vec<(SegmentId, Option<TermInfo>)>,
+    /// `None` when scoring is off.
+    bm25: Option<Bm25Weight>,
+}
+
+impl WeightedTermWeight {
+    fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<TermScorer>> {
+        let field = self.term.field();
+        let inverted = reader.inverted_index(field)?;
+        let info = match self.found.iter().find(|(id, _)| *id == reader.segment_id()) {
+            Some((_, info)) => info.clone(),
+            None => inverted.get_term_info(&self.term)?,
+        };
+        let Some(info) = info else { return Ok(None) };
+        let constant = || FieldNormReader::constant(reader.max_doc(), 1);
+        let (option, norms, bm25) = match &self.bm25 {
+            Some(bm25) => {
+                let norms = reader.fieldnorms_readers().get_field(field)?.unwrap_or_else(constant);
+                (IndexRecordOption::WithFreqs, norms, bm25.boost_by(boost))
+            }
+            None => (
+                IndexRecordOption::Basic,
+                constant(),
+                Bm25Weight::for_one_term_without_explain(1, reader.max_doc().max(1).into(), 1.0),
+            ),
+        };
+        let postings = inverted.read_postings_from_terminfo(&info, option)?;
+        Ok(Some(TermScorer { postings, norms, bm25 }))
+    }
+}
+
+/// A term's postings scored by BM25 (tantivy's own term scorer is not public).
+struct TermScorer {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl TermScorer {
+    fn explain(&self) -> Explanation {
+        self.bm25.explain(self.norms.fieldnorm_id(self.doc()), self.postings.term_freq())
+    }
+}
+
+impl DocSet for TermScorer {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for TermScorer {
+    #[inline]
+    fn score(&mut self) -> Score {
+        self.bm25.score(self.norms.fieldnorm_id(self.doc()), self.postings.term_freq())
+    }
+}
+
+impl Weight for WeightedTermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.term_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if let Some(mut scorer) = self.term_scorer(reader, 1.0)? {
+            if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                return Ok(scorer.explain());
+            }
+        }
+        Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
+    }
+}
+
+/// Matches the documents any clause matches; scores the sum of the scores of the clauses that do.
+#[derive(Debug)]
+pub struct SumUnion {
+    clauses: Vec<Box<dyn Query>>,
+}
+
+impl SumUnion {
+    pub fn new(clauses: Vec<Box<dyn Query>>) -> SumUnion {
+        SumUnion { clauses }
+    }
+}
+
+impl Clone for SumUnion {
+    fn clone(&self) -> SumUnion {
+        SumUnion { clauses: self.clauses.iter().map(|c| c.box_clone()).collect() }
+    }
+}
+
+impl Query for SumUnion {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self.clauses.iter().map(|c| c.weight(scoring)).collect::<tantivy::Result<_>>()?;
+        Ok(Box::new(SumUnionWeight { weights }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in &self.clauses {
+            clause.query_terms(visitor);
+        }
+    }
+}
+
+struct SumUnionWeight {
+    weights: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for SumUnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut clauses = Vec::with_capacity(self.weights.len());
+        for weight in &self.weights {
+            let scorer = weight.scorer(reader, boost)?;
+            if scorer.doc() != TERMINATED {
+                clauses.push(Clause { doc: scorer.doc(), scorer });
+            }
+        }
+        Ok(match clauses.len() {
+            0 => Box::new(EmptyScorer),
+            1 => clauses.pop().expect("one clause").scorer,
+            _ => {
+                let doc = clauses.iter().map(|c| c.doc).min().unwrap_or(TERMINATED);
+                Box::new(SumUnionScorer { clauses, doc })
+            }
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
+        }
+        let mut explanation = Explanation::new("sum of the clauses that match", scorer.score());
+        for weight in &self.weights {
+            if let Ok(detail) = weight.explain(reader, doc) {
+                explanation.add_detail(detail);
+            }
+        }
+        Ok(explanation)
+    }
+}
+
+/// A clause's scorer and the document it is on (kept here, so that finding the next document reads
+/// a vector rather than calling every scorer).
+struct Clause {
+    doc: DocId,
+    scorer: Box<dyn Scorer>,
+}
+
+struct SumUnionScorer {
+    /// The clauses not yet exhausted, in the query's order.
+    clauses: Vec<Clause>,
+    doc: DocId,
+}
+
+impl SumUnionScorer {
+    /// Drops exhausted clauses and finds the smallest document the others are on.
+    fn settle(&mut self) -> DocId {
+        self.doc = self.clauses.iter().map(|c| c.doc).min().unwrap_or(TERMINATED);
+        if self.clauses.iter().any(|c| c.doc == TERMINATED) {
+            self.clauses.retain(|c| c.doc != TERMINATED);
+        }
+        self.doc
+    }
+}
+
+impl DocSet for SumUnionScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        for clause in &mut self.clauses {
+            if clause.doc == current {
+                clause.doc = clause.scorer.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for clause in &mut self.clauses {
+            if clause.doc < target {
+                clause.doc = clause.scorer.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    /// At least the biggest clause's size; the sum when they do not overlap.
+    fn size_hint(&self) -> u32 {
+        self.clauses.iter().fold(0u32, |sum, c| sum.saturating_add(c.scorer.size_hint()))
+    }
+
+    fn cost(&self) -> u64 {
+        self.clauses.iter().map(|c| c.scorer.cost()).sum()
+    }
+}
+
+impl Scorer for SumUnionScorer {
+    fn score(&mut self) -> Score {
+        let mut sum: Score = 0.0;
+        for clause in &mut self.clauses {
+            if clause.doc == self.doc {
+                sum += clause.scorer.score();
+            }
+        }
+        sum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index};
+
+    /// The same documents and scores as tantivy's union of `Should` clauses, alone and inside an
+    /// intersection.
+    #[test]
+    fn scores_as_a_boolean_union_does() {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
+        for i in 0..6000usize {
+            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
+            let text = format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" });
+            writer.add_document(doc!(title => pick(2), body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |field, text| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+        };
+        let clauses = || -> Vec<Box<dyn Query>> {
+            vec![
+                Box::new(BoostQuery::new(term(title, "mesh"), 2.0)),
+                term(body, "mesh"),
+                Box::new(BoostQuery::new(term(body, "gateway"), 0.3)),
+                term(body, "absent"),
+            ]
+        };
+        let ours = SumUnion::new(clauses());
+        let theirs = BooleanQuery::new(clauses().into_iter().map(|c| (Occur::Should, c)).collect());
+        let all = (TopDocs::with_limit(6000).order_by_score(), Count);
+        let (a, b) = (searcher.search(&ours, &all).unwrap(), searcher.search(&theirs, &all).unwrap());
+        assert!(a.1 > 1000, "{}", a.1);
+        assert_eq!(a, b);
+        // One word of two: the union is asked only about the documents with `istio` in the body.
+        let and = |union: Box<dyn Query>| BooleanQuery::intersection(vec![term(body, "istio"), union]);
+        let (a, b) = (
+            searcher.search(&and(Box::new(ours.clone())), &all).unwrap(),
+            searcher.search(&and(Box::new(theirs.clone())), &all).unwrap(),
+        );
+        assert!(a.1 > 100, "{}", a.1);
+        assert_eq!(a, b);
+        let top = a.0[0].1;
+        let explained = and(Box::new(ours)).explain(&searcher, top).unwrap();
+        assert_eq!(explained.value(), a.0[0].0);
+    }
+
+    /// The same documents as tantivy's boosted term query, scored the same but for the last bits.
+    #[test]
+    fn a_weighted_term_scores_as_a_boosted_term_query() {
+        let mut schema = Schema::builder();
+        let title = schema.add_text_field("title", TEXT);
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..500usize {
+            let body_text = format!("{} mesh {}", "istio ".repeat(i % 5), "envoy ".repeat(i % 3));
+            writer.add_document(doc!(title => if i % 4 == 0 { "mesh" } else { "other" }, body => body_text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let bm25 = Arc::new(Bm25Fields::new(&searcher, [title, body]).unwrap());
+        for (field, word, weight) in [(body, "istio", 0.7f32), (title, "mesh", 2.0), (body, "absent", 1.0)] {
+            let term = Term::from_field_text(field, word);
+            let ours = WeightedTerm::new(term.clone(), 1.0, Arc::clone(&bm25)).times(weight);
+            let theirs = BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight);
+            let all = (TopDocs::with_limit(500).order_by_score(), Count);
+            let (a, b) = (searcher.search(&ours, &all).unwrap(), searcher.search(&theirs, &all).unwrap());
+            assert_eq!(a.1, b.1, "{word}");
+            assert_eq!(a.0.len(), b.0.len());
+            for ((sa, da), (sb, db)) in a.0.iter().zip(&b.0) {
+                assert_eq!(da, db, "{word}");
+                assert!((sa - sb).abs() <= 1e-5 * sb.abs(), "{word}: {sa} against {sb}");
+            }
+            if let Some((score, address)) = a.0.first() {
+                assert_eq!(ours.explain(&searcher, *address).unwrap().value(), *score);
+            }
+        }
+        assert!(bm25.has(body) && !bm25.has(Field::from_field_id(7)));
+    }
+
+    #[test]
+    fn no_clause_or_none_matching_matches_nothing() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.add_document(doc!(body => "mesh")).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let absent = TermQuery::new(Term::from_field_text(body, "absent"), IndexRecordOption::WithFreqs);
+        assert_eq!(searcher.search(&SumUnion::new(Vec::new()), &Count).unwrap(), 0);
+        assert_eq!(searcher.search(&SumUnion::new(vec![Box::new(absent)]), &Count).unwrap(), 0);
+    }
+}
