@@ -264,9 +264,12 @@ impl Vocabulary {
 }
 
 /// Which terms the searched fields hold, as a Bloom filter (10 bits and 3 probes a term: about 2 %
-/// of absent terms look present, and are searched for nothing as before). Asking it costs three
-/// memory reads, where asking tantivy's term dictionary costs a walk down its FST: a query asks
-/// for some 40 terms, three in five of them absent.
+/// of absent terms look present, and are searched for nothing as before). Asking it costs one
+/// memory read, where asking tantivy's term dictionary costs a walk down its FST: a query asks
+/// for some 40 terms, three in five of them absent. The filter is blocked: a term's three bits lie
+/// in one 64-byte block, so a question misses the cache once rather than three times (the filter
+/// of the whole corpus is 2 MiB; `perf` under load: three misses a question were 2 % of the
+/// server's time).
 #[derive(Default)]
 struct Presence {
     fields: Vec<Field>,
@@ -276,16 +279,21 @@ struct Presence {
 impl Presence {
     const BITS_PER_TERM: usize = 10;
 
+    /// Bits in a block: a cache line.
+    const BLOCK_BITS: usize = 512;
+
     fn new(fields: &[Field], terms: usize) -> Presence {
-        let bits = (terms * Self::BITS_PER_TERM).next_power_of_two().max(64);
+        let bits = (terms * Self::BITS_PER_TERM).next_power_of_two().max(Self::BLOCK_BITS);
         Presence { fields: fields.to_vec(), bits: vec![0; bits / 64] }
     }
 
+    /// The term's three bits: a block chosen by the hash's top bits, then three places in it.
     fn probes(&self, field: Field, term: &[u8]) -> [usize; 3] {
         let h = hash_from(FNV_OFFSET ^ u64::from(field.field_id()), term);
-        let (a, b) = (h, (h >> 32) | 1);
-        let mask = self.bits.len() * 64 - 1;
-        [0, 1, 2].map(|i| (a.wrapping_add(i * b) as usize) & mask)
+        let blocks = self.bits.len() * 64 / Self::BLOCK_BITS;
+        let block = ((h >> 32) as usize * blocks) >> 32;
+        let mask = Self::BLOCK_BITS as u64 - 1;
+        [0, 9, 18].map(|shift| block * Self::BLOCK_BITS + ((h >> shift) & mask) as usize)
     }
 
     fn insert(&mut self, field: Field, term: &[u8]) {
@@ -356,6 +364,23 @@ pub fn max_edits(word: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every term put in is found; few others seem to be (10 bits a term: about 2 %, blocked).
+    #[test]
+    fn the_presence_filter_has_no_false_negatives_and_few_false_positives() {
+        let (a, b) = (Field::from_field_id(0), Field::from_field_id(1));
+        let mut presence = Presence::new(&[a, b], 20_000);
+        let word = |i: usize| format!("w{i}x{}", i * 7919 % 1000);
+        for i in 0..20_000 {
+            presence.insert(a, word(i).as_bytes());
+        }
+        assert!((0..20_000).all(|i| presence.may_hold(&Term::from_field_text(a, &word(i)))));
+        let seem = (20_000..40_000).filter(|&i| presence.may_hold(&Term::from_field_text(a, &word(i)))).count();
+        let other_field = (0..20_000).filter(|&i| presence.may_hold(&Term::from_field_text(b, &word(i)))).count();
+        assert!(seem < 800 && other_field < 800, "{seem} and {other_field} of 20,000 absent terms seem present");
+        // A field the filter was not built over may hold anything.
+        assert!(presence.may_hold(&Term::from_field_text(Field::from_field_id(2), "absent")));
+    }
 
     fn vocab() -> Vocabulary {
         Vocabulary::from_terms([
