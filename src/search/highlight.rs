@@ -56,23 +56,42 @@ impl Highlighter {
 
     /// Byte ranges of `text` to mark, sorted and merged.
     fn marks(&mut self, text: &str) -> Vec<Range<usize>> {
-        let Some(matcher) = &self.matcher else { return Vec::new() };
-        if text.is_empty() {
+        if self.matcher.is_none() || text.is_empty() {
             return Vec::new();
         }
         if self.always_tokenize {
             return self.marks_by_tokens(text);
         }
-        self.folded.fold_as(text, self.han);
-        if !lowercase_keeping_offsets(self.folded.text_or(text), &mut self.haystack) {
-            return self.marks_by_tokens(text);
+        let mut folded = std::mem::take(&mut self.folded);
+        let mut haystack = std::mem::take(&mut self.haystack);
+        folded.fold_as(text, self.han);
+        let marks = match lowercase_keeping_offsets(folded.text_or(text), &mut haystack) {
+            true => self.find(&haystack, &folded),
+            false => self.marks_by_tokens(text),
+        };
+        (self.folded, self.haystack) = (folded, haystack);
+        marks
+    }
+
+    /// [`Highlighter::marks`] of a text prepared beforehand.
+    fn marks_prepared(&mut self, text: &Prepared) -> Vec<Range<usize>> {
+        if self.matcher.is_none() || text.text.is_empty() {
+            return Vec::new();
         }
-        let hay = self.haystack.as_str();
+        match (&text.haystack, self.always_tokenize) {
+            (Some(haystack), false) => self.find(haystack, &text.folded),
+            _ => self.marks_by_tokens(&text.text),
+        }
+    }
+
+    /// The terms' matches in `hay` (the text folded and lowercased), as ranges of the text.
+    fn find(&self, hay: &str, folded: &tokenizer::Folded) -> Vec<Range<usize>> {
+        let Some(matcher) = &self.matcher else { return Vec::new() };
         let mut ranges = Vec::new();
         matcher.for_each_match(hay, |pattern, start, end| {
             let term = &self.terms[pattern];
             if is_han_term(term) || whole_latin_word(hay, start, end, term) {
-                ranges.push(self.folded.original_offset(start)..self.folded.original_offset(end));
+                ranges.push(folded.original_offset(start)..folded.original_offset(end));
             }
         });
         merge(ranges)
@@ -96,29 +115,80 @@ impl Highlighter {
     /// `text` with matches marked, whole. `None` when nothing in it matches.
     pub fn whole(&mut self, text: &str) -> Option<String> {
         let marks = self.marks(text);
-        (!marks.is_empty()).then(|| {
-            let mut html = String::with_capacity(text.len() + marks.len() * 13);
-            render_into(&mut html, text, 0..text.len(), &marks);
-            html
-        })
+        whole(text, &marks)
+    }
+
+    /// [`Highlighter::whole`] of a prepared text.
+    pub fn whole_prepared(&mut self, text: &Prepared) -> Option<String> {
+        let marks = self.marks_prepared(text);
+        whole(&text.text, &marks)
     }
 
     /// The window of at most `max_bytes` of `text` holding the most matches, marked, with `…` where
     /// text was cut. `None` when nothing in it matches.
     pub fn snippet(&mut self, text: &str, max_bytes: usize) -> Option<String> {
         let marks = self.marks(text);
-        let window = best_window(text, &marks, max_bytes)?;
-        let mut html = String::with_capacity(window.len() + 64);
-        if window.start > 0 {
-            html.push('…');
-        }
-        let inside = marks.iter().filter(|m| m.start >= window.start && m.end <= window.end);
-        render_into(&mut html, text, window.clone(), inside);
-        if window.end < text.len() {
-            html.push('…');
-        }
-        Some(html)
+        snippet(text, &marks, max_bytes)
     }
+
+    /// [`Highlighter::snippet`] of a prepared text.
+    pub fn snippet_prepared(&mut self, text: &Prepared, max_bytes: usize) -> Option<String> {
+        let marks = self.marks_prepared(text);
+        snippet(&text.text, &marks, max_bytes)
+    }
+}
+
+/// A text made ready to be marked by any query, once (for a talk shown again and again): its form
+/// as the analyzer normalises it (widths and traditional characters folded, lowercased), with the
+/// map back to the text's bytes. Folding and lowercasing every text of every hit was a third of
+/// highlighting.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    text: String,
+    folded: tokenizer::Folded,
+    /// The folded text, lowercased; `None` when lowercasing changed byte lengths (then the text is
+    /// marked by running the analyzer on it, as [`Highlighter::marks`] does).
+    haystack: Option<String>,
+}
+
+impl Prepared {
+    pub fn new(text: String) -> Prepared {
+        let mut folded = tokenizer::Folded::default();
+        // Simplifying changes Chinese characters alone, byte for byte: Latin terms match the
+        // simplified text exactly as the text.
+        folded.fold_as(&text, true);
+        let mut haystack = String::new();
+        let haystack = lowercase_keeping_offsets(folded.text_or(&text), &mut haystack).then_some(haystack);
+        Prepared { text, folded, haystack }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// `text` with `marks` marked, whole; `None` without marks.
+fn whole(text: &str, marks: &[Range<usize>]) -> Option<String> {
+    (!marks.is_empty()).then(|| {
+        let mut html = String::with_capacity(text.len() + marks.len() * 13);
+        render_into(&mut html, text, 0..text.len(), marks);
+        html
+    })
+}
+
+/// The best window of `text` around `marks` (see [`Highlighter::snippet`]).
+fn snippet(text: &str, marks: &[Range<usize>], max_bytes: usize) -> Option<String> {
+    let window = best_window(text, marks, max_bytes)?;
+    let mut html = String::with_capacity(window.len() + 64);
+    if window.start > 0 {
+        html.push('…');
+    }
+    let inside = marks.iter().filter(|m| m.start >= window.start && m.end <= window.end);
+    render_into(&mut html, text, window.clone(), inside);
+    if window.end < text.len() {
+        html.push('…');
+    }
+    Some(html)
 }
 
 /// Terms past which one Aho–Corasick automaton is built rather than a substring finder per term.
@@ -363,6 +433,30 @@ mod tests {
         assert_eq!(by_finders, by_automaton);
         // Overlapping occurrences of one term are all found: 哈哈 at both starts in 哈哈哈.
         assert_eq!(by_finders.iter().filter(|(p, _, _)| *p == 0).count(), 2);
+    }
+
+    /// A prepared text is marked as the text itself is, whatever the terms: Chinese or Latin,
+    /// traditional characters, full widths, case, a sigma.
+    #[test]
+    fn prepared_texts_are_marked_as_texts_are() {
+        let texts = [
+            "服務網格中 TLS 的加速",
+            "ＡＰＩ７ 网关 Service Mesh",
+            "ΌΣΟΣ and C++",
+            "",
+            "no match",
+            "看著 Kubernetes 集群",
+        ];
+        let terms: [&[&str]; 5] =
+            [&["服务网格", "tls"], &["api7", "mesh"], &["σ", "c++"], &["kubernetes"], &["集群", "着"]];
+        for terms in terms {
+            for text in texts {
+                let prepared = Prepared::new(text.to_string());
+                let (mut a, mut b) = (h(terms), h(terms));
+                assert_eq!(a.whole(text), b.whole_prepared(&prepared), "{terms:?} in {text}");
+                assert_eq!(a.snippet(text, 12), b.snippet_prepared(&prepared, 12), "{terms:?} in {text}");
+            }
+        }
     }
 
     #[test]
