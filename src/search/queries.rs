@@ -313,37 +313,36 @@ struct SumUnionScorer {
 }
 
 impl SumUnionScorer {
-    /// Drops exhausted clauses and finds the smallest document the others are on.
-    fn settle(&mut self) -> DocId {
-        self.doc = self.clauses.iter().map(|c| c.doc).min().unwrap_or(TERMINATED);
-        if self.clauses.iter().any(|c| c.doc == TERMINATED) {
+    /// Moves the clauses that `step` says to move, in one pass that also finds the smallest
+    /// document they are on; drops the clauses it exhausted.
+    fn step(&mut self, mut moves: impl FnMut(&mut Clause) -> bool, mut go: impl FnMut(&mut Clause) -> DocId) -> DocId {
+        let (mut min, mut exhausted) = (TERMINATED, false);
+        for clause in &mut self.clauses {
+            if moves(clause) {
+                clause.doc = go(clause);
+                exhausted |= clause.doc == TERMINATED;
+            }
+            min = min.min(clause.doc);
+        }
+        if exhausted {
             self.clauses.retain(|c| c.doc != TERMINATED);
         }
-        self.doc
+        self.doc = min;
+        min
     }
 }
 
 impl DocSet for SumUnionScorer {
     fn advance(&mut self) -> DocId {
         let current = self.doc;
-        for clause in &mut self.clauses {
-            if clause.doc == current {
-                clause.doc = clause.scorer.advance();
-            }
-        }
-        self.settle()
+        self.step(|c| c.doc == current, |c| c.scorer.advance())
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc >= target {
             return self.doc;
         }
-        for clause in &mut self.clauses {
-            if clause.doc < target {
-                clause.doc = clause.scorer.seek(target);
-            }
-        }
-        self.settle()
+        self.step(|c| c.doc < target, |c| c.scorer.seek(target))
     }
 
     fn doc(&self) -> DocId {
