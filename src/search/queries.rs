@@ -377,25 +377,32 @@ mod tests {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, Index};
+    use tantivy::{doc, Index, Searcher};
 
-    /// The same documents and scores as tantivy's union of `Should` clauses, alone and inside an
-    /// intersection.
-    #[test]
-    fn scores_as_a_boolean_union_does() {
+    /// An index of `n` documents with a title and a body, `text(i)` giving the i-th's.
+    fn two_fields(n: usize, text: impl Fn(usize) -> (String, String)) -> (Searcher, Field, Field) {
         let mut schema = Schema::builder();
         let title = schema.add_text_field("title", TEXT);
         let body = schema.add_text_field("body", TEXT);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
-        for i in 0..6000usize {
-            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
-            let text = format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" });
-            writer.add_document(doc!(title => pick(2), body => text)).unwrap();
+        for i in 0..n {
+            let (t, b) = text(i);
+            writer.add_document(doc!(title => t, body => b)).unwrap();
         }
         writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
+        (index.reader().unwrap().searcher(), title, body)
+    }
+
+    /// The same documents and scores as tantivy's union of `Should` clauses, alone and inside an
+    /// intersection.
+    #[test]
+    fn scores_as_a_boolean_union_does() {
+        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
+        let (searcher, title, body) = two_fields(6000, |i| {
+            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
+            (pick(2).to_string(), format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" }))
+        });
         let term = |field, text| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
         };
@@ -429,17 +436,10 @@ mod tests {
     /// The same documents as tantivy's boosted term query, scored the same but for the last bits.
     #[test]
     fn a_weighted_term_scores_as_a_boosted_term_query() {
-        let mut schema = Schema::builder();
-        let title = schema.add_text_field("title", TEXT);
-        let body = schema.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for i in 0..500usize {
-            let body_text = format!("{} mesh {}", "istio ".repeat(i % 5), "envoy ".repeat(i % 3));
-            writer.add_document(doc!(title => if i % 4 == 0 { "mesh" } else { "other" }, body => body_text)).unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
+        let (searcher, title, body) = two_fields(500, |i| {
+            let title = if i % 4 == 0 { "mesh" } else { "other" };
+            (title.to_string(), format!("{} mesh {}", "istio ".repeat(i % 5), "envoy ".repeat(i % 3)))
+        });
         let bm25 = Arc::new(Bm25Fields::new(&searcher, [title, body]).unwrap());
         for (field, word, weight) in [(body, "istio", 0.7f32), (title, "mesh", 2.0), (body, "absent", 1.0)] {
             let term = Term::from_field_text(field, word);
@@ -462,13 +462,7 @@ mod tests {
 
     #[test]
     fn no_clause_or_none_matching_matches_nothing() {
-        let mut schema = Schema::builder();
-        let body = schema.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        writer.add_document(doc!(body => "mesh")).unwrap();
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
+        let (searcher, _, body) = two_fields(1, |_| (String::new(), "mesh".to_string()));
         let absent = TermQuery::new(Term::from_field_text(body, "absent"), IndexRecordOption::WithFreqs);
         assert_eq!(searcher.search(&SumUnion::new(Vec::new()), &Count).unwrap(), 0);
         assert_eq!(searcher.search(&SumUnion::new(vec![Box::new(absent)]), &Count).unwrap(), 0);
