@@ -45,10 +45,12 @@ use vocab::Vocabulary;
 /// 3,000-query mix: reading stored talks was 10 % of a search).
 const STORE_CACHE_BLOCKS: usize = 2048;
 
-/// Decoded talks kept per generation for hits (a few KiB each: about 16 MiB). Reading a hit's talk
-/// means finding and decompressing its block of the store and parsing its JSON: `perf` under load
-/// put that at 13 % of the server's time, for talks that come back again and again (on the
-/// 3,000-query mix, the 4,096 talks shown most often are 77 % of the hits shown).
+/// Talks kept per generation as hits show them, decoded and with their texts prepared for
+/// highlighting (about 8 KiB each: 34 MiB under the benchmark mix). Reading a hit's talk means
+/// finding and decompressing its block of the store and parsing its JSON, and highlighting it
+/// folded all its texts: `perf` under load put the reading alone at 13 % of the server's time, for
+/// talks that come back again and again (on the 3,000-query mix, the 4,096 talks shown most often
+/// are 77 % of the hits shown).
 const TALK_CACHE: usize = 4096;
 
 /// Longest abstract excerpt in a hit, in characters.
