@@ -8,7 +8,8 @@
 //! segment and a 256-entry table of it, and builds an explanation, for every term of every search
 //! (callgrind, the 3,000-query mix: 8 % of a search). A [`WeightedTerm`] takes its field's table from
 //! [`Bm25Fields`], made once per index generation, looks the term up once per segment, and carries
-//! its weight inside its BM25 weight, so its scorer is tantivy's plain `TermScorer`.
+//! its weight inside its BM25 weight, so its scorer is a plain term scorer with no boost around it
+//! (our own: tantivy's is not public).
 //!
 //! **Sum unions.** tantivy ORs clauses with a buffered union: each scorer it builds allocates and
 //! clears a 4,096-document window of scores (16 KiB), and whenever it moves, it scores every posting
