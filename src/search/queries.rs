@@ -41,7 +41,8 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 /// talks, the field's average length and the table of it), made once.
 pub struct Bm25Fields {
     fields: HashMap<Field, FieldBm25>,
-    total_docs: u64,
+    /// The number of talks (at least one, so that an idf is defined).
+    docs: u64,
 }
 
 struct FieldBm25 {
@@ -53,22 +54,21 @@ struct FieldBm25 {
 impl Bm25Fields {
     /// The statistics of `fields` in the talks `searcher` sees, as tantivy's BM25 computes them.
     pub fn new(searcher: &Searcher, fields: impl IntoIterator<Item = Field>) -> tantivy::Result<Bm25Fields> {
-        let total_docs = Bm25StatisticsProvider::total_num_docs(searcher)?;
+        let docs = Bm25StatisticsProvider::total_num_docs(searcher)?.max(1);
         let mut by_field = HashMap::new();
         for field in fields {
             let tokens = Bm25StatisticsProvider::total_num_tokens(searcher, field)?;
-            let average = tokens as f32 / total_docs.max(1) as f32;
-            let unit = Bm25Weight::for_one_term_without_explain(1, total_docs.max(1), average);
-            by_field.insert(field, FieldBm25 { unit, unit_idf: idf(1, total_docs.max(1)) });
+            let unit = Bm25Weight::for_one_term_without_explain(1, docs, tokens as f32 / docs as f32);
+            by_field.insert(field, FieldBm25 { unit, unit_idf: idf(1, docs) });
         }
-        Ok(Bm25Fields { fields: by_field, total_docs })
+        Ok(Bm25Fields { fields: by_field, docs })
     }
 
     /// The BM25 weight of a term of `field` found in `doc_freq` talks, times `weight`; `None` for a
     /// field not in the table.
     fn weight(&self, field: Field, doc_freq: u64, weight: f32) -> Option<Bm25Weight> {
         let f = self.fields.get(&field)?;
-        let idf = idf(doc_freq.min(self.total_docs), self.total_docs.max(1));
+        let idf = idf(doc_freq.min(self.docs), self.docs);
         Some(f.unit.boost_by(weight * idf / f.unit_idf))
     }
 
@@ -122,15 +122,11 @@ impl Query for WeightedTerm {
                 found.push((segment.segment_id(), info));
             }
         }
-        let bm25 = match scoring.is_scoring_enabled() {
-            true => {
-                let doc_freq = found.iter().filter_map(|(_, info)| info.as_ref()).map(|i| u64::from(i.doc_freq)).sum();
-                let weight = self.bm25.weight(field, doc_freq, self.weight);
-                Some(weight.ok_or_else(|| TantivyError::SchemaError(format!("no BM25 table for {field:?}")))?)
-            }
-            false => None,
-        };
-        Ok(Box::new(WeightedTermWeight { term: self.term.clone(), found, bm25 }))
+        let doc_freq = found.iter().filter_map(|(_, info)| info.as_ref()).map(|i| u64::from(i.doc_freq)).sum();
+        let bm25 = self.bm25.weight(field, doc_freq, self.weight);
+        let bm25 = bm25.ok_or_else(|| TantivyError::SchemaError(format!("no BM25 table for {field:?}")))?;
+        let scoring = scoring.is_scoring_enabled();
+        Ok(Box::new(WeightedTermWeight { term: self.term.clone(), found, bm25, scoring }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -142,8 +138,9 @@ struct WeightedTermWeight {
     term: Term,
     /// The term's place in each part, by part (`None`: not there).
     found: Vec<(SegmentId, Option<TermInfo>)>,
-    /// `None` when scoring is off.
-    bm25: Option<Bm25Weight>,
+    bm25: Bm25Weight,
+    /// Whether scores are asked for (otherwise only which talks match).
+    scoring: bool,
 }
 
 impl WeightedTermWeight {
@@ -156,17 +153,13 @@ impl WeightedTermWeight {
         };
         let Some(info) = info else { return Ok(None) };
         let constant = || FieldNormReader::constant(reader.max_doc(), 1);
-        let (option, norms, bm25) = match &self.bm25 {
-            Some(bm25) => {
-                let norms = reader.fieldnorms_readers().get_field(field)?.unwrap_or_else(constant);
-                (IndexRecordOption::WithFreqs, norms, bm25.boost_by(boost))
+        let (option, norms) = match self.scoring {
+            true => {
+                (IndexRecordOption::WithFreqs, reader.fieldnorms_readers().get_field(field)?.unwrap_or_else(constant))
             }
-            None => (
-                IndexRecordOption::Basic,
-                constant(),
-                Bm25Weight::for_one_term_without_explain(1, reader.max_doc().max(1).into(), 1.0),
-            ),
+            false => (IndexRecordOption::Basic, constant()),
         };
+        let bm25 = self.bm25.boost_by(boost);
         let postings = inverted.read_postings_from_terminfo(&info, option)?;
         Ok(Some(TermScorer { postings, norms, bm25 }))
     }
