@@ -440,15 +440,8 @@ pub struct Folded {
 }
 
 impl Folded {
-    /// Folds `text` into `self` when it has anything to fold.
+    /// Folds `text` into `self` when it has anything to fold: widths, and traditional characters.
     pub(crate) fn fold(&mut self, text: &str) {
-        self.fold_as(text, true);
-    }
-
-    /// Folds widths in `text`, and traditional characters too when `simplify` is set (a highlighter
-    /// whose terms are all Latin needs only the widths: simplifying changes Chinese characters
-    /// alone, byte for byte).
-    pub(crate) fn fold_as(&mut self, text: &str, simplify: bool) {
         self.text.clear();
         self.anchors.clear();
         self.active = false;
@@ -470,7 +463,7 @@ impl Folded {
             self.anchors.push((self.text.len(), copied));
         }
         let wide = !self.anchors.is_empty();
-        let han = simplify && text.chars().any(may_simplify);
+        let han = text.chars().any(may_simplify);
         if !wide && !han {
             return;
         }
