@@ -542,7 +542,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 0 => Box::new(EmptyQuery),
                 _ => match if mode == Mode::Any { 1 } else { most_of(n, long) } {
                     1 => Box::new(SumUnion::new(required)),
-                    least => Box::new(BooleanQuery::union_with_minimum_required_clauses(required, least)),
+                    least => Box::new(SumUnion::at_least(required, least)),
                 },
             };
             must.push((Occur::Must, any));
