@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::index::SegmentId;
+use tantivy::index::{InvertedIndexReader, SegmentId};
 use tantivy::postings::TermInfo;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
@@ -43,7 +43,8 @@ use tantivy::Searcher;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
 /// BM25 of one index generation, per field: what every term of the field shares (the number of
-/// talks, the field's average length and the table of it), made once.
+/// talks, the field's average length and the table of it, and the field's term index in each part),
+/// made once.
 pub struct Bm25Fields {
     fields: HashMap<Field, FieldBm25>,
     /// The number of talks (at least one, so that an idf is defined).
@@ -54,6 +55,16 @@ struct FieldBm25 {
     /// The weight of a term in one talk; a term's own is this one scaled by its idf.
     unit: Bm25Weight,
     unit_idf: f32,
+    /// The field's terms and postings in each part. `SegmentReader::inverted_index` takes a lock
+    /// and counts a reference each time; under load, on two cores, that was 1.7 % of the server's
+    /// time, twice for every term of every search.
+    inverted: Vec<(SegmentId, Arc<InvertedIndexReader>)>,
+}
+
+impl FieldBm25 {
+    fn inverted(&self, segment: SegmentId) -> Option<&InvertedIndexReader> {
+        self.inverted.iter().find(|(id, _)| *id == segment).map(|(_, inverted)| &**inverted)
+    }
 }
 
 impl Bm25Fields {
@@ -64,7 +75,12 @@ impl Bm25Fields {
         for field in fields {
             let tokens = Bm25StatisticsProvider::total_num_tokens(searcher, field)?;
             let unit = Bm25Weight::for_one_term_without_explain(1, docs, tokens as f32 / docs as f32);
-            by_field.insert(field, FieldBm25 { unit, unit_idf: idf(1, docs) });
+            let inverted = searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| Ok((segment.segment_id(), segment.inverted_index(field)?)))
+                .collect::<tantivy::Result<_>>()?;
+            by_field.insert(field, FieldBm25 { unit, unit_idf: idf(1, docs), inverted });
         }
         Ok(Bm25Fields { fields: by_field, docs })
     }
@@ -75,6 +91,11 @@ impl Bm25Fields {
         let f = self.fields.get(&field)?;
         let idf = idf(doc_freq.min(self.docs), self.docs);
         Some(f.unit.boost_by(weight * idf / f.unit_idf))
+    }
+
+    /// The term index of `field` in the part `segment` of this generation, if it has one.
+    fn inverted(&self, field: Field, segment: SegmentId) -> Option<&InvertedIndexReader> {
+        self.fields.get(&field)?.inverted(segment)
     }
 
     pub fn has(&self, field: Field) -> bool {
@@ -123,7 +144,10 @@ impl Query for WeightedTerm {
         let mut found = Vec::new();
         if let Some(searcher) = scoring.searcher() {
             for segment in searcher.segment_readers() {
-                let info = segment.inverted_index(field)?.get_term_info(&self.term)?;
+                let info = match self.bm25.inverted(field, segment.segment_id()) {
+                    Some(inverted) => inverted.get_term_info(&self.term)?,
+                    None => segment.inverted_index(field)?.get_term_info(&self.term)?,
+                };
                 found.push((segment.segment_id(), info));
             }
         }
@@ -131,7 +155,8 @@ impl Query for WeightedTerm {
         let bm25 = self.bm25.weight(field, doc_freq, self.weight);
         let bm25 = bm25.ok_or_else(|| TantivyError::SchemaError(format!("no BM25 table for {field:?}")))?;
         let scoring = scoring.is_scoring_enabled();
-        Ok(Box::new(WeightedTermWeight { term: self.term.clone(), found, bm25, scoring }))
+        let tables = Arc::clone(&self.bm25);
+        Ok(Box::new(WeightedTermWeight { term: self.term.clone(), found, bm25, scoring, tables }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -146,12 +171,22 @@ struct WeightedTermWeight {
     bm25: Bm25Weight,
     /// Whether scores are asked for (otherwise only which talks match).
     scoring: bool,
+    /// The generation's tables, for the field's term index in each part.
+    tables: Arc<Bm25Fields>,
 }
 
 impl WeightedTermWeight {
     fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<TermScorer>> {
         let field = self.term.field();
-        let inverted = reader.inverted_index(field)?;
+        // A part the generation's tables do not know (a searcher of another generation) is asked.
+        let asked;
+        let inverted = match self.tables.inverted(field, reader.segment_id()) {
+            Some(inverted) => inverted,
+            None => {
+                asked = reader.inverted_index(field)?;
+                &*asked
+            }
+        };
         let info = match self.found.iter().find(|(id, _)| *id == reader.segment_id()) {
             Some((_, info)) => info.clone(),
             None => inverted.get_term_info(&self.term)?,
