@@ -395,10 +395,14 @@ impl Engine {
                 if total >= needed {
                     break;
                 }
-                let wider = query::build(&g.fields, &clauses, &req.filters, wider_mode, &g.vocab);
+                // The same units, combined more loosely: not built from the text again.
+                let wider = match built.widened(wider_mode) {
+                    Some(query) => query,
+                    None => query::build(&g.fields, &clauses, &req.filters, wider_mode, &g.vocab).query,
+                };
                 let seen: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
                 let collector = (TopDocs::with_limit(needed + seen.len()).order_by_score(), Count, facet_collector());
-                let (more, more_total, more_counts) = g.collect(&searcher, &wider.query, &collector)?;
+                let (more, more_total, more_counts) = g.collect(&searcher, &wider, &collector)?;
                 top.extend(more.into_iter().filter(|(_, a)| !seen.contains(a)));
                 (total, counts) = (more_total, more_counts);
                 if more_total > seen.len() {
