@@ -39,10 +39,12 @@ use highlight::{Highlighter, Prepared};
 pub use query::{Clause, Corrected, Filters, Mode};
 use vocab::Vocabulary;
 
-/// Decompressed blocks of stored talks kept per generation (4 KiB each, [`schema::DOCSTORE_BLOCK_BYTES`]):
-/// 8 MiB at most, about half the whole corpus's store. tantivy's default of 100 blocks held too few
-/// for the talks a mix of searches shows, and a hit decompressed its block again (callgrind, the
-/// 3,000-query mix: reading stored talks was 10 % of a search).
+/// Decompressed blocks of stored talks kept per generation (4 KiB each, [`schema::DOCSTORE_BLOCK_BYTES`])
+/// when the store is compressed, as it is in generations built before [`schema::settings`] left
+/// stored talks uncompressed: 8 MiB at most, about half the whole corpus's store. tantivy's default of 100
+/// blocks held too few for the talks a mix of searches shows, and a hit decompressed its block again
+/// (callgrind, the 3,000-query mix: reading stored talks was 10 % of a search). An uncompressed
+/// store keeps no blocks: reading a talk is a copy, cheaper than the cache's lock.
 const STORE_CACHE_BLOCKS: usize = 2048;
 
 /// Talks kept per generation as hits show them, decoded and with their texts prepared for
@@ -197,7 +199,10 @@ impl Generation {
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .doc_store_cache_num_blocks(STORE_CACHE_BLOCKS)
+            .doc_store_cache_num_blocks(match opened.index.settings().docstore_compression {
+                tantivy::store::Compressor::None => 0,
+                _ => STORE_CACHE_BLOCKS,
+            })
             .try_into()?;
         let companies = Companies::builtin();
         let mut company_names: HashMap<String, String> =
