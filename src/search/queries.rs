@@ -479,18 +479,26 @@ mod tests {
         (index.reader().unwrap().searcher(), title, body)
     }
 
+    /// 6,000 documents, each a title word and two or three body words of seven (`istio` in every
+    /// eleventh body).
+    fn mesh_words() -> (Searcher, Field, Field) {
+        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
+        two_fields(6000, |i| {
+            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
+            (pick(2).to_string(), format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" }))
+        })
+    }
+
+    /// A term query, scored.
+    fn term(field: Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+    }
+
     /// The same documents and scores as tantivy's union of `Should` clauses, alone and inside an
     /// intersection.
     #[test]
     fn scores_as_a_boolean_union_does() {
-        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
-        let (searcher, title, body) = two_fields(6000, |i| {
-            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
-            (pick(2).to_string(), format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" }))
-        });
-        let term = |field, text| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
-        };
+        let (searcher, title, body) = mesh_words();
         let clauses = || -> Vec<Box<dyn Query>> {
             vec![
                 Box::new(BoostQuery::new(term(title, "mesh"), 2.0)),
@@ -522,14 +530,7 @@ mod tests {
     /// for the order the clauses' scores are added in, alone and inside an intersection.
     #[test]
     fn at_least_matches_as_a_union_with_a_minimum_does() {
-        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
-        let (searcher, title, body) = two_fields(6000, |i| {
-            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
-            (pick(2).to_string(), format!("{} {} {}", pick(3), pick(5), if i % 11 == 0 { "istio" } else { "" }))
-        });
-        let term = |field, text| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
-        };
+        let (searcher, title, body) = mesh_words();
         let clauses = || -> Vec<Box<dyn Query>> {
             vec![
                 Box::new(SumUnion::new(vec![term(title, "mesh"), term(body, "mesh")])),
