@@ -557,7 +557,9 @@ impl Built {
     /// A long query's query in the wider `mode` ([`Mode::Most`] or [`Mode::Any`]): what
     /// [`build`] would build in that mode, from the same units, without segmenting, translating and
     /// looking its words up again (on the mix's relaxed queries, the two builds more were a fifth of
-    /// their time). `None` for a query that is not long.
+    /// their time). The units are those any mode builds: only a query of one unit takes a glossary
+    /// term word by word when relaxed, and a long query has three or more. `None` for a query that
+    /// is not long.
     pub fn widened(&self, mode: Mode) -> Option<Box<dyn Query>> {
         let parts = self.parts.as_ref()?;
         let must = parts.must.iter().map(|(occur, q)| (*occur, q.box_clone())).collect();
