@@ -834,16 +834,14 @@ fn phrase_query(field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Q
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 
-/// The words `terms` in `field`, as a phrase when there are several; nothing when the field lacks
-/// one of them.
+/// The words `terms` in `field`, as a phrase when there are several (a single word is a weighted
+/// term, as the words typed are); nothing when the field lacks one of them.
 fn phrase_or_term(vocab: &Vocabulary, field: Field, terms: &[(usize, String)]) -> Leaves {
-    if !field_has_all(vocab, field, terms) {
-        return Vec::new();
+    match terms {
+        [(_, only)] => term_leaf(vocab, field, only),
+        _ if field_has_all(vocab, field, terms) => leaf(phrase_query(field, terms, 0)),
+        _ => Vec::new(),
     }
-    leaf(match terms {
-        [(_, only)] => term_query(field, only),
-        _ => phrase_query(field, terms, 0),
-    })
 }
 
 /// Whether `field` may hold every one of `terms` (see [`Vocabulary::may_hold`]).
