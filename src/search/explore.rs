@@ -460,7 +460,7 @@ impl Engine {
             for (score, address) in top {
                 let t = schema::talk_from_doc(f, &searcher.doc::<schema::Stored>(address)?)?;
                 talks.push(SimilarTalk {
-                    speakers: speaker_refs(&t),
+                    speakers: SpeakerRef::all_of(&t),
                     id: t.id,
                     title: t.title,
                     event: EventRef::of(&t.event),
@@ -553,15 +553,6 @@ fn person_ref(s: &SpeakerEntity) -> PersonRef {
     PersonRef { id: s.id.clone(), name: s.name.clone(), company: s.company.clone(), talks: s.talks.len() }
 }
 
-fn speaker_refs(t: &Talk) -> Vec<SpeakerRef> {
-    let companies = Companies::builtin();
-    let company_id = |c: &Option<String>| c.as_deref().and_then(|c| companies.id_for(c));
-    t.speakers
-        .iter()
-        .map(|s| SpeakerRef { name: s.name.clone(), company: s.company.clone(), company_id: company_id(&s.company) })
-        .collect()
-}
-
 fn talk_item(t: &Talk) -> TalkItem {
     TalkItem {
         id: t.id.clone(),
@@ -570,7 +561,7 @@ fn talk_item(t: &Talk) -> TalkItem {
         time: t.time.clone(),
         start: t.start.clone(),
         language: t.language.clone(),
-        speakers: speaker_refs(t),
+        speakers: SpeakerRef::all_of(t),
     }
 }
 

@@ -148,6 +148,19 @@ pub struct SpeakerRef {
     pub company_id: Option<String>,
 }
 
+impl SpeakerRef {
+    /// The speakers of `talk`, with their companies' ids.
+    pub fn all_of(talk: &Talk) -> Vec<SpeakerRef> {
+        let companies = Companies::builtin();
+        let refer = |s: &crate::talk::Speaker| SpeakerRef {
+            name: s.name.clone(),
+            company: s.company.clone(),
+            company_id: s.company.as_deref().and_then(|c| companies.id_for(c)),
+        };
+        talk.speakers.iter().map(refer).collect()
+    }
+}
+
 /// An open index, ready to answer searches from many threads at once.
 ///
 /// The engine serves one generation of the index at a time; [`Engine::reload_if_changed`] switches
@@ -545,17 +558,8 @@ impl Shown {
         let body = body.filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
         let names = talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("，");
         let bios = talk.speakers.iter().filter_map(|s| s.bio.as_deref()).collect::<Vec<_>>().join("\n");
-        let speakers = talk
-            .speakers
-            .iter()
-            .map(|s| SpeakerRef {
-                company_id: s.company.as_deref().and_then(|c| Companies::builtin().id_for(c)),
-                name: s.name.clone(),
-                company: s.company.clone(),
-            })
-            .collect();
         Shown {
-            speakers,
+            speakers: SpeakerRef::all_of(&talk),
             event: EventRef::of(&talk.event),
             excerpt: excerpt(&body, ABSTRACT_CHARS),
             names: Prepared::new(names),
