@@ -527,30 +527,43 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
     }
     // Units, counted before a relaxed query takes glossary terms word by word.
     let word_count = if unit_count == 0 { required.len() } else { unit_count };
-    // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
-    let unsearchable = required.is_empty() && must.is_empty() && filters.is_empty();
+    let parts = Parts { must, required, filters: filter_clauses(fields, filters), bonus, visible: fields.visible };
+    let unsearchable = parts.unsearchable();
     // Three words or more (a question, a half-remembered title): when too few talks have all of
-    // them, the search layer follows with those that have at least half ([`Mode::Most`]).
+    // them, the search layer follows with those that have at least half ([`Mode::Most`]). Such a
+    // query keeps its parts, to be widened (see [`Built::widened`]).
     let long = word_count >= LONG_QUERY_WORDS;
-    // A long query may be widened (see [`Built::widened`]): what it is made of is kept.
-    let parts = long.then(|| Parts {
-        fields: *fields,
-        filters: filters.clone(),
-        must: must.iter().map(|(occur, q)| (*occur, q.box_clone())).collect(),
-        required: required.iter().map(|(q, may_match)| (q.box_clone(), *may_match)).collect(),
-        bonus: bonus.iter().map(|q| q.box_clone()).collect(),
-    });
-    let query = combine(fields, filters, must, required, bonus, mode, long);
+    let (query, parts) = match long {
+        true => (parts.clone().combine(mode, long), Some(parts)),
+        false => (parts.combine(mode, long), None),
+    };
     Built { query, word_count, corrections, highlight, unsearchable, long, multiword, parts }
 }
 
-/// What a long query is made of, kept to make its wider forms without analyzing its text again.
+/// What a query is made of: the clauses other than plain words, the units, the filters and the
+/// bonuses. [`Parts::combine`] makes the query of a mode from them.
 struct Parts {
-    fields: Fields,
-    filters: Filters,
+    /// Phrases, exclusions and field clauses (`speaker:` …).
     must: Vec<(Occur, Box<dyn Query>)>,
+    /// Each unit's query, with whether any talk may match it (see [`unit_query`]).
     required: Vec<(Box<dyn Query>, bool)>,
+    filters: Vec<(Occur, Box<dyn Query>)>,
     bonus: Vec<Box<dyn Query>>,
+    /// The field marking the talks that are searched, for a query of only exclusions or filters.
+    visible: Field,
+}
+
+impl Clone for Parts {
+    fn clone(&self) -> Parts {
+        let clauses = |c: &[(Occur, Box<dyn Query>)]| c.iter().map(|(occur, q)| (*occur, q.box_clone())).collect();
+        Parts {
+            must: clauses(&self.must),
+            required: self.required.iter().map(|(q, may_match)| (q.box_clone(), *may_match)).collect(),
+            filters: clauses(&self.filters),
+            bonus: self.bonus.iter().map(|q| q.box_clone()).collect(),
+            visible: self.visible,
+        }
+    }
 }
 
 impl Built {
@@ -561,59 +574,55 @@ impl Built {
     /// term word by word when relaxed, and a long query has three or more. `None` for a query that
     /// is not long.
     pub fn widened(&self, mode: Mode) -> Option<Box<dyn Query>> {
-        let parts = self.parts.as_ref()?;
-        let must = parts.must.iter().map(|(occur, q)| (*occur, q.box_clone())).collect();
-        let required = parts.required.iter().map(|(q, may_match)| (q.box_clone(), *may_match)).collect();
-        let bonus = parts.bonus.iter().map(|q| q.box_clone()).collect();
-        Some(combine(&parts.fields, &parts.filters, must, required, bonus, mode, self.long))
+        Some(self.parts.as_ref()?.clone().combine(mode, self.long))
     }
 }
 
-/// The query of a search's parts in `mode`: the clauses other than plain words (`must`), every
-/// required unit ([`Mode::All`]) or enough of them, the filters, and the bonuses.
-fn combine(
-    fields: &Fields,
-    filters: &Filters,
-    mut must: Vec<(Occur, Box<dyn Query>)>,
-    required: Vec<(Box<dyn Query>, bool)>,
-    bonus: Vec<Box<dyn Query>>,
-    mode: Mode,
-    long: bool,
-) -> Box<dyn Query> {
-    // Text with nothing searchable in it (`😀`, `"`, `*`) finds nothing, rather than every talk.
-    if required.is_empty() && must.is_empty() && filters.is_empty() {
-        return Box::new(EmptyQuery);
+impl Parts {
+    /// Text with nothing searchable in it (`😀`, `"`, `*`) and no filter: it finds nothing, rather
+    /// than every talk.
+    fn unsearchable(&self) -> bool {
+        self.required.is_empty() && self.must.is_empty() && self.filters.is_empty()
     }
-    match mode {
-        Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
-        Mode::Most | Mode::Any if !required.is_empty() => {
-            // A word no talk has (typed, translated or otherwise) is not one of the words to have
-            // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
-            let required: Vec<Box<dyn Query>> =
-                required.into_iter().filter(|(_, may_match)| *may_match).map(|(q, _)| q).collect();
-            let n = required.len();
-            let any: Box<dyn Query> = match n {
-                0 => Box::new(EmptyQuery),
-                _ => match if mode == Mode::Any { 1 } else { most_of(n, long) } {
-                    1 => Box::new(SumUnion::new(required)),
-                    least => Box::new(SumUnion::at_least(required, least)),
-                },
-            };
-            must.push((Occur::Must, any));
+
+    /// The query in `mode`: the clauses other than plain words, every unit ([`Mode::All`]) or
+    /// enough of them, the filters, and the bonuses.
+    fn combine(self, mode: Mode, long: bool) -> Box<dyn Query> {
+        if self.unsearchable() {
+            return Box::new(EmptyQuery);
         }
-        Mode::Most | Mode::Any => {}
+        let Parts { mut must, required, filters, bonus, visible } = self;
+        match mode {
+            Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
+            Mode::Most | Mode::Any if !required.is_empty() => {
+                // A word no talk has (typed, translated or otherwise) is not one of the words to have
+                // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
+                let required: Vec<Box<dyn Query>> =
+                    required.into_iter().filter(|(_, may_match)| *may_match).map(|(q, _)| q).collect();
+                let n = required.len();
+                let any: Box<dyn Query> = match n {
+                    0 => Box::new(EmptyQuery),
+                    _ => match if mode == Mode::Any { 1 } else { most_of(n, long) } {
+                        1 => Box::new(SumUnion::new(required)),
+                        least => Box::new(SumUnion::at_least(required, least)),
+                    },
+                };
+                must.push((Occur::Must, any));
+            }
+            Mode::Most | Mode::Any => {}
+        }
+        must.extend(filters);
+        if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
+            // Only exclusions or filters: start from every talk that is searched.
+            let visible = TermQuery::new(Term::from_field_text(visible, "1"), IndexRecordOption::Basic);
+            must.push((Occur::Must, unscored(Box::new(visible))));
+        }
+        // The bonuses, one union: asked only about the talks that match.
+        if !bonus.is_empty() {
+            must.push((Occur::Should, Box::new(SumUnion::new(bonus))));
+        }
+        Box::new(BooleanQuery::new(must))
     }
-    must.extend(filter_clauses(fields, filters));
-    if !must.iter().any(|(occur, _)| *occur == Occur::Must) {
-        // Only exclusions or filters: start from every talk that is searched.
-        let visible = TermQuery::new(Term::from_field_text(fields.visible, "1"), IndexRecordOption::Basic);
-        must.push((Occur::Must, unscored(Box::new(visible))));
-    }
-    // The bonuses, one union: asked only about the talks that match.
-    if !bonus.is_empty() {
-        must.push((Occur::Should, Box::new(SumUnion::new(bonus))));
-    }
-    Box::new(BooleanQuery::new(must))
 }
 
 /// How many of `n` units a relaxed query needs: half of a short query's (at least one), half of a
