@@ -178,7 +178,10 @@ struct WeightedTermWeight {
 impl WeightedTermWeight {
     fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<TermScorer>> {
         let field = self.term.field();
-        // A part the generation's tables do not know (a searcher of another generation) is asked.
+        // A part the generation's tables do not know (a searcher of another generation) is asked,
+        // as in `WeightedTerm::weight`. The index is borrowed here rather than reached through a
+        // helper taking a closure: returning the postings (about 1 KiB) through one moved them
+        // several times, +0.8 % instructions per search (callgrind, the mix).
         let asked;
         let inverted = match self.tables.inverted(field, reader.segment_id()) {
             Some(inverted) => inverted,
@@ -319,7 +322,7 @@ impl Weight for SumUnionWeight {
             }
         }
         Ok(match clauses.len() {
-            n if n == 0 || n < self.least => Box::new(EmptyScorer),
+            n if n < self.least => Box::new(EmptyScorer),
             1 => clauses.pop().expect("one clause").scorer,
             _ => {
                 let doc = clauses.iter().map(|c| c.doc).min().unwrap_or(TERMINATED);
