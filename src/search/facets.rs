@@ -183,7 +183,12 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+    fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        // One part (the whole corpus is one): its counts are the total, not copied into a new vector
+        // of every slot (callgrind, the mix: 1 % of a search).
+        if fruits.len() == 1 {
+            return Ok(fruits.pop().unwrap_or_default());
+        }
         let mut total = Counts::default();
         for Counts(from) in fruits {
             if total.0.len() < from.len() {
