@@ -414,11 +414,9 @@ impl Engine {
                 if total >= needed {
                     break;
                 }
-                // The same units, combined more loosely: not built from the text again.
-                let wider = match built.widened(wider_mode) {
-                    Some(query) => query,
-                    None => query::build(&g.fields, &clauses, &req.filters, wider_mode, &g.vocab).query,
-                };
+                // The same units, combined more loosely: not built from the text again (a long query
+                // keeps them, so it always widens).
+                let Some(wider) = built.widened(wider_mode) else { break };
                 let seen: HashSet<tantivy::DocAddress> = top.iter().map(|(_, a)| *a).collect();
                 let collector = (TopDocs::with_limit(needed + seen.len()).order_by_score(), Count, facet_collector());
                 let (more, more_total, more_counts) = g.collect(&searcher, &wider, &collector)?;
