@@ -480,7 +480,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                         required.push((query, may_match));
                     }
                 }
-                // Words that stand together in the query rank higher when they stand together in a talk.
+                // Words that stand together in the query rank higher when they stand together in a title.
                 if terms.len() > 1 {
                     for (field, boost) in ranking::phrase_bonus_fields(fields) {
                         if field_has_all(vocab, field, &terms) {
