@@ -23,7 +23,7 @@ use tantivy::Term;
 
 use super::compounds::{self, Compounds};
 use super::glossary::{self, Glossary, Translation};
-use super::queries::{SumUnion, WeightedTerm};
+use super::queries::{SumUnion, TabledPhrase, WeightedTerm};
 use super::ranking;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
@@ -484,7 +484,7 @@ pub fn build(fields: &Fields, clauses: &[Clause], filters: &Filters, mode: Mode,
                 if terms.len() > 1 {
                     for (field, boost) in ranking::phrase_bonus_fields(fields) {
                         if field_has_all(vocab, field, &terms) {
-                            bonus.push(Box::new(BoostQuery::new(phrase_query(field, &terms, 2), boost)));
+                            bonus.push(Box::new(BoostQuery::new(phrase_query(vocab, field, &terms, 2), boost)));
                         }
                     }
                 }
@@ -838,9 +838,14 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
-fn phrase_query(field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+/// `terms` in `field` standing together, within `slop` positions.
+fn phrase_query(vocab: &Vocabulary, field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
     let terms = terms.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+    match vocab.bm25().filter(|bm25| bm25.has(field)) {
+        Some(bm25) => Box::new(TabledPhrase::new(phrase, Arc::clone(bm25))),
+        None => Box::new(phrase),
+    }
 }
 
 /// The words `terms` in `field`, as a phrase when there are several (a single word is a weighted
@@ -848,7 +853,7 @@ fn phrase_query(field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Q
 fn phrase_or_term(vocab: &Vocabulary, field: Field, terms: &[(usize, String)]) -> Leaves {
     match terms {
         [(_, only)] => term_leaf(vocab, field, only),
-        _ if field_has_all(vocab, field, terms) => leaf(phrase_query(field, terms, 0)),
+        _ if field_has_all(vocab, field, terms) => leaf(phrase_query(vocab, field, terms, 0)),
         _ => Vec::new(),
     }
 }
