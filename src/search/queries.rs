@@ -71,6 +71,8 @@ struct FieldBm25 {
 struct Part {
     segment: SegmentId,
     inverted: Arc<InvertedIndexReader>,
+    /// The field's length in each talk (tantivy finds them in a hash map of its files every time).
+    norms: Option<FieldNormReader>,
     /// Term (its value's bytes) → its place, `None` when the part lacks it. Looking a term up in
     /// tantivy's term dictionary walks its FST, then a block of places: cache misses at every step,
     /// about 1.3 µs a term under load (`perf`: 4.2 % of the server's time at concurrency 16, for
@@ -121,7 +123,8 @@ impl Bm25Fields {
                 .iter()
                 .map(|segment| {
                     let inverted = segment.inverted_index(field)?;
-                    Ok(Part { segment: segment.segment_id(), inverted, recent: Default::default() })
+                    let norms = segment.fieldnorms_readers().get_field(field)?;
+                    Ok(Part { segment: segment.segment_id(), inverted, norms, recent: Default::default() })
                 })
                 .collect::<tantivy::Result<_>>()?;
             let id = field.field_id() as usize;
@@ -141,9 +144,10 @@ impl Bm25Fields {
         Some(f.unit.boost_by(weight * idf / f.unit_idf))
     }
 
-    /// The term index of `field` in the part `segment` of this generation, if it has one.
-    fn inverted(&self, field: Field, segment: SegmentId) -> Option<&InvertedIndexReader> {
-        Some(&self.field(field)?.part(segment)?.inverted)
+    /// The term index and lengths of `field` in the part `segment` of this generation, if it has
+    /// them.
+    fn part(&self, field: Field, segment: SegmentId) -> Option<&Part> {
+        self.field(field)?.part(segment)
     }
 
     /// Where `term` is in the part `segment` of this generation (`None` inside: not there), through
@@ -242,8 +246,9 @@ impl WeightedTermWeight {
         // helper taking a closure: returning the postings (about 1 KiB) through one moved them
         // several times, +0.8 % instructions per search (callgrind, the mix).
         let asked;
-        let inverted = match self.tables.inverted(field, reader.segment_id()) {
-            Some(inverted) => inverted,
+        let part = self.tables.part(field, reader.segment_id());
+        let inverted = match part {
+            Some(part) => &*part.inverted,
             None => {
                 asked = reader.inverted_index(field)?;
                 &*asked
@@ -257,7 +262,11 @@ impl WeightedTermWeight {
         let constant = || FieldNormReader::constant(reader.max_doc(), 1);
         let (option, norms) = match self.scoring {
             true => {
-                (IndexRecordOption::WithFreqs, reader.fieldnorms_readers().get_field(field)?.unwrap_or_else(constant))
+                let norms = match part {
+                    Some(part) => part.norms.clone(),
+                    None => reader.fieldnorms_readers().get_field(field)?,
+                };
+                (IndexRecordOption::WithFreqs, norms.unwrap_or_else(constant))
             }
             false => (IndexRecordOption::Basic, constant()),
         };
