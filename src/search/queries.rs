@@ -150,11 +150,14 @@ impl Bm25Fields {
         self.field(field)?.part(segment)
     }
 
-    /// Where `term` is in the part `segment` of this generation (`None` inside: not there), through
-    /// the part's map of recent terms ([`Part::term_info`]); `None` for a field or part this
-    /// generation's tables do not know.
-    fn term_info(&self, term: &Term, segment: SegmentId) -> Option<std::io::Result<Option<TermInfo>>> {
-        Some(self.field(term.field())?.part(segment)?.term_info(term))
+    /// Where `term` is in the part `segment` (`None`: not there): through the part's map of recent
+    /// terms ([`Part::term_info`]), or from tantivy's term dictionary for a field or part these
+    /// tables do not know (a searcher of another generation).
+    fn term_info(&self, term: &Term, segment: &SegmentReader) -> tantivy::Result<Option<TermInfo>> {
+        Ok(match self.part(term.field(), segment.segment_id()) {
+            Some(part) => part.term_info(term)?,
+            None => segment.inverted_index(term.field())?.get_term_info(term)?,
+        })
     }
 
     fn field(&self, field: Field) -> Option<&FieldBm25> {
@@ -207,11 +210,7 @@ impl Query for WeightedTerm {
         let mut found = Vec::new();
         if let Some(searcher) = scoring.searcher() {
             for segment in searcher.segment_readers() {
-                let info = match self.bm25.term_info(&self.term, segment.segment_id()) {
-                    Some(info) => info?,
-                    None => segment.inverted_index(field)?.get_term_info(&self.term)?,
-                };
-                found.push((segment.segment_id(), info));
+                found.push((segment.segment_id(), self.bm25.term_info(&self.term, segment)?));
             }
         }
         let doc_freq = found.iter().filter_map(|(_, info)| info.as_ref()).map(|i| u64::from(i.doc_freq)).sum();
@@ -395,11 +394,7 @@ impl Bm25StatisticsProvider for Tables<'_> {
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         let mut doc_freq = 0;
         for segment in self.searcher.segment_readers() {
-            let info = match self.bm25.term_info(term, segment.segment_id()) {
-                Some(info) => info?,
-                None => segment.inverted_index(term.field())?.get_term_info(term)?,
-            };
-            doc_freq += info.map_or(0, |i| u64::from(i.doc_freq));
+            doc_freq += self.bm25.term_info(term, segment)?.map_or(0, |i| u64::from(i.doc_freq));
         }
         Ok(doc_freq)
     }
@@ -640,7 +635,7 @@ mod tests {
         for (field, word) in [(body, "istio"), (title, "mesh"), (body, "absent"), (body, "istio")] {
             let term = Term::from_field_text(field, word);
             let theirs = segment.inverted_index(field).unwrap().get_term_info(&term).unwrap();
-            let ours = tables.term_info(&term, segment.segment_id()).unwrap().unwrap();
+            let ours = tables.term_info(&term, segment).unwrap();
             assert_eq!(ours, theirs, "{word}");
             assert_eq!(ours.is_some(), word != "absent");
         }
@@ -651,10 +646,11 @@ mod tests {
         }
         // Full at the 4,096th term (the two above and 4,094 new ones), emptied for the next: 12 left.
         assert_eq!(part.recent.lock().unwrap().len(), 12);
-        // Another generation's part is not in the tables.
-        let other = mesh_words().0;
-        let unknown = other.segment_reader(0).segment_id();
-        assert!(tables.term_info(&Term::from_field_text(body, "istio"), unknown).is_none());
+        // Another generation's part is not in the tables: its own term dictionary answers.
+        let other = two_fields(3, |i| ("t".into(), ["istio", "b", "istio envoy"][i].into())).0;
+        let istio = Term::from_field_text(body, "istio");
+        let info = tables.term_info(&istio, other.segment_reader(0)).unwrap().unwrap();
+        assert_eq!(info.doc_freq, 2);
     }
 
     /// The same talks and scores as tantivy's phrase query, boosted or not.
