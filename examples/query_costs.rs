@@ -32,7 +32,8 @@ fn main() {
         if dump {
             let mut response = engine.search(&req).expect("the search runs");
             response.took_ms = 0.0;
-            println!("{}", serde_json::to_string(&response).expect("a response serializes"));
+            // The bytes `/api/search` sends.
+            println!("{}", String::from_utf8(response.to_json()).expect("JSON is UTF-8"));
             continue;
         }
         let mut times = Vec::with_capacity(runs);

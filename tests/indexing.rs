@@ -392,6 +392,8 @@ fn a_talk_listed_on_two_pages_is_one_result_and_splits_again_when_a_page_goes() 
     assert_eq!(tls.total, 1);
     let hit = &tls.hits[0];
     assert_eq!(hit.also_listed.len(), 1, "{:#?}", hit.also_listed);
+    // The JSON the server sends writes `also_listed` as serde does.
+    assert_eq!(String::from_utf8(tls.to_json()).unwrap(), serde_json::to_string(&tls).unwrap());
     let events = [hit.event.title.as_str(), hit.also_listed[0].event.title.as_str()];
     assert!(events.contains(&"服务网格峰会 2022 回顾") && events.contains(&notice_event.as_str()), "{events:?}");
     assert_eq!(engine.speakers(None, None, 100).total, 11, "speakers keep one talk each");
@@ -433,6 +435,8 @@ fn a_mirror_of_a_page_is_another_listing_of_its_talks_not_dropped() {
     assert_eq!(tls.total, 1);
     let hit = &tls.hits[0];
     assert_eq!(hit.also_listed.len(), 1, "{:#?}", hit.also_listed);
+    // The JSON the server sends writes `also_listed` as serde does.
+    assert_eq!(String::from_utf8(tls.to_json()).unwrap(), serde_json::to_string(&tls).unwrap());
     let head = engine.get(&hit.id).unwrap().expect("the hit's own talk");
     let sources = [head.event.source.as_str(), hit.also_listed[0].event.source.as_str()];
     assert!(sources.iter().any(|s| s.ends_with("a.md")) && sources.iter().any(|s| s.ends_with("b.md")), "{sources:?}");

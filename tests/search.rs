@@ -352,3 +352,29 @@ fn chinese_speaker_names_by_pinyin() {
     assert_eq!(talksearch::schema::pinyin_forms("胡伟").as_deref(), Some("huwei"), "no two-letter initials");
     assert_eq!(talksearch::schema::pinyin_forms("Jimmy Song"), None);
 }
+
+/// The JSON `/api/search` sends (each hit's fixed fields written once for its talk) is byte for
+/// byte what serde writes for the response: asked twice (the second time from the kept JSON), with
+/// filters, a notice, pages past the end and no hits.
+#[test]
+fn the_json_sent_is_the_response_serialized() {
+    let state = seed();
+    let cases = [
+        ("服务网格", 20, 0, Filters::default()),
+        ("Istio \"服务网格\" <b>&", 5, 2, Filters::default()),
+        ("Service Mesh 性能优化", 10, 0, Filters { company: Some("字节跳动".into()), ..Default::default() }),
+        ("istoi", 10, 0, Filters::default()),
+        ("no-such-word-anywhere", 10, 0, Filters::default()),
+        ("", 3, 0, Filters { lang: Some("zh".into()), ..Default::default() }),
+        ("服务网格", 10, 40, Filters::default()),
+    ];
+    for _ in 0..2 {
+        for (q, limit, offset, filters) in &cases {
+            let req = SearchRequest { q: q.to_string(), limit: *limit, offset: *offset, filters: filters.clone() };
+            let mut response = state.engine.search(&req).unwrap();
+            response.notice.get_or_insert_with(|| "a \"notice\"\n".into());
+            let sent = String::from_utf8(response.to_json()).unwrap();
+            assert_eq!(sent, serde_json::to_string(&response).unwrap(), "{q}");
+        }
+    }
+}
