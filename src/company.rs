@@ -10,7 +10,7 @@
 //! people type the company in a search (`字节` for ByteDance, `鹅厂` for Tencent) but would name it
 //! wrongly inside text (`字节码联盟` is not ByteDance), so they are used for queries and filters only.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -54,10 +54,10 @@ struct File {
 pub struct Companies {
     companies: Vec<Company>,
     /// Folded name → index into `companies`.
-    by_key: HashMap<String, usize>,
+    by_key: FxHashMap<String, usize>,
     /// Folded query alias → index into `companies`.
-    by_query_key: HashMap<String, usize>,
-    by_id: HashMap<String, usize>,
+    by_query_key: FxHashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
 }
 
 /// Legal-form and generic suffixes dropped when a name is not found as written.
@@ -87,8 +87,8 @@ impl Companies {
     /// Parses a table in the `data/companies.toml` format, checking ids, parents and alias clashes.
     pub fn parse(text: &str) -> crate::Result<Companies> {
         let file: File = toml::from_str(text).map_err(|e| Error::Invalid(e.to_string()))?;
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+        let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
         for (i, c) in file.company.iter().enumerate() {
             if by_id.insert(c.id.clone(), i).is_some() {
                 return Err(Error::Invalid(format!("company id {:?} appears twice", c.id)));
@@ -109,7 +109,7 @@ impl Companies {
                 by_key.insert(k, i);
             }
         }
-        let mut by_query_key: HashMap<String, usize> = HashMap::new();
+        let mut by_query_key: FxHashMap<String, usize> = FxHashMap::default();
         for (i, c) in file.company.iter().enumerate() {
             for alias in &c.query_aliases {
                 let k = fold_name(alias);

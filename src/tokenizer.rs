@@ -19,6 +19,7 @@
 //!    same position, marked with [`STEM_PREFIX`] (see [`stem`]): a query word finds the other forms
 //!    of it through the stem, below the form as typed.
 
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
@@ -233,9 +234,8 @@ impl Tokens<'_> {
 /// Memoized per thread (a few tens of thousands of distinct words make up nearly all text).
 pub fn stem(word: &str) -> Option<String> {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     thread_local! {
-        static SEEN: RefCell<HashMap<Box<str>, Option<Box<str>>>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> = RefCell::new(FxHashMap::default());
     }
     if !(4..=30).contains(&word.len()) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return None;

@@ -10,7 +10,8 @@
 //! [`MAX_CHARS`] characters, in at most [`MAX_PARTS`] parts, and at most [`MAX_LOOKUPS`] phrases
 //! looked up.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::tokenizer::stem;
@@ -35,12 +36,12 @@ pub const MAX_FORMS: usize = 2;
 pub struct Compounds {
     /// Stems of a phrase's words, joined by spaces → (its forms as written, most used first, and
     /// the talks using them).
-    phrases: HashMap<String, (Vec<&'static str>, u32)>,
+    phrases: FxHashMap<String, (Vec<&'static str>, u32)>,
     /// A Chinese word → the stems of its senses' words, each sense's joined by spaces.
-    parts: HashMap<&'static str, Vec<String>>,
+    parts: FxHashMap<&'static str, Vec<String>>,
     /// The first words of the phrases (`feder`, `larg languag`): a reading that starts otherwise
     /// is given up early.
-    beginnings: HashSet<String>,
+    beginnings: FxHashSet<String>,
 }
 
 /// The key words are matched by: each word's English stem (`federated learning` → `feder learn`),
@@ -67,7 +68,7 @@ impl Compounds {
             let (Some(phrase), Some(count)) = (row.first(), row.get(1).and_then(|c| c.parse().ok())) else { continue };
             by_stems.entry(stems(phrase)).or_default().push((phrase, count));
         }
-        let by_stems: HashMap<String, (Vec<&'static str>, u32)> = by_stems
+        let by_stems: FxHashMap<String, (Vec<&'static str>, u32)> = by_stems
             .into_iter()
             .map(|(key, mut forms)| {
                 forms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -77,7 +78,7 @@ impl Compounds {
             .collect();
         let parts =
             rows(parts).filter_map(|row| Some((*row.first()?, row.get(1)?.split("; ").map(stems).collect()))).collect();
-        let mut beginnings = HashSet::new();
+        let mut beginnings = FxHashSet::default();
         for key in by_stems.keys() {
             let words: Vec<&str> = key.split(' ').collect();
             for n in 1..words.len() {

@@ -11,6 +11,7 @@
 //! translations are not used (abbreviations, in the same language, still are). A Chinese compound
 //! none of them lists is translated part by part (see [`super::compounds`]).
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -84,7 +85,7 @@ impl Translation {
 
 /// Analyzed term sequence → the texts it translates to.
 pub struct Glossary {
-    entries: HashMap<Vec<String>, Vec<Translation>>,
+    entries: FxHashMap<Vec<String>, Vec<Translation>>,
 }
 
 fn has_han(s: &str) -> bool {
