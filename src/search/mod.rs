@@ -122,7 +122,7 @@ pub struct Hit {
     pub also_listed: Vec<Listing>,
     /// The fields above that do not depend on the query, as JSON, made once for the talk by the
     /// first response that shows it (see [`SearchResponse::to_json`]); `None` for a hit made
-    /// otherwise.
+    /// otherwise. Code that changes one of those fields in a hit must set this to `None`.
     #[serde(skip)]
     json: Option<Arc<OnceLock<HitJson>>>,
 }
