@@ -182,9 +182,10 @@ impl Vocabulary {
             .any(|segment| weight.scorer(segment, 1.0).is_ok_and(|s| s.doc() != TERMINATED))
     }
 
-    /// The generation's BM25 statistics per field, when read from an index.
-    pub fn bm25(&self) -> Option<&Arc<Bm25Fields>> {
-        self.bm25.as_ref()
+    /// The generation's BM25 statistics, when read from an index and they cover `field` (our own
+    /// term and phrase queries need them; without, tantivy's are used).
+    pub fn bm25_for(&self, field: Field) -> Option<&Arc<Bm25Fields>> {
+        self.bm25.as_ref().filter(|bm25| bm25.has(field))
     }
 
     /// How many talks hold `term` (0 when none, or when it is not a Latin word).

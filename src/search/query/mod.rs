@@ -842,7 +842,7 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 fn phrase_query(vocab: &Vocabulary, field: Field, terms: &[(usize, String)], slop: u32) -> Box<dyn Query> {
     let terms = terms.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
     let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
-    match vocab.bm25().filter(|bm25| bm25.has(field)) {
+    match vocab.bm25_for(field) {
         Some(bm25) => Box::new(TabledPhrase::new(phrase, Arc::clone(bm25))),
         None => Box::new(phrase),
     }
@@ -869,7 +869,7 @@ fn term_leaf(vocab: &Vocabulary, field: Field, text: &str) -> Leaves {
     if !vocab.may_hold(&term) {
         return Vec::new();
     }
-    leaf(match vocab.bm25().filter(|bm25| bm25.has(field)) {
+    leaf(match vocab.bm25_for(field) {
         Some(bm25) => Box::new(WeightedTerm::new(term, 1.0, Arc::clone(bm25))),
         None => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
     })
