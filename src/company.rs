@@ -10,9 +10,9 @@
 //! people type the company in a search (`字节` for ByteDance, `鹅厂` for Tencent) but would name it
 //! wrongly inside text (`字节码联盟` is not ByteDance), so they are used for queries and filters only.
 
-use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;

@@ -19,10 +19,10 @@
 //!    same position, marked with [`STEM_PREFIX`] (see [`stem`]): a query word finds the other forms
 //!    of it through the stem, below the form as typed.
 
-use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use crate::talk::is_han;

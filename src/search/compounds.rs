@@ -10,9 +10,10 @@
 //! [`MAX_CHARS`] characters, in at most [`MAX_PARTS`] parts, and at most [`MAX_LOOKUPS`] phrases
 //! looked up.
 
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::tokenizer::stem;
 

@@ -11,9 +11,10 @@
 //! translations are not used (abbreviations, in the same language, still are). A Chinese compound
 //! none of them lists is translated part by part (see [`super::compounds`]).
 
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::ranking;
 use crate::tokenizer::terms;
