@@ -238,7 +238,7 @@ struct WeightedTermWeight {
 }
 
 impl WeightedTermWeight {
-    fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<TermScorer>> {
+    fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<Box<TermScorer>>> {
         let field = self.term.field();
         // A part the generation's tables do not know (a searcher of another generation) is asked,
         // as in `WeightedTerm::weight`. The index is borrowed here rather than reached through a
@@ -270,8 +270,9 @@ impl WeightedTermWeight {
             false => (IndexRecordOption::Basic, constant()),
         };
         let bm25 = self.bm25.boost_by(boost);
-        let postings = inverted.read_postings_from_terminfo(&info, option)?;
-        Ok(Some(TermScorer { postings, norms, bm25 }))
+        // Boxed here, where the postings are read: boxed by the caller, the scorer (over 1 KiB) was
+        // moved once more.
+        Ok(Some(Box::new(TermScorer { postings: inverted.read_postings_from_terminfo(&info, option)?, norms, bm25 })))
     }
 }
 
@@ -319,7 +320,7 @@ impl Scorer for TermScorer {
 impl Weight for WeightedTermWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(match self.term_scorer(reader, boost)? {
-            Some(scorer) => Box::new(scorer),
+            Some(scorer) => scorer,
             None => Box::new(EmptyScorer),
         })
     }
