@@ -621,6 +621,15 @@ impl Parts {
         if !bonus.is_empty() {
             must.push((Occur::Should, Box::new(SumUnion::new(bonus))));
         }
+        // One union and nothing else (a word, no filters): every talk it matches is visited.
+        if let [(Occur::Must, _)] = must.as_slice() {
+            let (_, only) = must.pop().expect("one clause");
+            let only = match only.downcast::<SumUnion>() {
+                Ok(union) => Box::new(union.whole_query()),
+                Err(other) => other,
+            };
+            must.push((Occur::Must, only));
+        }
         Box::new(BooleanQuery::new(must))
     }
 }
@@ -956,6 +965,22 @@ mod tests {
 
     fn fields() -> Fields {
         Fields::from_schema(&crate::schema::build()).expect("the schema has every field")
+    }
+
+    /// Only a query that is one union and nothing else marks it as the whole query (read a window
+    /// at a time when dense); beside another word, a phrase or a filter it is asked about some
+    /// talks only.
+    #[test]
+    fn only_a_lone_union_is_the_whole_query() {
+        let vocab = Vocabulary::from_terms([("kubernetes", 80), ("operator", 120)]);
+        let whole = |q: &str, filters: &Filters| {
+            let built = build(&fields(), &parse(q), filters, Mode::All, &vocab);
+            format!("{:?}", built.query).matches("whole: true").count()
+        };
+        assert_eq!(whole("kubernetes", &Filters::default()), 1);
+        assert_eq!(whole("kubernetes operator", &Filters::default()), 0);
+        assert_eq!(whole("kubernetes \"operator\"", &Filters::default()), 0);
+        assert_eq!(whole("kubernetes", &Filters { lang: Some("en".into()), ..Default::default() }), 0);
     }
 
     #[test]
