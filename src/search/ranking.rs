@@ -6,7 +6,7 @@
 //! a compound or split, a completion of the last word, another name of the company it names, or a
 //! translation (weights by the translation's source, in [`translation`]). Words that stand together
 //! in the query add a bonus where they stand together in a talk's title. Question and function
-//! words only add a little.
+//! words only add a little, where they are in a title (alone in a query, they match anywhere).
 //!
 //! Which talks are ranked at all comes first: every word (or one of its alternatives) must match;
 //! when no talk has them all, or too few talks have all the words of a long query, talks with at
@@ -46,6 +46,12 @@ pub fn text_fields(f: &Fields) -> [(Field, f32); 8] {
 /// query word also matches through its stem, and compounds are looked for.
 pub fn running_text_fields(f: &Fields) -> [(Field, f32); 3] {
     [(f.title, TITLE), (f.abstract_text, ABSTRACT), (f.takeaways, TAKEAWAYS)]
+}
+
+/// Where a question or function word (`how`, `the`, 如何, 的) adds to the score of a talk when the
+/// query has other words: titles only.
+pub fn function_word_fields(f: &Fields) -> [(Field, f32); 1] {
+    [(f.title, TITLE)]
 }
 
 /// Titles and speaker names: what a person typing a query is completing.
