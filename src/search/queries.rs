@@ -589,14 +589,18 @@ impl DocSet for SumUnionScorer {
         self.doc
     }
 
-    /// At least the biggest clause's size; the sum when they do not overlap.
     fn size_hint(&self) -> u32 {
-        self.clauses.iter().fold(0u32, |sum, c| sum.saturating_add(c.scorer.size_hint()))
+        size_hint(&self.clauses)
     }
 
     fn cost(&self) -> u64 {
         self.clauses.iter().map(|c| c.scorer.cost()).sum()
     }
+}
+
+/// A union's size: at least the biggest clause's; the sum of the clauses' when they do not overlap.
+fn size_hint(clauses: &[Clause]) -> u32 {
+    clauses.iter().fold(0u32, |sum, c| sum.saturating_add(c.scorer.size_hint()))
 }
 
 impl Scorer for SumUnionScorer {
@@ -615,8 +619,7 @@ impl Scorer for SumUnionScorer {
 /// at a time ([`WindowedUnion`]) costs less than finding each next document among the clauses: at
 /// least one posting for every [`DENSE`] documents of the part.
 fn is_dense(clauses: &[Clause], max_doc: u32) -> bool {
-    let postings: u64 = clauses.iter().map(|c| c.scorer.size_hint() as u64).sum();
-    postings * DENSE >= max_doc as u64
+    size_hint(clauses) as u64 * DENSE >= max_doc as u64
 }
 
 /// See [`is_dense`]. 1M synthetic talks, the 3,000-query mix: the unions that words like `python`,
@@ -746,7 +749,7 @@ impl DocSet for WindowedUnion {
     }
 
     fn size_hint(&self) -> u32 {
-        self.clauses.iter().fold(0u32, |sum, c| sum.saturating_add(c.scorer.size_hint()))
+        size_hint(&self.clauses)
     }
 
     fn cost(&self) -> u64 {
