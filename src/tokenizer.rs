@@ -169,9 +169,7 @@ pub(crate) fn tokenize_folded(jieba: &Jieba, text: &str, folded: &Folded, out: &
                     if han {
                         t.push_str(part);
                     } else if part.is_ascii() {
-                        let at = t.len();
-                        t.push_str(part);
-                        t[at..].make_ascii_lowercase();
+                        push_ascii_lowercase(t, part);
                     } else {
                         t.push_str(&part.to_lowercase());
                     }
@@ -184,6 +182,13 @@ pub(crate) fn tokenize_folded(jieba: &Jieba, text: &str, folded: &Folded, out: &
         }
     }
     out.len
+}
+
+/// `run` appended to `out`, its ASCII letters lowercased (the rest as it is).
+pub(crate) fn push_ascii_lowercase(out: &mut String, run: &str) {
+    let from = out.len();
+    out.push_str(run);
+    out[from..].make_ascii_lowercase();
 }
 
 /// Tokens being written over a reused vector (see [`tokenize_folded`]).

@@ -238,7 +238,7 @@ fn lowercase_keeping_offsets(norm: &str, out: &mut String) -> bool {
             0xE3..=0xE9 => at += 3,
             _ => {
                 let Some(c) = norm[at..].chars().next() else { break };
-                push_ascii_lowercase(out, &norm[copied..at]);
+                tokenizer::push_ascii_lowercase(out, &norm[copied..at]);
                 if ('\u{2E80}'..'\u{A640}').contains(&c) {
                     // CJK, kana, Bopomofo, Yi, Vai …: no letter in this range has a case.
                     out.push(c);
@@ -254,15 +254,8 @@ fn lowercase_keeping_offsets(norm: &str, out: &mut String) -> bool {
             }
         }
     }
-    push_ascii_lowercase(out, &norm[copied..]);
+    tokenizer::push_ascii_lowercase(out, &norm[copied..]);
     true
-}
-
-/// `run` appended to `out`, its ASCII letters lowercased.
-fn push_ascii_lowercase(out: &mut String, run: &str) {
-    let from = out.len();
-    out.push_str(run);
-    out[from..].make_ascii_lowercase();
 }
 
 fn is_han_term(term: &str) -> bool {
