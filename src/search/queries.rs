@@ -24,6 +24,14 @@
 //! is read a window at a time after all (`WindowedUnion`; 1M synthetic talks: `python`, 624,451
 //! matches, 19.9 → 9.5 ms).
 //!
+//! **Intersections.** The words of a query are an intersection of their unions ([`AllOf`]). When
+//! every word is common (1M talks: `data in Python`, 257,898 matches), tantivy's intersection moves
+//! each union's clauses by seeks for nearly every document, and scores them one call through a box
+//! at a time. Then the unions are read a window at a time instead, their bit sets ANDed, and the
+//! scores of the documents in all of them added up as tantivy's intersection adds them
+//! (`WindowedIntersection`; 1M talks, the 60 slowest queries of the mix: 103 → 75 M instructions
+//! per search).
+//!
 //! **Most of the words.** A relaxed query needs some of its words, not all ([`SumUnion::at_least`]).
 //! tantivy's union with a minimum pops every document of every word off a heap and scores it,
 //! matching or not: long relaxed queries were 27 % of the mix's time for 11 % of its queries. Ours
@@ -41,8 +49,8 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentId};
 use tantivy::postings::TermInfo;
 use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{intersect_scorers, EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Searcher;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
@@ -626,24 +634,106 @@ fn is_dense(clauses: &[Clause], max_doc: u32) -> bool {
 /// `data` or `开源` make, each matching a tenth to a half of all talks.
 const DENSE: u64 = 8;
 
-/// Documents per window of a [`WindowedUnion`].
+/// Documents per window of a [`WindowedUnion`] or a [`WindowedIntersection`].
 const WINDOW: u32 = 4096;
 
-/// A union of clauses that match many of the part's documents (see [`is_dense`]), read a window of
-/// [`WINDOW`] documents at a time, as tantivy's buffered union reads them: each clause's postings in
-/// the window are added into a table of scores, in the clauses' order (so a document scores exactly
-/// what [`SumUnionScorer`] gives it), and its documents are then taken from a bit set. Finding the
-/// next document no longer looks at every clause (1M talks: a word such as `python` is some ten
-/// clauses over hundreds of thousands of talks).
-struct WindowedUnion {
-    /// The clauses not yet exhausted, each on its first document past the window.
+/// Words of a window's bit set.
+const WORDS: usize = (WINDOW / 64) as usize;
+
+/// One union's documents in a window of [`WINDOW`] documents, as tantivy's buffered union reads
+/// them: each clause's postings in the window are added into a table of scores, in the clauses'
+/// order (so a document scores exactly what [`SumUnionScorer`] gives it), and marked in a bit set.
+struct Window {
+    /// The clauses not yet exhausted, each on its first document past the window once it is read.
     clauses: Vec<Clause>,
+    /// Which documents of the window match, and what each scores (0 for the others).
+    bits: Box<[u64; WORDS]>,
+    scores: Box<[Score; WINDOW as usize]>,
+}
+
+impl Window {
+    fn new(clauses: Vec<Clause>) -> Window {
+        Window { clauses, bits: Box::new([0; WORDS]), scores: Box::new([0.0; WINDOW as usize]) }
+    }
+
+    /// The first document of the clauses still to read (`TERMINATED` when none is left).
+    fn first(&self) -> DocId {
+        self.clauses.iter().map(|c| c.doc).min().unwrap_or(TERMINATED)
+    }
+
+    /// Reads every clause's postings in the window starting at `start` (clauses behind it skip to
+    /// it first). The window must be empty.
+    fn fill(&mut self, start: DocId) {
+        let end = start.saturating_add(WINDOW);
+        for clause in &mut self.clauses {
+            if clause.doc < start {
+                clause.doc = clause.scorer.seek(start);
+            }
+            let (bits, scores) = (&mut *self.bits, &mut *self.scores);
+            // A term's postings (nearly every clause) are read without a call through the box.
+            clause.doc = match clause.scorer.downcast_mut::<TermScorer>() {
+                Some(term) => read_window(term, clause.doc, start, end, bits, scores),
+                None => read_window(&mut clause.scorer, clause.doc, start, end, bits, scores),
+            };
+        }
+        self.clauses.retain(|c| c.doc != TERMINATED);
+    }
+
+    /// Empties the window from its word `from` on (the words before it are empty).
+    fn clear(&mut self, from: usize) {
+        for word in from..WORDS {
+            let mut bits = std::mem::take(&mut self.bits[word]);
+            while bits != 0 {
+                self.scores[word * 64 + bits.trailing_zeros() as usize] = 0.0;
+                bits &= bits - 1;
+            }
+        }
+    }
+}
+
+/// Marks and scores `scorer`'s documents from `doc` (where it is) up to `end` in the window starting at
+/// `start`; returns the document it stops on.
+#[inline]
+fn read_window<S: Scorer + ?Sized>(
+    scorer: &mut S,
+    mut doc: DocId,
+    start: DocId,
+    end: DocId,
+    bits: &mut [u64; WORDS],
+    scores: &mut [Score; WINDOW as usize],
+) -> DocId {
+    while doc < end {
+        let at = (doc - start) as usize;
+        bits[at / 64] |= 1 << (at % 64);
+        scores[at] += scorer.score();
+        doc = scorer.advance();
+    }
+    doc
+}
+
+/// The next document of a window's bit set from its word `*word` on (the words before it are
+/// empty), taken out of the set: its place in the window.
+fn next_bit(bits: &mut [u64; WORDS], word: &mut usize) -> Option<usize> {
+    while let Some(&set) = bits.get(*word) {
+        if set == 0 {
+            *word += 1;
+            continue;
+        }
+        bits[*word] = set & (set - 1);
+        return Some(*word * 64 + set.trailing_zeros() as usize);
+    }
+    None
+}
+
+/// A union of clauses that match many of the part's documents (see [`is_dense`]), read a [`Window`]
+/// at a time; its documents are then taken from the window's bit set. Finding the next document no
+/// longer looks at every clause (1M talks: a word such as `python` is some ten clauses over hundreds
+/// of thousands of talks).
+struct WindowedUnion {
+    window: Window,
     /// The window's first document.
     start: DocId,
-    /// Which documents of the window match, and what each scores (0 for the others).
-    bits: Box<[u64; (WINDOW / 64) as usize]>,
-    scores: Box<[Score; WINDOW as usize]>,
-    /// The word of `bits` being read: the words before it are empty.
+    /// The word of the window's bit set being read: the words before it are empty.
     word: usize,
     doc: DocId,
     score: Score,
@@ -651,61 +741,33 @@ struct WindowedUnion {
 
 impl WindowedUnion {
     fn new(clauses: Vec<Clause>) -> WindowedUnion {
-        let mut union = WindowedUnion {
-            clauses,
-            start: 0,
-            bits: Box::new([0; (WINDOW / 64) as usize]),
-            scores: Box::new([0.0; WINDOW as usize]),
-            word: 0,
-            doc: 0,
-            score: 0.0,
-        };
+        let mut union = WindowedUnion { window: Window::new(clauses), start: 0, word: 0, doc: 0, score: 0.0 };
         union.refill();
         union.advance();
         union
     }
 
-    /// Starts a window at the smallest document of the clauses and reads every clause up to its
-    /// end. Returns false when the clauses are exhausted.
+    /// Starts a window at the smallest document of the clauses and reads it. Returns false when the
+    /// clauses are exhausted.
     fn refill(&mut self) -> bool {
-        let Some(start) = self.clauses.iter().map(|c| c.doc).min() else { return false };
+        let start = self.window.first();
+        if start == TERMINATED {
+            return false;
+        }
         self.start = start;
         self.word = 0;
-        let end = start.saturating_add(WINDOW);
-        for clause in &mut self.clauses {
-            while clause.doc < end {
-                let at = (clause.doc - start) as usize;
-                self.bits[at / 64] |= 1 << (at % 64);
-                self.scores[at] += clause.scorer.score();
-                clause.doc = clause.scorer.advance();
-            }
-        }
-        self.clauses.retain(|c| c.doc != TERMINATED);
+        self.window.fill(start);
         true
-    }
-
-    /// Moves to the window's next document; `None` when the window has no more.
-    fn next_in_window(&mut self) -> Option<DocId> {
-        while let Some(&bits) = self.bits.get(self.word) {
-            if bits == 0 {
-                self.word += 1;
-                continue;
-            }
-            let at = self.word * 64 + bits.trailing_zeros() as usize;
-            self.bits[self.word] = bits & (bits - 1);
-            self.score = std::mem::take(&mut self.scores[at]);
-            self.doc = self.start + at as DocId;
-            return Some(self.doc);
-        }
-        None
     }
 }
 
 impl DocSet for WindowedUnion {
     fn advance(&mut self) -> DocId {
         loop {
-            if let Some(doc) = self.next_in_window() {
-                return doc;
+            if let Some(at) = next_bit(&mut self.window.bits, &mut self.word) {
+                self.score = std::mem::take(&mut self.window.scores[at]);
+                self.doc = self.start + at as DocId;
+                return self.doc;
             }
             if !self.refill() {
                 self.doc = TERMINATED;
@@ -728,19 +790,13 @@ impl DocSet for WindowedUnion {
             }
         }
         // Past this window: empty it, bring the clauses behind `target` up to it, start again there.
-        for word in self.word..self.bits.len() {
-            let mut bits = std::mem::take(&mut self.bits[word]);
-            while bits != 0 {
-                self.scores[word * 64 + bits.trailing_zeros() as usize] = 0.0;
-                bits &= bits - 1;
-            }
-        }
-        for clause in &mut self.clauses {
+        self.window.clear(self.word);
+        for clause in &mut self.window.clauses {
             if clause.doc < target {
                 clause.doc = clause.scorer.seek(target);
             }
         }
-        self.clauses.retain(|c| c.doc != TERMINATED);
+        self.window.clauses.retain(|c| c.doc != TERMINATED);
         self.advance()
     }
 
@@ -749,15 +805,232 @@ impl DocSet for WindowedUnion {
     }
 
     fn size_hint(&self) -> u32 {
-        size_hint(&self.clauses)
+        size_hint(&self.window.clauses)
     }
 
     fn cost(&self) -> u64 {
-        self.clauses.iter().map(|c| c.scorer.cost()).sum()
+        self.window.clauses.iter().map(|c| c.scorer.cost()).sum()
     }
 }
 
 impl Scorer for WindowedUnion {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+/// Matches the documents every clause matches; scores the sum of the clauses' scores, as tantivy's
+/// intersection does (the same sum, added in the same order). The words of a query, each a union
+/// ([`SumUnion`]), are one.
+///
+/// When every clause holds many of the part's documents (see [`is_dense`]: 1M talks, `data in
+/// Python`, 257,898 matches), going from one document of the intersection to the next moves every
+/// union's clauses by seeks, about as many times as there are matches. Then the clauses are read a
+/// window at a time instead ([`WindowedIntersection`]). With one sparse clause, the intersection
+/// only asks the others about its few documents, and is left to tantivy.
+#[derive(Debug)]
+pub struct AllOf {
+    clauses: Vec<Box<dyn Query>>,
+}
+
+impl AllOf {
+    pub fn new(clauses: Vec<Box<dyn Query>>) -> AllOf {
+        AllOf { clauses }
+    }
+}
+
+impl Clone for AllOf {
+    fn clone(&self) -> AllOf {
+        AllOf { clauses: self.clauses.iter().map(|c| c.box_clone()).collect() }
+    }
+}
+
+impl Query for AllOf {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self.clauses.iter().map(|c| c.weight(scoring)).collect::<tantivy::Result<_>>()?;
+        Ok(Box::new(AllOfWeight { weights }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in &self.clauses {
+            clause.query_terms(visitor);
+        }
+    }
+}
+
+struct AllOfWeight {
+    weights: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for AllOfWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut scorers = Vec::with_capacity(self.weights.len());
+        for weight in &self.weights {
+            let scorer = weight.scorer(reader, boost)?;
+            if scorer.doc() == TERMINATED {
+                return Ok(Box::new(EmptyScorer));
+            }
+            scorers.push(scorer);
+        }
+        // As tantivy's boolean query has them before ordering them by cost: on their first common
+        // document (a union whose clauses run out on the way costs less).
+        let mut first = scorers.iter().map(|s| s.doc()).max().unwrap_or(TERMINATED);
+        'align: while first != TERMINATED {
+            for scorer in &mut scorers {
+                let doc = scorer.seek(first);
+                if doc > first {
+                    first = doc;
+                    continue 'align;
+                }
+            }
+            break;
+        }
+        if first == TERMINATED {
+            return Ok(Box::new(EmptyScorer));
+        }
+        let windowed = |s: &dyn Scorer| {
+            let union = s.downcast_ref::<SumUnionScorer>().is_none_or(|u| u.least == 1);
+            union && s.size_hint() as u64 * DENSE >= reader.max_doc() as u64
+        };
+        if scorers.len() < 2 || !scorers.iter().all(|s| windowed(s.as_ref())) {
+            return Ok(intersect_scorers(scorers, reader.num_docs()));
+        }
+        // In the order tantivy's intersection adds the scores in.
+        scorers.sort_by_key(|s| s.cost());
+        let windows = scorers.into_iter().map(|s| match s.downcast::<SumUnionScorer>() {
+            Ok(union) => Window::new(union.clauses),
+            Err(other) => Window::new(vec![Clause { doc: other.doc(), scorer: other }]),
+        });
+        Ok(Box::new(WindowedIntersection::new(windows.collect())))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
+        }
+        let mut explanation = Explanation::new("sum of the clauses, all of which match", scorer.score());
+        for weight in &self.weights {
+            explanation.add_detail(weight.explain(reader, doc)?);
+        }
+        Ok(explanation)
+    }
+}
+
+/// An intersection of dense unions (see [`AllOf`]), read a window at a time: each union's
+/// [`Window`] is read in turn, in the order of their costs, and the documents of the window are
+/// those in all of their bit sets. When no document of a window is left, the unions after are not
+/// read there (their clauses skip past it by their postings' skip lists).
+struct WindowedIntersection {
+    /// The unions, in the order of their costs.
+    unions: Vec<Window>,
+    /// The window's first document.
+    start: DocId,
+    /// The documents of the window in every union.
+    all: Box<[u64; WORDS]>,
+    /// The word of `all` being read: the words before it are empty.
+    word: usize,
+    doc: DocId,
+    score: Score,
+}
+
+impl WindowedIntersection {
+    fn new(unions: Vec<Window>) -> WindowedIntersection {
+        let all = Box::new([0; WORDS]);
+        let mut and = WindowedIntersection { unions, start: 0, all, word: WORDS, doc: 0, score: 0.0 };
+        and.refill(0);
+        and.advance();
+        and
+    }
+
+    /// Empties the window and starts the next one with a document in every union, at `from` or
+    /// after. Returns false when there is none.
+    fn refill(&mut self, from: DocId) -> bool {
+        for union in &mut self.unions {
+            union.clear(0);
+        }
+        loop {
+            // No union has a document before its first one.
+            let start = self.unions.iter().map(Window::first).max().unwrap_or(TERMINATED).max(from);
+            if start == TERMINATED {
+                return false;
+            }
+            let mut read = 0;
+            for union in &mut self.unions {
+                union.fill(start);
+                read += 1;
+                match read {
+                    1 => *self.all = *union.bits,
+                    _ => self.all.iter_mut().zip(union.bits.iter()).for_each(|(all, bits)| *all &= bits),
+                }
+                if self.all.iter().all(|&w| w == 0) {
+                    break;
+                }
+            }
+            if self.all.iter().any(|&w| w != 0) {
+                self.start = start;
+                self.word = 0;
+                return true;
+            }
+            for union in &mut self.unions[..read] {
+                union.clear(0);
+            }
+        }
+    }
+}
+
+impl DocSet for WindowedIntersection {
+    fn advance(&mut self) -> DocId {
+        loop {
+            if let Some(at) = next_bit(&mut self.all, &mut self.word) {
+                // As tantivy's intersection adds: the first two, then the sum of the others.
+                let score = |w: &Window| w.scores[at];
+                let (first, second) = (score(&self.unions[0]), score(&self.unions[1]));
+                let others = self.unions[2..].iter().map(score).fold(0.0, |sum: Score, s| sum + s);
+                self.score = first + second + others;
+                self.doc = self.start + at as DocId;
+                return self.doc;
+            }
+            if !self.refill(0) {
+                self.doc = TERMINATED;
+                return TERMINATED;
+            }
+        }
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        if target - self.start < WINDOW {
+            loop {
+                let doc = self.advance();
+                if doc >= target {
+                    return doc;
+                }
+            }
+        }
+        if !self.refill(target) {
+            self.doc = TERMINATED;
+            return TERMINATED;
+        }
+        self.advance()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.unions.iter().map(|u| size_hint(&u.clauses)).min().unwrap_or(0)
+    }
+
+    fn cost(&self) -> u64 {
+        self.unions.iter().flat_map(|u| &u.clauses).map(|c| c.scorer.cost()).sum()
+    }
+}
+
+impl Scorer for WindowedIntersection {
     fn score(&mut self) -> Score {
         self.score
     }
@@ -888,12 +1161,14 @@ mod tests {
             let pick = |k: usize| words[(i * k + i / 13) % words.len()];
             (pick(3).to_string(), format!("{} {} {}", pick(5), pick(2), if i % 17 == 0 { "mesh mesh" } else { "" }))
         });
+        // Our term scorer (read without a call through the box) beside tantivy's.
+        let bm25 = Arc::new(Bm25Fields::new(&searcher, [title, body]).unwrap());
         let clauses = || -> Vec<Box<dyn Query>> {
             vec![
                 Box::new(BoostQuery::new(term(title, "mesh"), 2.0)),
                 term(body, "mesh"),
                 Box::new(BoostQuery::new(term(body, "gateway"), 0.3)),
-                term(title, "kernel"),
+                Box::new(WeightedTerm::new(Term::from_field_text(title, "kernel"), 1.0, Arc::clone(&bm25)).times(1.2)),
             ]
         };
         let (windowed, plain) = (SumUnion::new(clauses()).whole_query(), SumUnion::new(clauses()));
@@ -903,26 +1178,92 @@ mod tests {
         };
         // Short seeks (inside a window), then long ones too (past one or several).
         for (steps, least) in [(&[1, 2, 3, 64, 65, 500][..], 100), (&[1, 4095, 4096, 4097, 9000, 2][..], 3)] {
-            let (mut ours, mut theirs) = (scorer(&windowed), scorer(&plain));
+            let (ours, theirs) = (scorer(&windowed), scorer(&plain));
             assert!(ours.is::<WindowedUnion>() && !theirs.is::<WindowedUnion>());
-            let mut steps = steps.iter().cycle();
-            let mut seen = 0;
-            while ours.doc() != TERMINATED {
-                assert_eq!((ours.doc(), ours.score()), (theirs.doc(), theirs.score()));
-                let target = ours.doc() + steps.next().unwrap();
-                assert_eq!(ours.seek(target), theirs.seek(target));
-                if ours.doc() != TERMINATED {
-                    assert_eq!((ours.doc(), ours.score()), (theirs.doc(), theirs.score()));
-                    assert_eq!(ours.advance(), theirs.advance());
-                }
-                seen += 1;
-            }
-            assert_eq!(theirs.doc(), TERMINATED);
+            let seen = same_steps(ours, theirs, steps);
             assert!(seen > least, "{seen}");
         }
         let all = (TopDocs::with_limit(20_000).order_by_score(), Count);
         let (a, b) = (searcher.search(&windowed, &all).unwrap(), searcher.search(&plain, &all).unwrap());
         assert!(a.1 > 10_000, "{}", a.1);
+        assert_eq!(a, b);
+    }
+
+    /// Steps `ours` and `theirs` side by side, moved on one by one and by seeks of `steps` (cycled),
+    /// checking they are on the same documents with the same scores; returns how many steps.
+    fn same_steps(mut ours: Box<dyn Scorer>, mut theirs: Box<dyn Scorer>, steps: &[u32]) -> usize {
+        let mut steps = steps.iter().cycle();
+        let mut seen = 0;
+        while ours.doc() != TERMINATED {
+            assert_eq!((ours.doc(), ours.score()), (theirs.doc(), theirs.score()));
+            let target = ours.doc() + steps.next().unwrap();
+            assert_eq!(ours.seek(target), theirs.seek(target));
+            if ours.doc() != TERMINATED {
+                assert_eq!((ours.doc(), ours.score()), (theirs.doc(), theirs.score()));
+                assert_eq!(ours.advance(), theirs.advance());
+            }
+            seen += 1;
+        }
+        assert_eq!(theirs.doc(), TERMINATED);
+        seen
+    }
+
+    /// An intersection of dense unions read a window at a time gives the documents and scores of
+    /// tantivy's intersection (the same sums, added in the same order, for two unions and for
+    /// three): moved on one by one and by seeks short and long, and collected whole. With a sparse
+    /// clause, it is tantivy's.
+    #[test]
+    fn an_intersection_of_dense_unions_in_windows_answers_as_tantivys() {
+        let words = ["mesh", "istio", "envoy", "proxy", "sidecar", "gateway", "kernel"];
+        let (searcher, title, body) = two_fields(20_000, |i| {
+            let pick = |k: usize| words[(i * k + i / 13) % words.len()];
+            let rare = if i % 97 == 0 { "rare" } else { "" };
+            (
+                pick(3).to_string(),
+                format!("{} {} {} {rare}", pick(5), pick(2), if i % 17 == 0 { "mesh mesh" } else { "" }),
+            )
+        });
+        let bm25 = Arc::new(Bm25Fields::new(&searcher, [title, body]).unwrap());
+        let ours_term = |field: Field, word: &str, weight: f32| -> Box<dyn Query> {
+            Box::new(WeightedTerm::new(Term::from_field_text(field, word), 1.0, Arc::clone(&bm25)).times(weight))
+        };
+        let unions = || -> Vec<Box<dyn Query>> {
+            vec![
+                Box::new(SumUnion::new(vec![ours_term(title, "mesh", 2.0), term(body, "mesh")])),
+                Box::new(SumUnion::new(vec![
+                    term(title, "gateway"),
+                    ours_term(body, "gateway", 0.3),
+                    Box::new(BoostQuery::new(term(body, "proxy"), 0.7)),
+                ])),
+                Box::new(SumUnion::new(vec![ours_term(body, "kernel", 1.5), term(body, "sidecar")])),
+            ]
+        };
+        let all = (TopDocs::with_limit(20_000).order_by_score(), Count);
+        let scorer = |query: &dyn Query| {
+            let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+            weight.scorer(searcher.segment_reader(0), 1.0).unwrap()
+        };
+        for n in [2, 3] {
+            let ours = AllOf::new(unions().into_iter().take(n).collect());
+            let theirs = BooleanQuery::intersection(unions().into_iter().take(n).collect());
+            for (steps, least) in [(&[1, 2, 3, 64, 65, 500][..], 50), (&[1, 4095, 4096, 4097, 9000, 2][..], 3)] {
+                let (a, b) = (scorer(&ours), scorer(&theirs));
+                assert!(a.is::<WindowedIntersection>());
+                let seen = same_steps(a, b, steps);
+                assert!(seen > least, "{n}: {seen}");
+            }
+            let (a, b) = (searcher.search(&ours, &all).unwrap(), searcher.search(&theirs, &all).unwrap());
+            assert!(a.1 > 1000, "{n}: {}", a.1);
+            assert_eq!(a, b);
+            let (score, top) = a.0[0];
+            assert_eq!(ours.explain(&searcher, top).unwrap().value(), score);
+        }
+        // A sparse clause (`rare`, in one document in 97): tantivy's intersection, the same answers.
+        let sparse = || -> Vec<Box<dyn Query>> { vec![unions().remove(0), term(body, "rare")] };
+        let (ours, theirs) = (AllOf::new(sparse()), BooleanQuery::intersection(sparse()));
+        assert!(!scorer(&ours).is::<WindowedIntersection>());
+        let (a, b) = (searcher.search(&ours, &all).unwrap(), searcher.search(&theirs, &all).unwrap());
+        assert!(a.1 > 10, "{}", a.1);
         assert_eq!(a, b);
     }
 

@@ -23,7 +23,7 @@ use tantivy::Term;
 
 use super::compounds::{self, Compounds};
 use super::glossary::{self, Glossary, Translation};
-use super::queries::{SumUnion, TabledPhrase, WeightedTerm};
+use super::queries::{AllOf, SumUnion, TabledPhrase, WeightedTerm};
 use super::ranking;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
@@ -597,7 +597,18 @@ impl Parts {
         }
         let Parts { mut must, required, filters, bonus, visible } = self;
         match mode {
-            Mode::All | Mode::Fuzzy => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
+            Mode::All | Mode::Fuzzy => {
+                let others = must.iter().chain(&filters).any(|(occur, _)| *occur == Occur::Must);
+                match required.len() {
+                    // The words and nothing else that every talk must have: their intersection is
+                    // ours (see `AllOf`).
+                    2.. if !others => {
+                        let units = required.into_iter().map(|(q, _)| q).collect();
+                        must.push((Occur::Must, Box::new(AllOf::new(units))));
+                    }
+                    _ => must.extend(required.into_iter().map(|(q, _)| (Occur::Must, q))),
+                }
+            }
             Mode::Most | Mode::Any if !required.is_empty() => {
                 // A word no talk has (typed, translated or otherwise) is not one of the words to have
                 // most of: `刺绣 编织 图案` finds the embroidery talks when only 刺绣 is in the index.
@@ -676,7 +687,7 @@ fn unit_query(fields: &Fields, vocab: &Vocabulary, weighted: &[(Field, f32)], un
     } else if words.iter().any(Vec::is_empty) {
         Vec::new()
     } else {
-        let all: Box<dyn Query> = Box::new(BooleanQuery::intersection(words.into_iter().map(union).collect()));
+        let all: Box<dyn Query> = Box::new(AllOf::new(words.into_iter().map(union).collect()));
         // Whether a talk has the words of a translated term (`上下文` and `管理器`) is worth a look.
         match unit.translations.is_empty() || vocab.matches_any(all.as_ref()) {
             true => vec![(1.0, all)],
@@ -985,6 +996,27 @@ mod tests {
         assert_eq!(whole("kubernetes operator", &Filters::default()), 0);
         assert_eq!(whole("kubernetes \"operator\"", &Filters::default()), 0);
         assert_eq!(whole("kubernetes", &Filters { lang: Some("en".into()), ..Default::default() }), 0);
+    }
+
+    /// The words every talk must have are one intersection of ours (`AllOf`, read a window at a
+    /// time when dense) when nothing else is required; beside a phrase or a filter, tantivy's.
+    #[test]
+    fn words_and_nothing_else_are_one_intersection_of_ours() {
+        let vocab = Vocabulary::from_terms([("kubernetes", 80), ("operator", 120), ("istio", 60)]);
+        let ours = |q: &str, filters: &Filters, mode: Mode| {
+            let built = build(&fields(), &parse(q), filters, mode, &vocab);
+            format!("{:?}", built.query).matches("AllOf").count()
+        };
+        let none = Filters::default();
+        assert_eq!(ours("kubernetes operator", &none, Mode::All), 1);
+        assert_eq!(ours("kubernetes operator istio", &none, Mode::All), 1);
+        assert_eq!(ours("kubernetes", &none, Mode::All), 0);
+        assert_eq!(ours("kubernetes operator", &none, Mode::Most), 0);
+        assert_eq!(ours("kubernetes operator \"istio\"", &none, Mode::All), 0);
+        assert_eq!(
+            ours("kubernetes operator", &Filters { lang: Some("en".into()), ..Default::default() }, Mode::All),
+            0
+        );
     }
 
     #[test]
