@@ -474,9 +474,8 @@ impl Folded {
         }
         self.text.push_str(&text[copied..]);
         if han {
-            let simplified = fast2s::convert(&self.text);
-            // The table maps 3-byte characters to 3-byte characters; anything else would break offsets.
-            if simplified.len() == self.text.len() {
+            // Characters of another length would break offsets: then the text stays as it is.
+            if let Some(simplified) = simplify(&self.text) {
                 self.text = simplified;
             }
         }
@@ -532,32 +531,91 @@ fn any_may_simplify(text: &str) -> bool {
 
 /// Whether `fast2s` may change `c` (a traditional character; alone, or beside some neighbours).
 /// Text without one is already simplified, and is not converted (callgrind: converting every
-/// Chinese text a hit shows was a tenth of a search). The table is made once, from `fast2s` itself.
+/// Chinese text a hit shows was a tenth of a search).
 fn may_simplify(c: char) -> bool {
-    // fast2s converts 3-byte characters only: U+0800..=U+FFFF.
-    const FIRST: u32 = 0x800;
-    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut bits = vec![0u64; (0x10000 - FIRST as usize) / 64];
+    let Some(at) = (c as u32).checked_sub(FIRST).map(|at| at as usize) else { return false };
+    simplified_forms().may.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
+/// `fast2s` converts 3-byte characters only: U+0800..=U+FFFF.
+const FIRST: u32 = 0x800;
+
+/// What `fast2s` makes of each 3-byte character, made once from `fast2s` itself.
+struct SimplifiedForms {
+    /// A bit per character: whether `fast2s` may change it ([`may_simplify`]).
+    may: Vec<u64>,
+    /// Per character, its form alone: 0 when unchanged, `u32::MAX` when not a 3-byte character.
+    alone: Vec<u32>,
+}
+
+fn simplified_forms() -> &'static SimplifiedForms {
+    static FORMS: OnceLock<SimplifiedForms> = OnceLock::new();
+    FORMS.get_or_init(|| {
+        let mut forms =
+            SimplifiedForms { may: vec![0; (0x10000 - FIRST as usize) / 64], alone: vec![0; 0x10000 - FIRST as usize] };
         // Every character once, each between spaces (no neighbours to change it), in one call.
         let all: String = (FIRST..=0xFFFF).filter_map(char::from_u32).flat_map(|c| [c, ' ']).collect();
         let converted = fast2s::convert(&all);
         for (c, to) in all.chars().zip(converted.chars()).step_by(2) {
+            let at = (c as u32 - FIRST) as usize;
+            if to != c {
+                forms.alone[at] = if to.len_utf8() == 3 { to as u32 } else { u32::MAX };
+            }
             // Characters converted only beside certain neighbours (看著 → 看着) map to themselves
             // alone: they are listed.
             if to != c || CONVERTED_IN_CONTEXT.contains(&c) {
-                let at = (c as u32 - FIRST) as usize;
-                bits[at / 64] |= 1 << (at % 64);
+                forms.may[at / 64] |= 1 << (at % 64);
             }
         }
-        bits
-    });
-    let Some(at) = (c as u32).checked_sub(FIRST).map(|at| at as usize) else { return false };
-    table.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+        forms
+    })
 }
 
-/// The characters `fast2s` converts only in some words (its special cases).
-const CONVERTED_IN_CONTEXT: [char; 7] = ['藉', '著', '苧', '闔', '鍾', '讎', '畫'];
+/// `text` simplified as `fast2s::convert` simplifies it, or `None` when a character would become one
+/// of another length in UTF-8. fast2s looks every character up in hash maps (1M synthetic talks: a
+/// tenth of the work of a search outside collecting); here each 3-byte character is looked up in
+/// [`simplified_forms`], and only the few that fast2s converts by their neighbours are handed to it,
+/// with those neighbours.
+fn simplify(text: &str) -> Option<String> {
+    let forms = simplified_forms();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while let Some(&lead) = bytes.get(at) {
+        if !(0xE0..0xF0).contains(&lead) {
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next()?;
+        let to = match forms.alone[(c as u32 - FIRST) as usize] {
+            _ if CONVERTED_IN_CONTEXT.contains(&c) => {
+                // As fast2s sees it: its neighbours, or none at either end of the text.
+                let (before, after) = (text[..at].chars().next_back(), text[at + 3..].chars().next());
+                let window: String = before.into_iter().chain([c]).chain(after).collect();
+                fast2s::convert(&window).chars().nth(usize::from(before.is_some()))?
+            }
+            0 => c,
+            u32::MAX => return None,
+            to => char::from_u32(to)?,
+        };
+        if to != c {
+            if to.len_utf8() != 3 {
+                return None;
+            }
+            out.push_str(&text[copied..at]);
+            out.push(to);
+            copied = at + 3;
+        }
+        at += 3;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// The characters `fast2s` converts by their neighbours (its special cases): some only in certain
+/// words, some in all but certain words.
+const CONVERTED_IN_CONTEXT: [char; 15] =
+    ['兒', '覆', '夥', '藉', '瞭', '麽', '幺', '於', '乾', '著', '苧', '闔', '鍾', '讎', '畫'];
 
 fn is_fullwidth(c: char) -> bool {
     ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}'
@@ -636,6 +694,36 @@ mod tests {
         }
         assert!(any_may_simplify("Service 服務"));
         assert!(!any_may_simplify("Service 服务"));
+    }
+
+    /// Texts are simplified as `fast2s` simplifies them: every 3-byte character in running text,
+    /// and the characters it converts by their neighbours in and out of its special words, at
+    /// either end of a text and beside ASCII, emoji and other Chinese.
+    #[test]
+    fn texts_are_simplified_as_fast2s_simplifies_them() {
+        let every: String = (FIRST..=0xFFFF).filter_map(char::from_u32).collect();
+        let mut texts = vec![every.clone(), every.chars().rev().collect(), "服務網格 Service Mesh 😀 資料".to_string()];
+        let words = [
+            "兒寬", "答覆", "甚夥", "慰藉", "藉口", "瞭望", "幺麽", "樊於", "乾隆", "看著", "苧麻", "闔家", "鍾書",
+            "校讎", "計畫",
+        ];
+        for word in words {
+            for c in word.chars() {
+                texts.extend([c.to_string(), format!("a{c}"), format!("{c}😀"), format!("網{c}絡")]);
+            }
+            texts.extend([word.to_string(), format!("x{word}"), format!("{word}😀"), format!("資{word}料 {word}")]);
+        }
+        let mut changed = 0;
+        for text in &texts {
+            let theirs = fast2s::convert(text);
+            let ours = simplify(text);
+            match theirs.len() == text.len() {
+                true => assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{text}"),
+                false => assert_eq!(ours, None, "{text}"),
+            }
+            changed += usize::from(theirs != *text);
+        }
+        assert!(changed > 100, "{changed}");
     }
 
     /// The tokens of `text`, without the stems (tested on their own).
