@@ -496,18 +496,30 @@ impl Weight for SumUnionWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
-        }
-        let mut explanation = Explanation::new("sum of the clauses that match", scorer.score());
-        for weight in &self.weights {
-            if let Ok(detail) = weight.explain(reader, doc) {
-                explanation.add_detail(detail);
-            }
-        }
-        Ok(explanation)
+        explain_sum(self, &self.weights, reader, doc, "sum of the clauses that match")
     }
+}
+
+/// The explanation of `weight`, a sum of `clauses` named `name`: its score for `doc`, with the
+/// explanations of the clauses that match it.
+fn explain_sum(
+    weight: &dyn Weight,
+    clauses: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    doc: DocId,
+    name: &'static str,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
+    }
+    let mut explanation = Explanation::new(name, scorer.score());
+    for clause in clauses {
+        if let Ok(detail) = clause.explain(reader, doc) {
+            explanation.add_detail(detail);
+        }
+    }
+    Ok(explanation)
 }
 
 /// A clause's scorer and the document it is on (kept here, so that finding the next document reads
@@ -711,6 +723,24 @@ fn read_window<S: Scorer + ?Sized>(
     doc
 }
 
+/// A windowed docset's `seek` to `target` from `doc`, in its window starting at `start`, when it
+/// stays there: the document it is on or moves on to (one at a time). `None` when `target` is past
+/// the window.
+fn seek_in_window<D: DocSet>(docset: &mut D, doc: DocId, start: DocId, target: DocId) -> Option<DocId> {
+    if doc >= target {
+        return Some(doc);
+    }
+    if target - start >= WINDOW {
+        return None;
+    }
+    loop {
+        let doc = docset.advance();
+        if doc >= target {
+            return Some(doc);
+        }
+    }
+}
+
 /// The next document of a window's bit set from its word `*word` on (the words before it are
 /// empty), taken out of the set: its place in the window.
 fn next_bit(bits: &mut [u64; WORDS], word: &mut usize) -> Option<usize> {
@@ -777,17 +807,9 @@ impl DocSet for WindowedUnion {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
-        }
-        if target - self.start < WINDOW {
-            // In this window: pass its documents before `target` (their scores back to 0).
-            loop {
-                let doc = self.advance();
-                if doc >= target {
-                    return doc;
-                }
-            }
+        // In this window, its documents before `target` are passed (their scores back to 0).
+        if let Some(doc) = seek_in_window(self, self.doc, self.start, target) {
+            return doc;
         }
         // Past this window: empty it, bring the clauses behind `target` up to it, start again there.
         self.window.clear(self.word);
@@ -905,15 +927,7 @@ impl Weight for AllOfWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
-        }
-        let mut explanation = Explanation::new("sum of the clauses, all of which match", scorer.score());
-        for weight in &self.weights {
-            explanation.add_detail(weight.explain(reader, doc)?);
-        }
-        Ok(explanation)
+        explain_sum(self, &self.weights, reader, doc, "sum of the clauses, all of which match")
     }
 }
 
@@ -999,16 +1013,8 @@ impl DocSet for WindowedIntersection {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
-        }
-        if target - self.start < WINDOW {
-            loop {
-                let doc = self.advance();
-                if doc >= target {
-                    return doc;
-                }
-            }
+        if let Some(doc) = seek_in_window(self, self.doc, self.start, target) {
+            return doc;
         }
         if !self.refill(target) {
             self.doc = TERMINATED;
