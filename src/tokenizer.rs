@@ -544,9 +544,14 @@ const FIRST: u32 = 0x800;
 struct SimplifiedForms {
     /// A bit per character: whether `fast2s` may change it ([`may_simplify`]).
     may: Vec<u64>,
-    /// Per character, its form alone: 0 when unchanged, `u32::MAX` when not a 3-byte character.
+    /// Per character, its form alone: 0 when unchanged, [`OTHER_LENGTH`] when not a 3-byte
+    /// character, [`BY_NEIGHBOURS`] for the characters of [`CONVERTED_IN_CONTEXT`].
     alone: Vec<u32>,
 }
+
+/// See [`SimplifiedForms::alone`].
+const OTHER_LENGTH: u32 = u32::MAX;
+const BY_NEIGHBOURS: u32 = u32::MAX - 1;
 
 fn simplified_forms() -> &'static SimplifiedForms {
     static FORMS: OnceLock<SimplifiedForms> = OnceLock::new();
@@ -559,13 +564,16 @@ fn simplified_forms() -> &'static SimplifiedForms {
         for (c, to) in all.chars().zip(converted.chars()).step_by(2) {
             let at = (c as u32 - FIRST) as usize;
             if to != c {
-                forms.alone[at] = if to.len_utf8() == 3 { to as u32 } else { u32::MAX };
-            }
-            // Characters converted only beside certain neighbours (看著 → 看着) map to themselves
-            // alone: they are listed.
-            if to != c || CONVERTED_IN_CONTEXT.contains(&c) {
+                forms.alone[at] = if to.len_utf8() == 3 { to as u32 } else { OTHER_LENGTH };
                 forms.may[at / 64] |= 1 << (at % 64);
             }
+        }
+        // Characters converted only beside certain neighbours (看著 → 看着) map to themselves alone:
+        // they are listed.
+        for c in CONVERTED_IN_CONTEXT {
+            let at = (c as u32 - FIRST) as usize;
+            forms.alone[at] = BY_NEIGHBOURS;
+            forms.may[at / 64] |= 1 << (at % 64);
         }
         forms
     })
@@ -588,14 +596,14 @@ fn simplify(text: &str) -> Option<String> {
         }
         let c = text[at..].chars().next()?;
         let to = match forms.alone[(c as u32 - FIRST) as usize] {
-            _ if CONVERTED_IN_CONTEXT.contains(&c) => {
+            0 => c,
+            OTHER_LENGTH => return None,
+            BY_NEIGHBOURS => {
                 // As fast2s sees it: its neighbours, or none at either end of the text.
                 let (before, after) = (text[..at].chars().next_back(), text[at + 3..].chars().next());
                 let window: String = before.into_iter().chain([c]).chain(after).collect();
                 fast2s::convert(&window).chars().nth(usize::from(before.is_some()))?
             }
-            0 => c,
-            u32::MAX => return None,
             to => char::from_u32(to)?,
         };
         if to != c {
