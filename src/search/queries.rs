@@ -772,18 +772,19 @@ struct WindowedUnion {
 impl WindowedUnion {
     fn new(clauses: Vec<Clause>) -> WindowedUnion {
         let mut union = WindowedUnion { window: Window::new(clauses), start: 0, word: 0, doc: 0, score: 0.0 };
-        union.refill();
+        union.refill(0);
         union.advance();
         union
     }
 
-    /// Starts a window at the smallest document of the clauses and reads it. Returns false when the
-    /// clauses are exhausted.
-    fn refill(&mut self) -> bool {
+    /// Starts a window at the smallest document of the clauses, or at `from` when that is later, and
+    /// reads it (the window must be empty). Returns false when the clauses are exhausted.
+    fn refill(&mut self, from: DocId) -> bool {
         let start = self.window.first();
         if start == TERMINATED {
             return false;
         }
+        let start = start.max(from);
         self.start = start;
         self.word = 0;
         self.window.fill(start);
@@ -799,7 +800,7 @@ impl DocSet for WindowedUnion {
                 self.doc = self.start + at as DocId;
                 return self.doc;
             }
-            if !self.refill() {
+            if !self.refill(0) {
                 self.doc = TERMINATED;
                 return TERMINATED;
             }
@@ -811,14 +812,12 @@ impl DocSet for WindowedUnion {
         if let Some(doc) = seek_in_window(self, self.doc, self.start, target) {
             return doc;
         }
-        // Past this window: empty it, bring the clauses behind `target` up to it, start again there.
+        // Past this window: empty it and start again at `target` (the clauses behind it skip there).
         self.window.clear(self.word);
-        for clause in &mut self.window.clauses {
-            if clause.doc < target {
-                clause.doc = clause.scorer.seek(target);
-            }
+        if !self.refill(target) {
+            self.doc = TERMINATED;
+            return TERMINATED;
         }
-        self.window.clauses.retain(|c| c.doc != TERMINATED);
         self.advance()
     }
 
@@ -960,34 +959,30 @@ impl WindowedIntersection {
     /// Empties the window and starts the next one with a document in every union, at `from` or
     /// after. Returns false when there is none.
     fn refill(&mut self, from: DocId) -> bool {
-        for union in &mut self.unions {
-            union.clear(0);
-        }
         loop {
+            // The unions not read in the last window are empty already.
+            for union in &mut self.unions {
+                union.clear(0);
+            }
             // No union has a document before its first one.
             let start = self.unions.iter().map(Window::first).max().unwrap_or(TERMINATED).max(from);
             if start == TERMINATED {
                 return false;
             }
-            let mut read = 0;
+            self.all.fill(u64::MAX);
+            let mut empty = false;
             for union in &mut self.unions {
                 union.fill(start);
-                read += 1;
-                match read {
-                    1 => *self.all = *union.bits,
-                    _ => self.all.iter_mut().zip(union.bits.iter()).for_each(|(all, bits)| *all &= bits),
-                }
-                if self.all.iter().all(|&w| w == 0) {
+                self.all.iter_mut().zip(union.bits.iter()).for_each(|(all, bits)| *all &= bits);
+                empty = self.all.iter().all(|&w| w == 0);
+                if empty {
                     break;
                 }
             }
-            if self.all.iter().any(|&w| w != 0) {
+            if !empty {
                 self.start = start;
                 self.word = 0;
                 return true;
-            }
-            for union in &mut self.unions[..read] {
-                union.clear(0);
             }
         }
     }
