@@ -491,6 +491,86 @@ impl Folded {
         }
     }
 
+    /// Folds `text` and lowercases it into `out` in one pass: the text [`Folded::fold`] would give,
+    /// lowercased char by char, with the same map back to `text` (lowercasing keeps every length
+    /// here). `self` keeps only that map. `false` when the text needs the two steps: a character
+    /// that becomes one of another length when simplified (then `fold` simplifies nothing) or when
+    /// lowercased. Preparing a talk's texts for highlighting was a fifth of a search's own thread at
+    /// 1M talks (callgrind): folding, simplifying and lowercasing each went through the text and
+    /// copied it.
+    pub(crate) fn fold_lowercase(&mut self, text: &str, out: &mut String) -> bool {
+        self.text.clear();
+        self.anchors.clear();
+        self.active = false;
+        self.original_len = text.len();
+        out.clear();
+        out.reserve(text.len());
+        let forms = simplified_forms();
+        let bytes = text.as_bytes();
+        // `text[copied..at]` is a run kept as it is, but for ASCII letters' case.
+        let (mut copied, mut at) = (0, 0);
+        loop {
+            at = ascii_run_end(bytes, at);
+            // Han characters (U+4000..=U+9FFF, led by E4 to E9) have no case: only the ones fast2s
+            // may change are looked at.
+            while let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) {
+                let code = (lead as u32 & 0x0F) << 12 | (b1 as u32 & 0x3F) << 6 | (b2 as u32 & 0x3F);
+                let bit = (code - FIRST) as usize;
+                if forms.may[bit / 64] & (1 << (bit % 64)) != 0 {
+                    break;
+                }
+                at += 3;
+            }
+            // Any other character, on its own.
+            let Some(c) = text[at..].chars().next() else { break };
+            if c.is_ascii() {
+                continue;
+            }
+            let len = c.len_utf8();
+            if is_fullwidth(c) {
+                push_ascii_lowercase(out, &text[copied..at]);
+                self.anchors.push((out.len(), at));
+                out.push(fold_width(c).to_ascii_lowercase());
+                (at, copied) = (at + len, at + len);
+                self.anchors.push((out.len(), copied));
+                continue;
+            }
+            let to = match len == 3 && may_simplify(c) {
+                false => c,
+                true => match forms.alone[(c as u32 - FIRST) as usize] {
+                    OTHER_LENGTH => return false,
+                    // fast2s reads it beside its neighbours as folded (not yet simplified).
+                    BY_NEIGHBOURS => {
+                        let before = text[..at].chars().next_back().map(fold_width);
+                        let after = text[at + len..].chars().next().map(fold_width);
+                        let window: String = before.into_iter().chain([c]).chain(after).collect();
+                        match fast2s::convert(&window).chars().nth(usize::from(before.is_some())) {
+                            Some(to) if to.len_utf8() == 3 => to,
+                            _ => return false,
+                        }
+                    }
+                    to => match char::from_u32(to) {
+                        Some(to) => to,
+                        None => return false,
+                    },
+                },
+            };
+            if to == c && lowercase_is_itself(c) {
+                at += len;
+                continue;
+            }
+            push_ascii_lowercase(out, &text[copied..at]);
+            let before = out.len();
+            push_lowercase(out, to);
+            if out.len() - before != len {
+                return false;
+            }
+            (at, copied) = (at + len, at + len);
+        }
+        push_ascii_lowercase(out, &text[copied..]);
+        true
+    }
+
     pub(crate) fn original_offset(&self, folded: usize) -> usize {
         let before = self.anchors.partition_point(|&(f, _)| f <= folded);
         let (f, original) = match before {
@@ -535,6 +615,36 @@ fn any_may_simplify(text: &str) -> bool {
 fn may_simplify(c: char) -> bool {
     let Some(at) = (c as u32).checked_sub(FIRST).map(|at| at as usize) else { return false };
     simplified_forms().may.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
+/// Where the run of ASCII bytes from `at` ends, read eight bytes at a time.
+fn ascii_run_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        match word & 0x8080_8080_8080_8080 {
+            0 => at += 8,
+            high => return at + high.trailing_zeros() as usize / 8,
+        }
+    }
+    at + bytes[at..].iter().take_while(|b| b.is_ascii()).count()
+}
+
+/// Appends `c` lowercased as the analyzer lowercases it, char by char. U+2E80..U+A640 (CJK, kana,
+/// Bopomofo, Yi, Vai …) has no letter with a case, and is not looked up.
+pub(crate) fn push_lowercase(out: &mut String, c: char) {
+    match c {
+        '\u{2E80}'..'\u{A640}' => out.push(c),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// Whether [`push_lowercase`] appends `c` itself.
+fn lowercase_is_itself(c: char) -> bool {
+    if ('\u{2E80}'..'\u{A640}').contains(&c) {
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// `fast2s` converts 3-byte characters only: U+0800..=U+FFFF.

@@ -122,6 +122,17 @@ pub struct Prepared {
 impl Prepared {
     pub fn new(text: String) -> Prepared {
         let mut folded = tokenizer::Folded::default();
+        let mut haystack = String::new();
+        if folded.fold_lowercase(&text, &mut haystack) {
+            return Prepared { text, folded, haystack: Some(haystack) };
+        }
+        Prepared::in_two_steps(text)
+    }
+
+    /// [`Prepared::new`] folding, then lowercasing: for the texts [`tokenizer::Folded::fold_lowercase`]
+    /// leaves to them.
+    fn in_two_steps(text: String) -> Prepared {
+        let mut folded = tokenizer::Folded::default();
         // Simplifying changes Chinese characters alone, byte for byte: Latin terms match the
         // simplified text exactly as the text.
         folded.fold(&text);
@@ -239,15 +250,10 @@ fn lowercase_keeping_offsets(norm: &str, out: &mut String) -> bool {
             _ => {
                 let Some(c) = norm[at..].chars().next() else { break };
                 tokenizer::push_ascii_lowercase(out, &norm[copied..at]);
-                if ('\u{2E80}'..'\u{A640}').contains(&c) {
-                    // CJK, kana, Bopomofo, Yi, Vai …: no letter in this range has a case.
-                    out.push(c);
-                } else {
-                    let before = out.len();
-                    out.extend(c.to_lowercase());
-                    if out.len() - before != c.len_utf8() {
-                        return false;
-                    }
+                let before = out.len();
+                tokenizer::push_lowercase(out, c);
+                if out.len() - before != c.len_utf8() {
+                    return false;
                 }
                 at += c.len_utf8();
                 copied = at;
@@ -341,6 +347,48 @@ mod tests {
 
     fn h(terms: &[&str]) -> Highlighter {
         Highlighter::new(terms.iter().map(|t| t.to_string()).collect())
+    }
+
+    /// Preparing a text in one pass gives what folding, then lowercasing gives: the same text to
+    /// search, the same offsets back into the text. Every 3-byte character alone and between others
+    /// (full-width ones, the ones fast2s converts by their neighbours), cases that change length,
+    /// and the shipped corpus's pages.
+    #[test]
+    fn texts_are_prepared_in_one_pass_as_in_two_steps() {
+        fn same(text: &str) -> bool {
+            let (one, two) = (Prepared::new(text.to_string()), Prepared::in_two_steps(text.to_string()));
+            assert_eq!(one.haystack, two.haystack, "{text:?}");
+            if let Some(hay) = &one.haystack {
+                for at in (0..=hay.len()).filter(|&at| hay.is_char_boundary(at)) {
+                    let (a, b) = (one.folded.original_offset(at), two.folded.original_offset(at));
+                    assert_eq!(a, b, "{text:?} at {at}");
+                }
+            }
+            tokenizer::Folded::default().fold_lowercase(text, &mut String::new())
+        }
+        let mut in_one_pass = 0;
+        for c in (0x800..=0xFFFF).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("Ａ{c}b"), format!("網{c}。"), format!("看{c}著")] {
+                in_one_pass += usize::from(same(&text));
+            }
+        }
+        assert!(in_one_pass > 4 * 60_000, "{in_one_pass}");
+        let words = ["看著", "樊於", "乾隆", "計畫", "　著　", "ａ著ｂ", "著", "ＡＰＩ網關"];
+        for word in words {
+            for text in
+                [word.to_string(), format!("Service Mesh {word}。"), format!("{word}😀İ"), format!("ΣΊΣ {word}")]
+            {
+                same(&text);
+            }
+        }
+        assert!(same("服務網格 ＡＰＩ　Service Mesh：看著「資料」 Ünïcödé Ⅳ ꙀꚀ 😀"));
+        assert!(!same("İstanbul 服務"), "a lowercase of another length is left to the two steps");
+        let pages = concat!(env!("CARGO_MANIFEST_DIR"), "/data/corpus/zh");
+        let pages = walkdir::WalkDir::new(pages).into_iter().filter_map(|e| e.ok());
+        let pages: Vec<String> = pages.filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect();
+        assert!(pages.len() > 90, "{}", pages.len());
+        let whole = pages.iter().filter(|page| same(page)).count();
+        assert!(whole * 10 > pages.len() * 9, "{whole} of {} pages in one pass", pages.len());
     }
 
     /// The runs copied whole give what lowercasing character by character gives: the same text, or
