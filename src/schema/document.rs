@@ -2,6 +2,9 @@
 //! pinyin forms of Chinese names), and the talk read back from its stored JSON ([`talk_from_doc`],
 //! [`stored_talk`], [`for_each_stored_talk`]).
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::Field;
@@ -10,7 +13,7 @@ use tantivy::{doc, Index, TantivyDocument};
 use super::Fields;
 use crate::company::Companies;
 use crate::error::{Error, Result};
-use crate::talk::{title_key, Talk};
+use crate::talk::{title_key, Listing, Talk};
 
 /// The tantivy document for one talk.
 ///
@@ -148,6 +151,80 @@ impl DocumentDeserialize for Stored {
 
 /// The talk stored in a document's `doc` field.
 pub fn talk_from_doc(fields: &Fields, doc: &Stored) -> Result<Talk> {
-    let json = doc.0.iter().find(|(field, _)| *field == fields.doc).map_or("", |(_, json)| json.as_str());
+    decode(stored_json(fields, doc))
+}
+
+/// The JSON stored in a document's `doc` field.
+fn stored_json<'a>(fields: &Fields, doc: &'a Stored) -> &'a str {
+    doc.0.iter().find(|(field, _)| *field == fields.doc).map_or("", |(_, json)| json.as_str())
+}
+
+fn decode<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| Error::Other(format!("stored talk does not decode: {e}")))
+}
+
+/// What a hit shows of a stored talk, read from its JSON without copying the texts that need no
+/// unescaping (nearly all: JSON escapes only quotes, backslashes and control characters), and
+/// without the fields a hit does not show. At 1M talks nearly every hit's talk is read afresh:
+/// decoding the whole talk was an eighth of a search's own thread (callgrind).
+#[derive(Debug, Deserialize)]
+pub struct TalkForHit<'a> {
+    #[serde(borrow)]
+    pub id: Text<'a>,
+    #[serde(borrow)]
+    pub title: Text<'a>,
+    #[serde(default, borrow)]
+    pub time: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub speakers: Vec<SpeakerForHit<'a>>,
+    #[serde(default, rename = "abstract", borrow)]
+    pub abstract_text: Text<'a>,
+    #[serde(default, borrow)]
+    pub outline: Vec<Text<'a>>,
+    #[serde(default, borrow)]
+    pub takeaways: Vec<Text<'a>>,
+    #[serde(borrow)]
+    pub language: Text<'a>,
+    #[serde(borrow)]
+    pub event: EventForHit<'a>,
+    #[serde(default)]
+    pub also_listed: Vec<Listing>,
+}
+
+/// A speaker of a [`TalkForHit`].
+#[derive(Debug, Deserialize)]
+pub struct SpeakerForHit<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(default, borrow)]
+    pub bio: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub company: Option<Text<'a>>,
+}
+
+/// The event of a [`TalkForHit`].
+#[derive(Debug, Deserialize)]
+pub struct EventForHit<'a> {
+    #[serde(borrow)]
+    pub title: Text<'a>,
+    #[serde(default, borrow)]
+    pub date: Option<Text<'a>>,
+    #[serde(default)]
+    pub year: Option<u16>,
+}
+
+/// A string of a stored talk's JSON: borrowed from it unless it had to be unescaped.
+#[derive(Debug, Default, Deserialize)]
+pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a hit shows of the talk stored in a document's `doc` field.
+pub fn talk_for_hit<'a>(fields: &Fields, doc: &'a Stored) -> Result<TalkForHit<'a>> {
+    decode(stored_json(fields, doc))
 }

@@ -3,7 +3,9 @@
 
 mod document;
 
-pub use document::{document, for_each_stored_talk, pinyin_forms, stored_talk, talk_from_doc, Stored};
+pub use document::{
+    document, for_each_stored_talk, pinyin_forms, stored_talk, talk_for_hit, talk_from_doc, Stored, TalkForHit,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };

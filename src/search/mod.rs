@@ -324,8 +324,12 @@ pub struct EventRef {
 impl EventRef {
     /// The event's title and date (or its year when it has no date); nothing else of it is copied.
     pub fn of(event: &crate::talk::Event) -> EventRef {
-        let year = event.year.filter(|_| event.date.is_none());
-        EventRef { title: event.title.clone(), date: event.date.clone(), year }
+        EventRef::new(&event.title, event.date.as_deref(), event.year)
+    }
+
+    fn new(title: &str, date: Option<&str>, year: Option<u16>) -> EventRef {
+        let year = year.filter(|_| date.is_none());
+        EventRef { title: title.to_string(), date: date.map(str::to_string), year }
     }
 }
 
@@ -341,13 +345,15 @@ pub struct SpeakerRef {
 impl SpeakerRef {
     /// The speakers of `talk`, with their companies' ids.
     pub fn all_of(talk: &Talk) -> Vec<SpeakerRef> {
-        let companies = Companies::builtin();
-        let refer = |s: &crate::talk::Speaker| SpeakerRef {
-            name: s.name.clone(),
-            company: s.company.clone(),
-            company_id: s.company.as_deref().and_then(|c| companies.id_for(c)),
-        };
-        talk.speakers.iter().map(refer).collect()
+        talk.speakers.iter().map(|s| SpeakerRef::new(&s.name, s.company.as_deref())).collect()
+    }
+
+    fn new(name: &str, company: Option<&str>) -> SpeakerRef {
+        SpeakerRef {
+            name: name.to_string(),
+            company: company.map(str::to_string),
+            company_id: company.and_then(|c| Companies::builtin().id_for(c)),
+        }
     }
 }
 
@@ -447,7 +453,7 @@ impl Generation {
             return Ok(Arc::clone(shown));
         }
         let doc: schema::Stored = searcher.doc(address)?;
-        let shown = Arc::new(Shown::new(schema::talk_from_doc(&self.fields, &doc)?));
+        let shown = Arc::new(Shown::new(schema::talk_for_hit(&self.fields, &doc)?));
         lock().put(address, Arc::clone(&shown));
         Ok(shown)
     }
@@ -743,23 +749,26 @@ struct Shown {
 }
 
 impl Shown {
-    fn new(talk: Talk) -> Shown {
-        let body = std::iter::once(talk.abstract_text.as_str()).chain(talk.outline.iter().map(String::as_str));
-        let body = body.filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n");
-        let names = talk.speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("，");
+    fn new(talk: schema::TalkForHit) -> Shown {
+        let outline = talk.outline.iter().map(|line| &**line);
+        let body = std::iter::once(&*talk.abstract_text).chain(outline).filter(|s| !s.is_empty());
+        let body = body.collect::<Vec<_>>().join("\n");
+        let names = talk.speakers.iter().map(|s| &*s.name).collect::<Vec<_>>().join("，");
         let bios = talk.speakers.iter().filter_map(|s| s.bio.as_deref()).collect::<Vec<_>>().join("\n");
+        let takeaways = talk.takeaways.iter().map(|line| &**line).collect::<Vec<_>>().join("\n");
+        let event = &talk.event;
         Shown {
-            speakers: SpeakerRef::all_of(&talk),
-            event: EventRef::of(&talk.event),
+            speakers: talk.speakers.iter().map(|s| SpeakerRef::new(&s.name, s.company.as_deref())).collect(),
+            event: EventRef::new(&event.title, event.date.as_deref(), event.year),
             excerpt: excerpt(&body, ABSTRACT_CHARS),
             names: Prepared::new(names),
             body: Prepared::new(body),
-            takeaways: Prepared::new(talk.takeaways.join("\n")),
+            takeaways: Prepared::new(takeaways),
             bios: Prepared::new(bios),
-            title: Prepared::new(talk.title),
-            id: talk.id,
-            time: talk.time,
-            language: talk.language,
+            title: Prepared::new(talk.title.0.into_owned()),
+            id: talk.id.0.into_owned(),
+            time: talk.time.map(|t| t.0.into_owned()),
+            language: talk.language.0.into_owned(),
             also_listed: talk.also_listed,
             json: Default::default(),
         }
