@@ -445,17 +445,34 @@ impl Generation {
         })
     }
 
-    /// The talk stored at `address`, decoded and ready to be shown (kept for the hits to come).
-    fn shown(&self, searcher: &Searcher, address: tantivy::DocAddress) -> Result<Arc<Shown>> {
+    /// The talks stored at `addresses`, decoded and ready to be shown (kept for the hits to come).
+    /// The talks not kept are read on the parts' threads when no other search runs: at 1M talks
+    /// nearly every hit's talk is read afresh, and that was two fifths of a search's own thread.
+    fn shown(&self, searcher: &Searcher, addresses: &[tantivy::DocAddress]) -> Result<Vec<Arc<Shown>>> {
         // A poisoned lock only means a search panicked holding it; the cache is still whole.
         let lock = || self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(shown) = lock().get(&address) {
-            return Ok(Arc::clone(shown));
+        let mut shown: Vec<Option<Arc<Shown>>> = {
+            let mut kept = lock();
+            addresses.iter().map(|address| kept.get(address).cloned()).collect()
+        };
+        let missing: Vec<usize> = (0..addresses.len()).filter(|&at| shown[at].is_none()).collect();
+        let read = |at: usize| -> tantivy::Result<Result<Arc<Shown>>> {
+            let doc: schema::Stored = searcher.doc(addresses[at])?;
+            Ok(schema::talk_for_hit(&self.fields, &doc).map(|talk| Arc::new(Shown::new(talk))))
+        };
+        let read = match missing.len() {
+            0 | 1 => missing.iter().map(|&at| read(at)).collect::<tantivy::Result<Vec<_>>>()?,
+            _ => with_threads(self.parallel.as_ref(), &self.searching, |threads| {
+                threads.map(read, missing.iter().copied())
+            })?,
+        };
+        let mut kept = lock();
+        for (at, talk) in missing.into_iter().zip(read) {
+            let talk = talk?;
+            kept.put(addresses[at], Arc::clone(&talk));
+            shown[at] = Some(talk);
         }
-        let doc: schema::Stored = searcher.doc(address)?;
-        let shown = Arc::new(Shown::new(schema::talk_for_hit(&self.fields, &doc)?));
-        lock().put(address, Arc::clone(&shown));
-        Ok(shown)
+        Ok(shown.into_iter().flatten().collect())
     }
 
     /// Runs `query` into `collector` (see [`collect`]).
@@ -635,11 +652,9 @@ impl Engine {
         }
         let facets = facets::facets(counts, &g.facet_tables, &g.company_names);
         let mut highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let shown = g.shown(&searcher, address)?;
-            hits.push(hit(&shown, score, &mut highlighter));
-        }
+        let addresses: Vec<tantivy::DocAddress> = top.iter().map(|(_, address)| *address).collect();
+        let shown = g.shown(&searcher, &addresses)?;
+        let hits = top.iter().zip(&shown).map(|((score, _), shown)| hit(shown, *score, &mut highlighter)).collect();
         let notice =
             built.unsearchable.then(|| "nothing in the query can be searched: no words, only symbols".to_string());
         Ok(SearchResponse {
@@ -690,6 +705,23 @@ fn collect<C: Collector>(
     query: &dyn Query,
     collector: &C,
 ) -> Result<C::Fruit> {
+    if parallel.is_none() {
+        return Ok(searcher.search(query, collector)?);
+    }
+    let scoring = match collector.requires_scoring() {
+        true => EnableScoring::enabled_from_searcher(searcher),
+        false => EnableScoring::disabled_from_searcher(searcher),
+    };
+    Ok(with_threads(parallel, searching, |threads| searcher.search_with_executor(query, collector, threads, scoring))?)
+}
+
+/// Runs `f` with the parts' threads when no other search is running them, else with the calling
+/// thread alone; the search counts as running them meanwhile.
+fn with_threads<R>(
+    parallel: Option<&Executor>,
+    searching: &AtomicUsize,
+    f: impl FnOnce(&Executor) -> tantivy::Result<R>,
+) -> tantivy::Result<R> {
     /// Counts a search as running until it is dropped (returned or unwound).
     struct Running<'a>(&'a AtomicUsize);
     impl Drop for Running<'_> {
@@ -697,15 +729,10 @@ fn collect<C: Collector>(
             self.0.fetch_sub(1, Ordering::AcqRel);
         }
     }
-    let Some(parallel) = parallel else { return Ok(searcher.search(query, collector)?) };
+    let Some(parallel) = parallel else { return f(&Executor::SingleThread) };
     let others = searching.fetch_add(1, Ordering::AcqRel);
     let _running = Running(searching);
-    let scoring = match collector.requires_scoring() {
-        true => EnableScoring::enabled_from_searcher(searcher),
-        false => EnableScoring::disabled_from_searcher(searcher),
-    };
-    let executor = if others == 0 { parallel } else { &Executor::SingleThread };
-    Ok(searcher.search_with_executor(query, collector, executor, scoring)?)
+    f(if others == 0 { parallel } else { &Executor::SingleThread })
 }
 
 /// Returns memory freed by a dropped generation (its vocabulary and tables: many small allocations
