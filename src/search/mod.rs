@@ -215,7 +215,7 @@ impl SearchResponse {
             out.push(b'}');
         }
         out.push(b']');
-        field(&mut out, "facets", &self.facets);
+        field(&mut out, "facets", &JsonFacets(&self.facets));
         out.push(b'}');
         out
     }
@@ -254,6 +254,40 @@ impl ErasedJson for JsonMap<'_> {
             write_json_str(out, key);
             out.push(b':');
             write_json_str(out, value);
+        }
+        out.push(b'}');
+    }
+}
+
+/// A response's facets, as `serde_json` writes them, their strings by [`write_json_str`] (callgrind,
+/// the server: `serde_json` escaping the facets' values and ids was 1.8 % of a search).
+struct JsonFacets<'a>(&'a Facets);
+
+impl ErasedJson for JsonFacets<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let Facets { company, event, year, lang } = self.0;
+        out.push(b'{');
+        for (i, (name, values)) in
+            [("company", company), ("event", event), ("year", year), ("lang", lang)].iter().enumerate()
+        {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(out, name);
+            out.extend_from_slice(b":[");
+            for (j, v) in values.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"value\":");
+                write_json_str(out, &v.value);
+                out.extend_from_slice(b",\"id\":");
+                write_json_str(out, &v.id);
+                out.extend_from_slice(b",\"count\":");
+                out.extend_from_slice(itoa::Buffer::new().format(v.count).as_bytes());
+                out.push(b'}');
+            }
+            out.push(b']');
         }
         out.push(b'}');
     }
@@ -935,5 +969,15 @@ mod tests {
         let mut ours = Vec::new();
         JsonMap(&map).write_json(&mut ours);
         assert_eq!(ours, serde_json::to_vec(&map).unwrap());
+        let value = |value: &str, id: &str, count| facets::FacetValue { value: value.into(), id: id.into(), count };
+        let facets = Facets {
+            company: vec![value("腾讯 \"Tencent\"", "tencent", 12), value("a\\b", "a\nb", u64::MAX)],
+            event: vec![],
+            year: vec![value("2022", "2022", 0)],
+            lang: vec![value("zh", "zh", 7)],
+        };
+        let mut ours = Vec::new();
+        JsonFacets(&facets).write_json(&mut ours);
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&facets).unwrap());
     }
 }
