@@ -147,9 +147,9 @@ impl HitJson {
         let mut body = Vec::new();
         json_field(&mut body, "title", &JsonStr(&hit.title));
         for (key, value) in [
-            ("time", &hit.time as &dyn ErasedJson),
-            ("event", &hit.event),
-            ("speakers", &hit.speakers),
+            ("time", &JsonOptStr(hit.time.as_deref()) as &dyn ErasedJson),
+            ("event", &JsonEvent(&hit.event)),
+            ("speakers", &JsonSpeakers(&hit.speakers)),
             ("abstract", &JsonStr(&hit.abstract_text)),
             ("language", &JsonStr(&hit.language)),
         ] {
@@ -256,6 +256,59 @@ impl ErasedJson for JsonMap<'_> {
             write_json_str(out, value);
         }
         out.push(b'}');
+    }
+}
+
+/// A string or `null`, as `serde_json` writes an `Option<String>`.
+struct JsonOptStr<'a>(Option<&'a str>);
+
+impl ErasedJson for JsonOptStr<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self.0 {
+            Some(s) => write_json_str(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// A hit's event, as `serde_json` writes an [`EventRef`].
+struct JsonEvent<'a>(&'a EventRef);
+
+impl ErasedJson for JsonEvent<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let EventRef { title, date, year } = self.0;
+        out.extend_from_slice(b"{\"title\":");
+        write_json_str(out, title);
+        out.extend_from_slice(b",\"date\":");
+        JsonOptStr(date.as_deref()).write_json(out);
+        if let Some(year) = year {
+            out.extend_from_slice(b",\"year\":");
+            out.extend_from_slice(itoa::Buffer::new().format(*year).as_bytes());
+        }
+        out.push(b'}');
+    }
+}
+
+/// A hit's speakers, as `serde_json` writes [`SpeakerRef`]s (callgrind, the server: `serde_json`
+/// escaping the event and speakers of the talks not kept yet was 1.2 % of a search).
+struct JsonSpeakers<'a>(&'a [SpeakerRef]);
+
+impl ErasedJson for JsonSpeakers<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, SpeakerRef { name, company, company_id }) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"name\":");
+            write_json_str(out, name);
+            out.extend_from_slice(b",\"company\":");
+            JsonOptStr(company.as_deref()).write_json(out);
+            out.extend_from_slice(b",\"company_id\":");
+            JsonOptStr(company_id.as_deref()).write_json(out);
+            out.push(b'}');
+        }
+        out.push(b']');
     }
 }
 
@@ -979,5 +1032,34 @@ mod tests {
         let mut ours = Vec::new();
         JsonFacets(&facets).write_json(&mut ours);
         assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&facets).unwrap());
+        let events = [
+            EventRef { title: "KubeCon \"EU\"".into(), date: Some("2022-05-18".into()), year: None },
+            EventRef { title: "云原生\n社区".into(), date: None, year: Some(2021) },
+            EventRef { title: String::new(), date: None, year: None },
+        ];
+        for event in &events {
+            let mut ours = Vec::new();
+            JsonEvent(event).write_json(&mut ours);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(event).unwrap());
+        }
+        let speaker = |name: &str, company: Option<&str>, id: Option<&str>| SpeakerRef {
+            name: name.into(),
+            company: company.map(Into::into),
+            company_id: id.map(Into::into),
+        };
+        for speakers in [
+            vec![],
+            vec![speaker("张\t三", Some("腾讯云"), Some("tencent")), speaker("Ann \"A\"", None, None)],
+            vec![speaker("", Some("x"), None)],
+        ] {
+            let mut ours = Vec::new();
+            JsonSpeakers(&speakers).write_json(&mut ours);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&speakers).unwrap());
+        }
+        for time in [None, Some("9:00 - 9:45")] {
+            let mut ours = Vec::new();
+            JsonOptStr(time).write_json(&mut ours);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&time).unwrap());
+        }
     }
 }
