@@ -514,9 +514,7 @@ impl Folded {
             // Han characters (U+4000..=U+9FFF, led by E4 to E9) have no case: only the ones fast2s
             // may change are looked at.
             while let Some(&[lead @ 0xE4..=0xE9, b1, b2]) = bytes.get(at..at + 3) {
-                let code = (lead as u32 & 0x0F) << 12 | (b1 as u32 & 0x3F) << 6 | (b2 as u32 & 0x3F);
-                let bit = (code - FIRST) as usize;
-                if forms.may[bit / 64] & (1 << (bit % 64)) != 0 {
+                if forms.may_change(three_byte_code(lead, b1, b2)) {
                     break;
                 }
                 at += 3;
@@ -535,24 +533,11 @@ impl Folded {
                 self.anchors.push((out.len(), copied));
                 continue;
             }
-            let to = match len == 3 && may_simplify(c) {
+            let to = match len == 3 && forms.may_change(c as u32) {
                 false => c,
-                true => match forms.alone[(c as u32 - FIRST) as usize] {
-                    OTHER_LENGTH => return false,
-                    // fast2s reads it beside its neighbours as folded (not yet simplified).
-                    BY_NEIGHBOURS => {
-                        let before = text[..at].chars().next_back().map(fold_width);
-                        let after = text[at + len..].chars().next().map(fold_width);
-                        let window: String = before.into_iter().chain([c]).chain(after).collect();
-                        match fast2s::convert(&window).chars().nth(usize::from(before.is_some())) {
-                            Some(to) if to.len_utf8() == 3 => to,
-                            _ => return false,
-                        }
-                    }
-                    to => match char::from_u32(to) {
-                        Some(to) => to,
-                        None => return false,
-                    },
+                true => match forms.form(text, at, c) {
+                    Some(to) => to,
+                    None => return false,
                 },
             };
             if to == c && lowercase_is_itself(c) {
@@ -588,10 +573,12 @@ pub fn normalize(text: &str) -> String {
     folded.text_or(text).to_string()
 }
 
-/// Whether `text` holds a character [`may_simplify`] says `fast2s` may change. Only 3-byte characters
-/// can be: they are read from their bytes, and the others skipped byte by byte (callgrind, the
-/// server: decoding every character of every Chinese text a hit shows was 1.5 % of a search).
+/// Whether `text` holds a character that `fast2s` may change ([`SimplifiedForms::may_change`]).
+/// Only 3-byte characters can be: they are read from their bytes, and the others skipped byte by
+/// byte (callgrind, the server: decoding every character of every Chinese text a hit shows was
+/// 1.5 % of a search).
 fn any_may_simplify(text: &str) -> bool {
+    let forms = simplified_forms();
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&lead) = bytes.get(at) {
@@ -600,8 +587,7 @@ fn any_may_simplify(text: &str) -> bool {
             continue;
         }
         let (Some(&b1), Some(&b2)) = (bytes.get(at + 1), bytes.get(at + 2)) else { return false };
-        let code = (lead as u32 & 0x0F) << 12 | (b1 as u32 & 0x3F) << 6 | (b2 as u32 & 0x3F);
-        if char::from_u32(code).is_some_and(may_simplify) {
+        if forms.may_change(three_byte_code(lead, b1, b2)) {
             return true;
         }
         at += 3;
@@ -609,12 +595,9 @@ fn any_may_simplify(text: &str) -> bool {
     false
 }
 
-/// Whether `fast2s` may change `c` (a traditional character; alone, or beside some neighbours).
-/// Text without one is already simplified, and is not converted (callgrind: converting every
-/// Chinese text a hit shows was a tenth of a search).
-fn may_simplify(c: char) -> bool {
-    let Some(at) = (c as u32).checked_sub(FIRST).map(|at| at as usize) else { return false };
-    simplified_forms().may.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+/// The code point of the 3-byte UTF-8 character `lead b1 b2`.
+fn three_byte_code(lead: u8, b1: u8, b2: u8) -> u32 {
+    (lead as u32 & 0x0F) << 12 | (b1 as u32 & 0x3F) << 6 | (b2 as u32 & 0x3F)
 }
 
 /// Where the run of ASCII bytes from `at` ends, read eight bytes at a time.
@@ -629,18 +612,20 @@ fn ascii_run_end(bytes: &[u8], mut at: usize) -> usize {
     at + bytes[at..].iter().take_while(|b| b.is_ascii()).count()
 }
 
-/// Appends `c` lowercased as the analyzer lowercases it, char by char. U+2E80..U+A640 (CJK, kana,
-/// Bopomofo, Yi, Vai …) has no letter with a case, and is not looked up.
+/// CJK, kana, Bopomofo, Yi, Vai …: no letter here has a case, and none is looked up.
+const CASELESS: std::ops::Range<char> = '\u{2E80}'..'\u{A640}';
+
+/// Appends `c` lowercased as the analyzer lowercases it, char by char ([`CASELESS`] as it is).
 pub(crate) fn push_lowercase(out: &mut String, c: char) {
-    match c {
-        '\u{2E80}'..'\u{A640}' => out.push(c),
-        _ => out.extend(c.to_lowercase()),
+    match CASELESS.contains(&c) {
+        true => out.push(c),
+        false => out.extend(c.to_lowercase()),
     }
 }
 
 /// Whether [`push_lowercase`] appends `c` itself.
 fn lowercase_is_itself(c: char) -> bool {
-    if ('\u{2E80}'..'\u{A640}').contains(&c) {
+    if CASELESS.contains(&c) {
         return true;
     }
     let mut lower = c.to_lowercase();
@@ -652,8 +637,9 @@ const FIRST: u32 = 0x800;
 
 /// What `fast2s` makes of each 3-byte character, made once from `fast2s` itself.
 struct SimplifiedForms {
-    /// A bit per character: whether `fast2s` may change it ([`may_simplify`]). What `alone` says
-    /// (not 0), kept 32 times smaller: every 3-byte character of every Chinese text is looked up here.
+    /// A bit per character: whether `fast2s` may change it ([`SimplifiedForms::may_change`]). What
+    /// `alone` says (not 0), kept 32 times smaller: every 3-byte character of every Chinese text is
+    /// looked up here.
     may: Vec<u64>,
     /// Per character, its form alone: 0 when unchanged, [`OTHER_LENGTH`] when not a 3-byte
     /// character, [`BY_NEIGHBOURS`] for the characters of [`CONVERTED_IN_CONTEXT`].
@@ -690,11 +676,40 @@ fn simplified_forms() -> &'static SimplifiedForms {
     })
 }
 
+impl SimplifiedForms {
+    /// Whether `fast2s` may change the character `code` (a traditional one; alone, or beside some
+    /// neighbours). Text without one is already simplified, and is not converted (callgrind:
+    /// converting every Chinese text a hit shows was a tenth of a search).
+    fn may_change(&self, code: u32) -> bool {
+        let Some(at) = code.checked_sub(FIRST).map(|at| at as usize) else { return false };
+        self.may.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+    }
+
+    /// What `fast2s` makes of the 3-byte character `c` at `at` in `text`: its form alone, or for the
+    /// few it converts by their neighbours, its form beside them as `fast2s` sees them (full widths
+    /// folded; none at either end of the text). `None` when it becomes a character of another length.
+    fn form(&self, text: &str, at: usize, c: char) -> Option<char> {
+        let to = match self.alone[(c as u32 - FIRST) as usize] {
+            0 => return Some(c),
+            OTHER_LENGTH => return None,
+            BY_NEIGHBOURS => {
+                let before = text[..at].chars().next_back().map(fold_width);
+                let after = text[at + 3..].chars().next().map(fold_width);
+                let window: String = before.into_iter().chain([c]).chain(after).collect();
+                fast2s::convert(&window).chars().nth(usize::from(before.is_some()))?
+            }
+            to => char::from_u32(to)?,
+        };
+        (to.len_utf8() == 3).then_some(to)
+    }
+}
+
 /// `text` simplified as `fast2s::convert` simplifies it, or `None` when a character would become one
 /// of another length in UTF-8. fast2s looks every character up in hash maps (1M synthetic talks: a
 /// tenth of the work of a search outside collecting); here each 3-byte character is looked up in
 /// [`simplified_forms`], and only the few that fast2s converts by their neighbours are handed to it,
-/// with those neighbours.
+/// with those neighbours ([`SimplifiedForms::form`]). [`Folded::fold`] calls it on the text with its
+/// widths folded.
 fn simplify(text: &str) -> Option<String> {
     let forms = simplified_forms();
     let bytes = text.as_bytes();
@@ -706,21 +721,8 @@ fn simplify(text: &str) -> Option<String> {
             continue;
         }
         let c = text[at..].chars().next()?;
-        let to = match forms.alone[(c as u32 - FIRST) as usize] {
-            0 => c,
-            OTHER_LENGTH => return None,
-            BY_NEIGHBOURS => {
-                // As fast2s sees it: its neighbours, or none at either end of the text.
-                let (before, after) = (text[..at].chars().next_back(), text[at + 3..].chars().next());
-                let window: String = before.into_iter().chain([c]).chain(after).collect();
-                fast2s::convert(&window).chars().nth(usize::from(before.is_some()))?
-            }
-            to => char::from_u32(to)?,
-        };
+        let to = forms.form(text, at, c)?;
         if to != c {
-            if to.len_utf8() != 3 {
-                return None;
-            }
             out.push_str(&text[copied..at]);
             out.push(to);
             copied = at + 3;
@@ -809,7 +811,7 @@ mod tests {
         for text in
             ["", "服务网格", "服務網格", "Service Mesh", "Ünïcödé 😀 服务", "😀網", "a\u{800}\u{FFFF}", "看著", "著"]
         {
-            assert_eq!(any_may_simplify(text), text.chars().any(may_simplify), "{text}");
+            assert_eq!(any_may_simplify(text), text.chars().any(|c| simplified_forms().may_change(c as u32)), "{text}");
         }
         assert!(any_may_simplify("Service 服務"));
         assert!(!any_may_simplify("Service 服务"));
