@@ -200,26 +200,19 @@ impl SearchResponse {
         }
         field(&mut out, "offset", &self.offset);
         field(&mut out, "limit", &self.limit);
-        out.extend_from_slice(b",\"hits\":[");
-        for (i, hit) in self.hits.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let Some(json) = &hit.json else {
-                hit.write_json(&mut out);
-                continue;
-            };
+        out.extend_from_slice(b",\"hits\":");
+        json_list(&mut out, &self.hits, |out, hit| {
+            let Some(json) = &hit.json else { return hit.write_json(out) };
             let json = json.get_or_init(|| HitJson::of(hit));
             out.push(b'{');
             out.extend_from_slice(json.head.as_bytes());
-            field(&mut out, "score", &hit.score);
+            field(out, "score", &hit.score);
             out.push(b',');
             out.extend_from_slice(json.body.as_bytes());
-            field(&mut out, "highlights", &JsonMap(&hit.highlights));
+            field(out, "highlights", &JsonMap(&hit.highlights));
             out.extend_from_slice(json.tail.as_bytes());
             out.push(b'}');
-        }
-        out.push(b']');
+        });
         field(&mut out, "facets", &JsonFacets(&self.facets));
         out.push(b'}');
         out
@@ -276,6 +269,18 @@ impl ErasedJson for JsonOptStr<'_> {
     }
 }
 
+/// `[item,…]` into `out`, each item written by `write`.
+fn json_list<T>(out: &mut Vec<u8>, items: impl IntoIterator<Item = T>, mut write: impl FnMut(&mut Vec<u8>, T)) {
+    out.push(b'[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
+}
+
 /// A hit's event, as `serde_json` writes an [`EventRef`].
 struct JsonEvent<'a>(&'a EventRef);
 
@@ -300,11 +305,7 @@ struct JsonSpeakers<'a>(&'a [SpeakerRef]);
 
 impl ErasedJson for JsonSpeakers<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        out.push(b'[');
-        for (i, SpeakerRef { name, company, company_id }) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        json_list(out, self.0, |out, SpeakerRef { name, company, company_id }| {
             out.extend_from_slice(b"{\"name\":");
             write_json_str(out, name);
             out.extend_from_slice(b",\"company\":");
@@ -312,31 +313,27 @@ impl ErasedJson for JsonSpeakers<'_> {
             out.extend_from_slice(b",\"company_id\":");
             JsonOptStr(company_id.as_deref()).write_json(out);
             out.push(b'}');
-        }
-        out.push(b']');
+        });
     }
 }
 
 /// A response's facets, as `serde_json` writes them, their strings by [`write_json_str`] (callgrind,
-/// the server: `serde_json` escaping the facets' values and ids was 1.8 % of a search).
+/// the server: `serde_json` escaping the facets' values and ids was 1.8 % of a search). The keys are
+/// written as literals: a field at a time through `json_field` cost a third more.
 struct JsonFacets<'a>(&'a Facets);
 
 impl ErasedJson for JsonFacets<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
         let Facets { company, event, year, lang } = self.0;
+        let facets = [("company", company), ("event", event), ("year", year), ("lang", lang)];
         out.push(b'{');
-        for (i, (name, values)) in
-            [("company", company), ("event", event), ("year", year), ("lang", lang)].iter().enumerate()
-        {
+        for (i, (name, values)) in facets.into_iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             write_json_str(out, name);
-            out.extend_from_slice(b":[");
-            for (j, v) in values.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
+            out.push(b':');
+            json_list(out, values, |out, v| {
                 out.extend_from_slice(b"{\"value\":");
                 write_json_str(out, &v.value);
                 out.extend_from_slice(b",\"id\":");
@@ -344,8 +341,7 @@ impl ErasedJson for JsonFacets<'_> {
                 out.extend_from_slice(b",\"count\":");
                 out.extend_from_slice(itoa::Buffer::new().format(v.count).as_bytes());
                 out.push(b'}');
-            }
-            out.push(b']');
+            });
         }
         out.push(b'}');
     }
