@@ -28,9 +28,6 @@ pub struct Highlighter {
     /// Whether some term holds a Greek sigma, whose lowercase depends on its context: such queries
     /// are matched by running the analyzer on the text instead.
     always_tokenize: bool,
-    /// Scratch buffers of the analyzer's slow path, reused across texts.
-    folded: tokenizer::Folded,
-    tokens: Vec<Token>,
 }
 
 impl Highlighter {
@@ -40,11 +37,11 @@ impl Highlighter {
         let mut terms: Vec<String> = terms.into_iter().filter(|t| !t.is_empty()).collect();
         terms.sort();
         let matcher = Matcher::new(&terms);
-        Highlighter { terms, matcher, always_tokenize, folded: tokenizer::Folded::default(), tokens: Vec::new() }
+        Highlighter { terms, matcher, always_tokenize }
     }
 
     /// Byte ranges of a prepared text to mark, sorted and merged.
-    fn marks(&mut self, text: &Prepared) -> Vec<Range<usize>> {
+    fn marks(&self, text: &Prepared) -> Vec<Range<usize>> {
         if self.matcher.is_none() || text.text.is_empty() {
             return Vec::new();
         }
@@ -69,11 +66,13 @@ impl Highlighter {
 
     /// The slow path, for texts and terms whose lowercase forms change length or depend on context:
     /// run the analyzer on `text` and mark tokens equal to a term.
-    fn marks_by_tokens(&mut self, text: &str) -> Vec<Range<usize>> {
-        self.folded.fold(text);
-        let len = tokenizer::tokenize_folded(tokenizer::jieba(), text, &self.folded, &mut self.tokens, 0);
+    fn marks_by_tokens(&self, text: &str) -> Vec<Range<usize>> {
+        let mut folded = tokenizer::Folded::default();
+        folded.fold(text);
+        let mut tokens: Vec<Token> = Vec::new();
+        let len = tokenizer::tokenize_folded(tokenizer::jieba(), text, &folded, &mut tokens, 0);
         let mut ranges = Vec::new();
-        for token in &self.tokens[..len] {
+        for token in &tokens[..len] {
             let token_text = tokenizer::strip_part(&token.text);
             if self.terms.iter().any(|t| t == token_text) {
                 ranges.push(token.offset_from..token.offset_to);
@@ -83,24 +82,24 @@ impl Highlighter {
     }
 
     /// `text` with matches marked, whole. `None` when nothing in it matches.
-    pub fn whole(&mut self, text: &str) -> Option<String> {
+    pub fn whole(&self, text: &str) -> Option<String> {
         self.whole_prepared(&Prepared::new(text.to_string()))
     }
 
     /// [`Highlighter::whole`] of a prepared text.
-    pub fn whole_prepared(&mut self, text: &Prepared) -> Option<String> {
+    pub fn whole_prepared(&self, text: &Prepared) -> Option<String> {
         let marks = self.marks(text);
         whole(&text.text, &marks)
     }
 
     /// The window of at most `max_bytes` of `text` holding the most matches, marked, with `…` where
     /// text was cut. `None` when nothing in it matches.
-    pub fn snippet(&mut self, text: &str, max_bytes: usize) -> Option<String> {
+    pub fn snippet(&self, text: &str, max_bytes: usize) -> Option<String> {
         self.snippet_prepared(&Prepared::new(text.to_string()), max_bytes)
     }
 
     /// [`Highlighter::snippet`] of a prepared text.
-    pub fn snippet_prepared(&mut self, text: &Prepared, max_bytes: usize) -> Option<String> {
+    pub fn snippet_prepared(&self, text: &Prepared, max_bytes: usize) -> Option<String> {
         let marks = self.marks(text);
         snippet(&text.text, &marks, max_bytes)
     }
@@ -450,7 +449,7 @@ mod tests {
         // A final sigma lowercases by context: such terms always go through the tokenizer.
         assert!(h(&["όσος"]).always_tokenize && !h(&["kubernetes"]).always_tokenize);
         assert_eq!(h(&["σ"]).whole("ΌΣΟΣ").unwrap(), "Ό<mark>Σ</mark>Ο<mark>Σ</mark>");
-        let mut one = h(&["mesh"]);
+        let one = h(&["mesh"]);
         assert_eq!(one.whole("no match"), None);
         assert_eq!(one.whole("Service Mesh").unwrap(), "Service <mark>Mesh</mark>");
     }
