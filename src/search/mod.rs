@@ -548,12 +548,7 @@ impl Generation {
             let doc: schema::Stored = searcher.doc(addresses[at])?;
             Ok(schema::talk_for_hit(&self.fields, &doc).map(|talk| Arc::new(Shown::new(talk))))
         };
-        let read = match missing.len() {
-            0 | 1 => missing.iter().map(|&at| read(at)).collect::<tantivy::Result<Vec<_>>>()?,
-            _ => with_threads(self.parallel.as_ref(), &self.searching, |threads| {
-                threads.map(read, missing.iter().copied())
-            })?,
-        };
+        let read = self.each(missing.len(), |i| read(missing[i]))?;
         let mut kept = lock();
         for (at, talk) in missing.into_iter().zip(read) {
             let talk = talk?;
@@ -572,11 +567,16 @@ impl Generation {
         shown: &[Arc<Shown>],
         h: &Highlighter,
     ) -> Result<Vec<Hit>> {
-        let one = |at: usize| Ok(hit(&shown[at], top[at].0, h));
-        Ok(match shown.len() {
-            0 | 1 => (0..shown.len()).map(one).collect::<tantivy::Result<_>>()?,
-            n => with_threads(self.parallel.as_ref(), &self.searching, |threads| threads.map(one, 0..n))?,
-        })
+        Ok(self.each(shown.len(), |at| Ok(hit(&shown[at], top[at].0, h)))?)
+    }
+
+    /// `f` of `0..n`, in order: on the parts' threads when there are several and no other search
+    /// runs them (see [`with_threads`]), else on the calling thread.
+    fn each<R: Send>(&self, n: usize, f: impl Fn(usize) -> tantivy::Result<R> + Sync) -> tantivy::Result<Vec<R>> {
+        match n {
+            0 | 1 => (0..n).map(f).collect(),
+            _ => with_threads(self.parallel.as_ref(), &self.searching, |threads| threads.map(f, 0..n)),
+        }
     }
 
     /// Runs `query` into `collector` (see [`collect`]).
