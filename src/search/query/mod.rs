@@ -23,7 +23,7 @@ use tantivy::Term;
 
 use super::compounds::{self, Compounds};
 use super::glossary::{self, Glossary, Translation};
-use super::queries::{AllOf, SumUnion, TabledPhrase, WeightedTerm};
+use super::queries::{AllOf, SumUnion, TabledPhrase, WeightedTerm, WithBonus};
 use super::ranking;
 use super::vocab::{self, Correction, Vocabulary};
 use crate::company::Companies;
@@ -632,10 +632,6 @@ impl Parts {
             let visible = TermQuery::new(Term::from_field_text(visible, "1"), IndexRecordOption::Basic);
             must.push((Occur::Must, unscored(Box::new(visible))));
         }
-        // The bonuses, one union: asked only about the talks that match.
-        if !bonus.is_empty() {
-            must.push((Occur::Should, Box::new(SumUnion::new(bonus))));
-        }
         // One union and nothing else (a word, no filters): every talk it matches is visited.
         if let [(Occur::Must, _)] = must.as_slice() {
             let (_, only) = must.pop().expect("one clause");
@@ -645,7 +641,12 @@ impl Parts {
             };
             must.push((Occur::Must, only));
         }
-        Box::new(BooleanQuery::new(must))
+        let query = Box::new(BooleanQuery::new(must));
+        // The bonuses: asked only about the talks that match.
+        match bonus.is_empty() {
+            true => query,
+            false => Box::new(WithBonus::new(query, bonus)),
+        }
     }
 }
 
