@@ -233,16 +233,29 @@ pub fn run_http(url: &str, queries: &[BenchQuery], opts: &Options) -> anyhow::Re
         let bound = Bound::measured(opts);
         let hidden = ProgressBar::hidden();
         run_connections(&http, c, names.len(), Bound::warmup(opts), &hidden, Arc::clone(&search_uris), true).await;
-        let bar = progress_bar(opts.progress, bound, "search");
-        let search = run_connections(&http, c, names.len(), bound, &bar, search_uris, true).await;
-        run_connections(&http, c, 1, Bound::warmup(opts), &hidden, Arc::clone(&floor_uris), false).await;
-        let bar = progress_bar(opts.progress, bound, "healthz");
-        let floor = run_connections(&http, c, 1, bound, &bar, floor_uris, false).await;
+        let (mut search, mut floor, mut per_round) = (Samples::new(names.len()), Samples::new(1), Vec::new());
+        for round in 0..opts.rounds.max(1) {
+            let bound = bound.round(round, opts.rounds);
+            let bar = progress_bar(opts.progress, bound, "search");
+            let searched = run_connections(&http, c, names.len(), bound, &bar, Arc::clone(&search_uris), true).await;
+            if round == 0 {
+                run_connections(&http, c, 1, Bound::warmup(opts), &hidden, Arc::clone(&floor_uris), false).await;
+            }
+            let bar = progress_bar(opts.progress, bound, "healthz");
+            let floored = run_connections(&http, c, 1, bound, &bar, Arc::clone(&floor_uris), false).await;
+            per_round.push(searched.qps() / floored.qps().max(f64::MIN_POSITIVE));
+            search.merge(searched);
+            floor.merge(floored);
+        }
         let mut machine = Machine::here();
         machine.talks = talks;
         let search = search.into_phase("search", &names);
         let floor = floor.into_phase("GET /healthz", &floor_names);
-        Ok(Report::new(BenchMode::Http, url.to_string(), opts, queries.len(), machine, search, floor))
+        let mut report = Report::new(BenchMode::Http, url.to_string(), opts, queries.len(), machine, search, floor);
+        if opts.rounds > 1 {
+            report.ratios.qps_per_round = per_round;
+        }
+        Ok(report)
     })
 }
 
@@ -386,5 +399,12 @@ mod tests {
         assert_eq!(per_class, 100);
         assert!(report.search.classes.iter().all(|c| c.stats.sorted_nanos.is_sorted()));
         assert!(run_http("http://10.0.0.1:80", &queries, &opts).is_err(), "only loopback targets");
+        assert!(report.ratios.qps_per_round.is_empty(), "one round: no ratios per round");
+        // In rounds: the same requests in all, and a throughput ratio for each round.
+        let report = run_http(&format!("http://{addr}"), &queries, &Options { rounds: 3, ..opts }).unwrap();
+        assert_eq!((report.search.overall.ok, report.floor.overall.ok), (100, 100));
+        assert_eq!(report.ratios.qps_per_round.len(), 3);
+        assert!(report.ratios.qps_per_round.iter().all(|&q| q > 0.0));
+        assert!(report.search.seconds > 0.0 && report.floor.seconds > 0.0);
     }
 }

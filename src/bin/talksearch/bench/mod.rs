@@ -72,6 +72,11 @@ pub struct BenchArgs {
     /// Seconds per measured phase; with --requests, whichever comes first.
     #[arg(long, value_name = "SECS")]
     pub duration: Option<f64>,
+    /// Split each phase's requests (or seconds) into this many rounds, run as search, floor,
+    /// search, floor …: on a machine whose speed drifts, both phases then meet the same moments, and
+    /// the report gives the throughput ratio of each round.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: u32,
     /// Print a machine-readable JSON report instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -139,17 +144,33 @@ pub fn run_inproc(engine: &Engine, queries: &[BenchQuery], opts: &Options) -> Re
         engine.search_floor(req).map(|hits| hits == 0).map_err(|e| e.to_string())
     };
     let bound = Bound::measured(opts);
-    let mut phases = Vec::new();
-    for (name, f) in [("search", &search as &(dyn Fn(u64) -> Outcome + Sync)), ("floor", &floor)] {
-        run_threads(opts.threads, names.len(), Bound::warmup(opts), &ProgressBar::hidden(), class_of, f);
-        let bar = progress_bar(opts.progress, bound, name);
-        phases.push(run_threads(opts.threads, names.len(), bound, &bar, class_of, f));
+    let mut phases = [Samples::new(names.len()), Samples::new(names.len())];
+    let mut per_round = Vec::new();
+    for round in 0..opts.rounds.max(1) {
+        let bound = bound.round(round, opts.rounds);
+        let mut qps = [0.0; 2];
+        for (i, (name, f)) in
+            [("search", &search as &(dyn Fn(u64) -> Outcome + Sync)), ("floor", &floor)].into_iter().enumerate()
+        {
+            if round == 0 {
+                run_threads(opts.threads, names.len(), Bound::warmup(opts), &ProgressBar::hidden(), class_of, f);
+            }
+            let bar = progress_bar(opts.progress, bound, name);
+            let samples = run_threads(opts.threads, names.len(), bound, &bar, class_of, f);
+            qps[i] = samples.qps();
+            phases[i].merge(samples);
+        }
+        per_round.push(qps[0] / qps[1].max(f64::MIN_POSITIVE));
     }
-    let floor = phases.pop().expect("two phases").into_phase("tantivy TopDocs", &names);
-    let search = phases.pop().expect("two phases").into_phase("search", &names);
+    let [search, floor] = phases;
+    let (search, floor) = (search.into_phase("search", &names), floor.into_phase("tantivy TopDocs", &names));
     let mut machine = Machine::here();
     machine.talks = Some(engine.num_talks());
-    Report::new(BenchMode::Inproc, String::new(), opts, queries.len(), machine, search, floor)
+    let mut report = Report::new(BenchMode::Inproc, String::new(), opts, queries.len(), machine, search, floor);
+    if opts.rounds > 1 {
+        report.ratios.qps_per_round = per_round;
+    }
+    report
 }
 
 /// `talksearch bench`: loads the query mix, runs the chosen mode and prints the report.
@@ -168,12 +189,16 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.requests == Some(0) {
         bail!("--requests must be at least 1");
     }
+    if args.rounds == 0 || args.requests.is_some_and(|n| n < u64::from(args.rounds)) {
+        bail!("--rounds must be at least 1 and at most --requests");
+    }
     let opts = Options {
         threads: args.threads,
         concurrency: args.concurrency,
         warmup: args.warmup,
         requests: if duration.is_none() { Some(args.requests.unwrap_or(DEFAULT_REQUESTS)) } else { args.requests },
         duration,
+        rounds: args.rounds,
         progress: !args.json && std::io::stderr().is_terminal(),
     };
     let index_dir = args.index.index_dir();

@@ -88,6 +88,15 @@ pub fn format_report(r: &Report) -> String {
         r.ratios.p99,
         r.ratios.qps * 100.0
     );
+    if !r.ratios.qps_per_round.is_empty() {
+        let mut rounds = r.ratios.qps_per_round.clone();
+        let each: Vec<String> = rounds.iter().map(|q| format!("{:.1}", q * 100.0)).collect();
+        rounds.sort_by(f64::total_cmp);
+        let n = rounds.len();
+        let median = (rounds[(n - 1) / 2] + rounds[n / 2]) / 2.0;
+        let _ =
+            writeln!(s, "throughput per round: {} % of the floor's (median {:.1} %)", each.join(" / "), median * 100.0);
+    }
     s
 }
 

@@ -29,6 +29,9 @@ pub struct Options {
     pub requests: Option<u64>,
     #[serde(rename = "duration_secs", serialize_with = "secs")]
     pub duration: Option<Duration>,
+    /// The measured requests (or time) of each phase, split into this many rounds of the search
+    /// then the floor, so that both meet the same moments of a noisy machine.
+    pub rounds: u32,
     /// Show a progress bar on stderr.
     #[serde(skip)]
     pub progress: bool,
@@ -46,6 +49,7 @@ impl Default for Options {
             warmup: 200,
             requests: Some(DEFAULT_REQUESTS),
             duration: None,
+            rounds: 1,
             progress: false,
         }
     }
@@ -66,6 +70,17 @@ impl Bound {
 
     pub fn warmup(o: &Options) -> Bound {
         Bound { requests: Some(o.warmup), duration: None }
+    }
+
+    /// Round `round` (0-based) of `rounds`: its share of the requests (the rounds' add up to the
+    /// bound's) and of the time.
+    pub fn round(self, round: u32, rounds: u32) -> Bound {
+        let rounds = rounds.max(1);
+        let requests = self.requests.map(|n| {
+            let upto = |r: u32| n * u64::from(r) / u64::from(rounds);
+            upto(round + 1) - upto(round)
+        });
+        Bound { requests, duration: self.duration.map(|d| d / rounds) }
     }
 
     /// Whether request number `k` (0-based) may start.
@@ -105,7 +120,19 @@ impl Samples {
         }
     }
 
+    /// Requests (answered or not) per second of the phase.
+    pub fn qps(&self) -> f64 {
+        let requests: u64 = self.per_class.iter().map(|(ok, errors, _)| ok.len() as u64 + errors).sum();
+        if self.seconds > 0.0 {
+            requests as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Adds `other`'s requests and time to these.
     pub fn merge(&mut self, other: Samples) {
+        self.seconds += other.seconds;
         for (mine, theirs) in self.per_class.iter_mut().zip(other.per_class) {
             mine.0.extend(theirs.0);
             mine.1 += theirs.1;
@@ -281,6 +308,9 @@ pub struct Ratios {
     /// search p50 / floor p50 per class (inproc only: the floor runs the same queries).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub p50_per_class: BTreeMap<String, f64>,
+    /// search QPS / floor QPS in each round, with `--rounds` above 1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub qps_per_round: Vec<f64>,
 }
 
 /// A whole run, as printed by `--json`.
@@ -321,6 +351,7 @@ impl Report {
             p99: ratio(search.overall.p99_ms, floor.overall.p99_ms),
             qps: ratio(search.qps, floor.qps),
             p50_per_class,
+            qps_per_round: Vec::new(),
         };
         Report { mode, target, options: options.clone(), queries, machine, search, floor, ratios }
     }
@@ -329,6 +360,18 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rounds share a bound's requests out whole (adding up to it) and its time evenly.
+    #[test]
+    fn rounds_add_up_to_the_bound() {
+        let bound = Bound { requests: Some(10), duration: Some(Duration::from_secs(6)) };
+        let requests: Vec<u64> = (0..3).map(|r| bound.round(r, 3).requests.unwrap()).collect();
+        assert_eq!(requests, [3, 3, 4]);
+        assert_eq!(bound.round(1, 3).duration, Some(Duration::from_secs(2)));
+        assert_eq!(bound.round(0, 1).requests, Some(10));
+        let time_only = Bound { requests: None, duration: Some(Duration::from_secs(1)) };
+        assert_eq!(time_only.round(0, 4).requests, None);
+    }
 
     #[test]
     fn percentiles_are_nearest_rank() {
