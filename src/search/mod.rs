@@ -488,7 +488,12 @@ impl Generation {
         // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): a search reads them
         // on as many threads, so its latency is about that of its biggest part.
         let parts = opened.index.searchable_segment_ids()?.len();
-        let threads = parts.min(config::cores());
+        Generation::with_threads(opened, parts.min(config::cores()))
+    }
+
+    /// [`Generation::new`] with `threads` threads for the parts (and for the hits' talks), whatever
+    /// its number of parts.
+    fn with_threads(opened: Opened, threads: usize) -> Result<Generation> {
         let parallel = match threads > 1 {
             true => Some(Executor::multi_thread(threads, "talksearch-part-")?),
             false => None,
@@ -1009,6 +1014,42 @@ mod tests {
         assert_eq!(alone.1, 100);
         assert_eq!(alone, one_thread);
         assert_eq!(in_turn, one_thread);
+    }
+
+    /// A generation whose search hands the hits' talks and their highlights to threads (as one of
+    /// several parts does, past `indexer::TALKS_PER_PART` talks) answers byte for byte as one that
+    /// does all on the calling thread, first reading the talks and then finding them kept.
+    #[test]
+    fn hits_read_and_marked_on_threads_are_those_of_one_thread() {
+        let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pages");
+        let ingested = crate::ingest::read_paths(&[pages], |_, _| {}).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        crate::indexer::build(dir.path(), &ingested.talks, &indicatif::ProgressBar::hidden()).unwrap();
+        let one = Engine::open(dir.path()).unwrap();
+        let index_dir = IndexDir::from(dir.path());
+        let opened = index_dir.open().unwrap();
+        let generation = Generation::with_threads(opened, 2).unwrap();
+        assert!(generation.parallel.is_some());
+        let threads =
+            Engine { dir: index_dir, current: RwLock::new(Arc::new(generation)), refused: Default::default() };
+        let mut marked = 0;
+        for round in 0..2 {
+            for q in ["服务网格", "Istio", "Service Mesh 性能优化", "云原生 meetup", "envoy", "SOFAStack"] {
+                let req = SearchRequest { q: q.to_string(), limit: 20, ..Default::default() };
+                let answer = |engine: &Engine| {
+                    let mut response = engine.search(&req).unwrap();
+                    response.took_ms = 0.0;
+                    String::from_utf8(response.to_json()).unwrap()
+                };
+                let (alone, with_threads) = (answer(&one), answer(&threads));
+                assert_eq!(alone, with_threads, "{q}, round {round}");
+                let response = threads.search(&req).unwrap();
+                assert!(response.hits.len() > 1, "{q}: {} hits", response.hits.len());
+                marked +=
+                    response.hits.iter().flat_map(|h| h.highlights.values()).filter(|m| m.contains("<mark>")).count();
+            }
+        }
+        assert!(marked > 20, "{marked} highlights marked");
     }
 
     #[test]
