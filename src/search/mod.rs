@@ -538,41 +538,46 @@ impl Generation {
         })
     }
 
-    /// The talks stored at `addresses`, decoded and ready to be shown (kept for the hits to come).
-    /// The talks not kept are read on the parts' threads when no other search runs: at 1M talks
-    /// nearly every hit's talk is read afresh, and that was two fifths of a search's own thread.
-    fn shown(&self, searcher: &Searcher, addresses: &[tantivy::DocAddress]) -> Result<Vec<Arc<Shown>>> {
-        // A poisoned lock only means a search panicked holding it; the cache is still whole.
-        let lock = || self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        let mut shown: Vec<Option<Arc<Shown>>> = {
-            let mut kept = lock();
-            addresses.iter().map(|address| kept.get(address).cloned()).collect()
-        };
-        let missing: Vec<usize> = (0..addresses.len()).filter(|&at| shown[at].is_none()).collect();
-        let read = |at: usize| -> tantivy::Result<Result<Arc<Shown>>> {
-            let doc: schema::Stored = searcher.doc(addresses[at])?;
-            Ok(schema::talk_for_hit(&self.fields, &doc).map(|talk| Arc::new(Shown::new(talk))))
-        };
-        let read = self.each(missing.len(), |i| read(missing[i]))?;
-        let mut kept = lock();
-        for (at, talk) in missing.into_iter().zip(read) {
-            let talk = talk?;
-            kept.put(addresses[at], Arc::clone(&talk));
-            shown[at] = Some(talk);
-        }
-        Ok(shown.into_iter().flatten().collect())
-    }
-
-    /// The hits of `top`, whose talks are `shown`, highlighted: on the parts' threads when no other
-    /// search runs them (as [`Generation::shown`] reads the talks), as marking the texts of ten
-    /// hits is most of what a search does on its own thread at 1M talks.
+    /// The hits of `top`, highlighted. Their talks are decoded and kept for the hits to come; those
+    /// not kept are read with their hits. On the parts' threads when no other search runs them, as
+    /// at 1M talks nearly every hit's talk is read afresh (two fifths of a search's own thread), and
+    /// marking the texts of ten hits is most of what is left. Each hit's talk is read and marked in
+    /// one task: reading them all, then marking them all, handed work to the threads twice.
     fn hits(
         &self,
+        searcher: &Searcher,
         top: &[(tantivy::Score, tantivy::DocAddress)],
-        shown: &[Arc<Shown>],
         h: &Highlighter,
     ) -> Result<Vec<Hit>> {
-        Ok(self.each(shown.len(), |at| Ok(hit(&shown[at], top[at].0, h)))?)
+        // A poisoned lock only means a search panicked holding it; the cache is still whole.
+        let lock = || self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        let kept: Vec<Option<Arc<Shown>>> = {
+            let mut kept = lock();
+            top.iter().map(|(_, address)| kept.get(address).cloned()).collect()
+        };
+        let shown = |at: usize| -> tantivy::Result<Result<(Option<Arc<Shown>>, Hit)>> {
+            let (score, address) = top[at];
+            if let Some(talk) = &kept[at] {
+                return Ok(Ok((None, hit(talk, score, h))));
+            }
+            let doc: schema::Stored = searcher.doc(address)?;
+            Ok(schema::talk_for_hit(&self.fields, &doc).map(|talk| {
+                let talk = Arc::new(Shown::new(talk));
+                let hit = hit(&talk, score, h);
+                (Some(talk), hit)
+            }))
+        };
+        let shown = self.each(top.len(), shown)?;
+        let mut kept = lock();
+        let mut hits = Vec::with_capacity(shown.len());
+        for ((_, address), shown) in top.iter().zip(shown) {
+            let (read, hit) = shown?;
+            if let Some(talk) = read {
+                kept.put(*address, talk);
+            }
+            hits.push(hit);
+        }
+        Ok(hits)
     }
 
     /// `f` of `0..n`, in order: on the parts' threads when there are several and no other search
@@ -761,9 +766,7 @@ impl Engine {
         }
         let facets = facets::facets(counts, &g.facet_tables, &g.company_names);
         let highlighter = Highlighter::new(std::mem::take(&mut built.highlight));
-        let addresses: Vec<tantivy::DocAddress> = top.iter().map(|(_, address)| *address).collect();
-        let shown = g.shown(&searcher, &addresses)?;
-        let hits = g.hits(&top, &shown, &highlighter)?;
+        let hits = g.hits(&searcher, &top, &highlighter)?;
         let notice =
             built.unsearchable.then(|| "nothing in the query can be searched: no words, only symbols".to_string());
         Ok(SearchResponse {
