@@ -488,12 +488,12 @@ impl Generation {
         // A big generation is cut into parts (see `indexer::TALKS_PER_PART`): a search reads them
         // on as many threads, so its latency is about that of its biggest part.
         let parts = opened.index.searchable_segment_ids()?.len();
-        Generation::with_threads(opened, parts.min(config::cores()))
+        Generation::with_part_threads(opened, parts.min(config::cores()))
     }
 
     /// [`Generation::new`] with `threads` threads for the parts (and for the hits' talks), whatever
     /// its number of parts.
-    fn with_threads(opened: Opened, threads: usize) -> Result<Generation> {
+    fn with_part_threads(opened: Opened, threads: usize) -> Result<Generation> {
         let parallel = match threads > 1 {
             true => Some(Executor::multi_thread(threads, "talksearch-part-")?),
             false => None,
@@ -1031,7 +1031,7 @@ mod tests {
         let one = Engine::open(dir.path()).unwrap();
         let index_dir = IndexDir::from(dir.path());
         let opened = index_dir.open().unwrap();
-        let generation = Generation::with_threads(opened, 2).unwrap();
+        let generation = Generation::with_part_threads(opened, 2).unwrap();
         assert!(generation.parallel.is_some());
         let threads =
             Engine { dir: index_dir, current: RwLock::new(Arc::new(generation)), refused: Default::default() };
