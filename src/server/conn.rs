@@ -55,8 +55,10 @@ pub async fn serve_on(
         // incomplete: with its default (~400 KiB) a 500 KB header that arrived in one read was
         // sometimes served. A 64 KiB request target (`414` past it) still fits.
         .max_buf_size(MAX_HEAD_BYTES)
-        // One buffer per response, so that `Guarded` sees hyper's own error responses whole.
-        .writev(false);
+        // A response's head and body go out in one `writev`, the body not copied behind the head
+        // (a search's is some 7 KiB). hyper's own error responses are a head alone: `Guarded`
+        // still sees each whole, in one buffer.
+        .writev(true);
     let router = app(state.clone());
     let mut workers = Workers::start(crate::config::cores())?;
     let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -111,7 +113,7 @@ pub async fn serve_on(
                     return;
                 }
             };
-            // Responses are written whole (see `writev(false)`): nothing to gain from Nagle's delay.
+            // Responses are written whole (head and body in one `writev`): nothing to gain from Nagle's delay.
             let _ = stream.set_nodelay(true);
             let connection = http
                 .serve_connection(TokioIo::new(Guarded::new(stream, header_timeout)), TowerToHyperService::new(router));
@@ -312,6 +314,26 @@ impl AsyncWrite for Guarded {
             return Poll::Ready(Ok(buf.len()));
         }
         Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let mut full = bufs.iter().filter(|b| !b.is_empty());
+        // A head alone may be one of hyper's error responses: written as `poll_write` writes it.
+        if let (Some(only), None) = (full.next(), full.next()) {
+            return self.poll_write(cx, only);
+        }
+        let this = self.get_mut();
+        ready!(this.poll_rewritten(cx))?;
+        this.phase = Phase::Idle;
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
