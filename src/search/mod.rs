@@ -555,7 +555,8 @@ impl Generation {
             let mut kept = lock();
             top.iter().map(|(_, address)| kept.get(address).cloned()).collect()
         };
-        let shown = |at: usize| -> tantivy::Result<Result<(Option<Arc<Shown>>, Hit)>> {
+        // Hit `at`, with its talk when it was read.
+        let one = |at: usize| -> tantivy::Result<Result<(Option<Arc<Shown>>, Hit)>> {
             let (score, address) = top[at];
             if let Some(talk) = &kept[at] {
                 return Ok(Ok((None, hit(talk, score, h))));
@@ -567,11 +568,11 @@ impl Generation {
                 (Some(talk), hit)
             }))
         };
-        let shown = self.each(top.len(), shown)?;
+        let made = self.each(top.len(), one)?;
         let mut kept = lock();
-        let mut hits = Vec::with_capacity(shown.len());
-        for ((_, address), shown) in top.iter().zip(shown) {
-            let (read, hit) = shown?;
+        let mut hits = Vec::with_capacity(made.len());
+        for ((_, address), made) in top.iter().zip(made) {
+            let (read, hit) = made?;
             if let Some(talk) = read {
                 kept.put(*address, talk);
             }

@@ -1049,7 +1049,8 @@ impl Scorer for WindowedIntersection {
 /// of its words on the way, and before the first document it already moved to its first match.
 /// Here each bonus clause is only asked whether it is on the documents the query matches
 /// (`seek_danger`, which reads positions there and nowhere else). Callgrind, the 3,000-query mix
-/// over HTTP: making the title phrases' scorers was 52 k of a search's 660 k instructions.
+/// over HTTP: 660.0 → 653.5 k instructions per search (opening each phrase's positions, some 20 k,
+/// is left).
 /// Scores are the query's plus the sum of the bonus clauses that match, in their order, as
 /// tantivy's `Should` clauses add them.
 pub struct WithBonus {
@@ -1179,7 +1180,8 @@ impl Scorer for WithBonusScorer {
         let doc = self.query.doc();
         let mut bonus: Score = 0.0;
         for clause in &mut self.bonus {
-            if clause.on != doc && clause.from <= doc {
+            // On `doc` already, a clause has `from` past it.
+            if clause.from <= doc {
                 match clause.scorer.seek_danger(doc) {
                     SeekDangerResult::Found => (clause.on, clause.from) = (doc, doc + 1),
                     SeekDangerResult::SeekLowerBound(from) => clause.from = from,
