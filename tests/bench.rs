@@ -80,6 +80,31 @@ fn inproc_bench_prints_a_well_formed_json_report() {
     assert!(report["ratios"]["p50"].as_f64().unwrap() > 0.0);
     assert_plot(&plot, &report);
     assert!(std::fs::read_to_string(&plot).unwrap().contains("floor (tantivy TopDocs)"));
+    assert!(report["ratios"].get("qps_per_round").is_none(), "one round: no ratios per round");
+    // In rounds: the same requests, a ratio per round; more rounds than requests are refused, the
+    // default requests (5,000) counted when none are given.
+    let bench = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_talksearch"))
+            .args(["bench", "--json", "--warmup", "10", "--index"])
+            .arg(&index)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = bench(&["--requests", "90", "--rounds", "3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["search"]["overall"]["ok"], 90);
+    assert_eq!(report["ratios"]["qps_per_round"].as_array().map(Vec::len), Some(3));
+    for args in [&["--requests", "2", "--rounds", "3"][..], &["--rounds", "5001"], &["--rounds", "0"]] {
+        let out = bench(args);
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("--rounds must be at least 1 and at most the requests per phase"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

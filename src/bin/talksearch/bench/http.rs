@@ -251,11 +251,8 @@ pub fn run_http(url: &str, queries: &[BenchQuery], opts: &Options) -> anyhow::Re
         machine.talks = talks;
         let search = search.into_phase("search", &names);
         let floor = floor.into_phase("GET /healthz", &floor_names);
-        let mut report = Report::new(BenchMode::Http, url.to_string(), opts, queries.len(), machine, search, floor);
-        if opts.rounds > 1 {
-            report.ratios.qps_per_round = per_round;
-        }
-        Ok(report)
+        let report = Report::new(BenchMode::Http, url.to_string(), opts, queries.len(), machine, search, floor);
+        Ok(report.with_rounds(per_round))
     })
 }
 

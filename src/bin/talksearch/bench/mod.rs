@@ -166,11 +166,7 @@ pub fn run_inproc(engine: &Engine, queries: &[BenchQuery], opts: &Options) -> Re
     let (search, floor) = (search.into_phase("search", &names), floor.into_phase("tantivy TopDocs", &names));
     let mut machine = Machine::here();
     machine.talks = Some(engine.num_talks());
-    let mut report = Report::new(BenchMode::Inproc, String::new(), opts, queries.len(), machine, search, floor);
-    if opts.rounds > 1 {
-        report.ratios.qps_per_round = per_round;
-    }
-    report
+    Report::new(BenchMode::Inproc, String::new(), opts, queries.len(), machine, search, floor).with_rounds(per_round)
 }
 
 /// `talksearch bench`: loads the query mix, runs the chosen mode and prints the report.
@@ -189,9 +185,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if args.requests == Some(0) {
         bail!("--requests must be at least 1");
     }
-    if args.rounds == 0 || args.requests.is_some_and(|n| n < u64::from(args.rounds)) {
-        bail!("--rounds must be at least 1 and at most --requests");
-    }
     let opts = Options {
         threads: args.threads,
         concurrency: args.concurrency,
@@ -201,6 +194,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         rounds: args.rounds,
         progress: !args.json && std::io::stderr().is_terminal(),
     };
+    // Checked against the requests run (the default when none is given), so no round is empty.
+    if opts.rounds == 0 || opts.requests.is_some_and(|n| n < u64::from(opts.rounds)) {
+        bail!("--rounds must be at least 1 and at most the requests per phase");
+    }
     let index_dir = args.index.index_dir();
     let mut report = match args.mode {
         BenchMode::Inproc => {

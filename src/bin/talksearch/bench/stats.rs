@@ -355,6 +355,14 @@ impl Report {
         };
         Report { mode, target, options: options.clone(), queries, machine, search, floor, ratios }
     }
+
+    /// The report with each round's search QPS / floor QPS, kept when there were several rounds.
+    pub(super) fn with_rounds(mut self, per_round: Vec<f64>) -> Report {
+        if per_round.len() > 1 {
+            self.ratios.qps_per_round = per_round;
+        }
+        self
+    }
 }
 
 #[cfg(test)]
