@@ -276,6 +276,14 @@ impl Guarded {
         }
         Poll::Ready(Ok(()))
     }
+
+    /// Before a response's bytes: the rest of a rewritten one goes out first, and the next bytes
+    /// read start a new request.
+    fn poll_start_response(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_rewritten(cx))?;
+        self.phase = Phase::Idle;
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl AsyncRead for Guarded {
@@ -302,9 +310,7 @@ impl AsyncRead for Guarded {
 impl AsyncWrite for Guarded {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        ready!(this.poll_rewritten(cx))?;
-        // Writing means a response: the next bytes read start a new request.
-        this.phase = Phase::Idle;
+        ready!(this.poll_start_response(cx))?;
         if let Some(json) = error_as_json(buf) {
             this.rewritten = Some((json, 0));
             if let Poll::Ready(Err(e)) = this.poll_rewritten(cx) {
@@ -327,8 +333,7 @@ impl AsyncWrite for Guarded {
             return self.poll_write(cx, only);
         }
         let this = self.get_mut();
-        ready!(this.poll_rewritten(cx))?;
-        this.phase = Phase::Idle;
+        ready!(this.poll_start_response(cx))?;
         Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
 
